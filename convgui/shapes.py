@@ -1,0 +1,380 @@
+"""Shape arithmetic for convolution, transposed convolution and pooling: the one place it lives.
+
+Per axis, a convolution of an input of length ``n`` with a kernel of length ``k``, padding
+``p_before``/``p_after``, stride ``s`` and dilation ``d`` has
+
+    out = ⌊(n + p_before + p_after − d·(k − 1) − 1) / s⌋ + 1
+
+outputs. The engine (:mod:`convgui.engine`), the CLI and the shape panel all call these
+functions, so the numbers a user reads are the numbers that are computed. No Qt here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PaddingSpec = str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]]
+"""``"valid"``, ``"same"``, ``"full"``, int p, ``(ph, pw)`` or ``((top, bottom), (left, right))``"""
+
+PADDING_NAMES = ("valid", "same", "full")
+CHANNEL_MODES = ("per-channel", "sum", "luma")
+
+
+class ShapeError(ValueError):
+    """The settings leave no output: the (dilated) kernel does not fit in the padded input."""
+
+
+def positive_pair(value: int | tuple[int, int], name: str) -> tuple[int, int]:
+    """Return ``value`` as an ``(h, w)`` pair of ints ≥ 1, or raise ``ValueError``/``TypeError``."""
+    pair = _int_pair(value, name)
+    if min(pair) < 1:
+        raise ValueError(f"{name} must be ≥ 1, got {_fmt_pair(pair)}")
+    return pair
+
+
+def _int_pair(value: object, name: str) -> tuple[int, int]:
+    if isinstance(value, (list, tuple)):
+        if len(value) != 2:
+            raise ValueError(f"{name} must be an int or a pair (h, w), got {value!r}")
+        return (_as_int(value[0], name), _as_int(value[1], name))
+    v = _as_int(value, name)
+    return (v, v)
+
+
+def _as_int(value: object, name: str) -> int:
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    return int(value.__index__())  # type: ignore[attr-defined]
+
+
+def _fmt_pair(pair: tuple[int, int]) -> str:
+    return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
+
+
+def axis_padding(
+    n: int, k: int, padding: str | int | tuple[int, int], stride: int = 1, dilation: int = 1,
+    flip: bool = False,
+) -> tuple[int, int]:
+    """Padding ``(before, after)`` for one axis.
+
+    ``"same"`` gives ⌈n/s⌉ outputs with total padding max((out−1)·s + d·(k−1) + 1 − n, 0); the
+    odd extra cell goes after (bottom/right, as PyTorch and TensorFlow do), or before when
+    ``flip`` is true (true convolution rotates the anchor with the kernel, as
+    ``scipy.signal.convolve2d`` does). ``"full"`` pads d·(k−1) on each side.
+    """
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0)
+        if padding == "full":
+            span = dilation * (k - 1)
+            return (span, span)
+        if padding == "same":
+            out = -(-n // stride)
+            total = max((out - 1) * stride + dilation * (k - 1) + 1 - n, 0)
+            small, large = total // 2, total - total // 2
+            return (large, small) if flip else (small, large)
+        raise ValueError(
+            f"unknown padding {padding!r}: use 'valid', 'same', 'full', an int, "
+            "(ph, pw) or ((top, bottom), (left, right))"
+        )
+    before, after = _int_pair(padding, "padding")
+    if before < 0 or after < 0:
+        raise ValueError(f"padding must be ≥ 0, got {padding!r}")
+    return (before, after)
+
+
+def resolve_padding(
+    in_hw: tuple[int, int], k_hw: tuple[int, int], padding: PaddingSpec,
+    stride: tuple[int, int] = (1, 1), dilation: tuple[int, int] = (1, 1), flip: bool = False,
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Explicit ``((top, bottom), (left, right))`` padding for any padding form."""
+    if isinstance(padding, str):
+        per_axis: tuple = (padding, padding)
+    elif isinstance(padding, (list, tuple)):
+        if len(padding) != 2:
+            raise ValueError(f"padding must have 2 entries (h, w), got {padding!r}")
+        nested = [isinstance(p, (list, tuple)) for p in padding]
+        if any(nested) and not all(nested):
+            raise ValueError(f"padding {padding!r} mixes pairs and single values")
+        per_axis = tuple(p if pair else (p, p) for p, pair in zip(padding, nested, strict=True))
+    else:
+        p = _as_int(padding, "padding")
+        per_axis = ((p, p), (p, p))
+    return (
+        axis_padding(in_hw[0], k_hw[0], per_axis[0], stride[0], dilation[0], flip),
+        axis_padding(in_hw[1], k_hw[1], per_axis[1], stride[1], dilation[1], flip),
+    )
+
+
+def conv_output_size(
+    n: int, k: int, padding: str | int | tuple[int, int] = 0, stride: int = 1, dilation: int = 1,
+) -> int:
+    """Outputs along one axis: ⌊(n + p₁ + p₂ − d·(k−1) − 1)/s⌋ + 1; ``ShapeError`` if < 1."""
+    _check_axis_args(n, k, stride, dilation)
+    before, after = axis_padding(n, k, padding, stride, dilation)
+    return _axis_out(n, k, before, after, stride, dilation, axis="")
+
+
+def _check_axis_args(n: int, k: int, stride: int, dilation: int) -> None:
+    for name, v in (("input size", n), ("kernel size", k), ("stride", stride),
+                    ("dilation", dilation)):
+        if _as_int(v, name) < 1:
+            raise ValueError(f"{name} must be ≥ 1, got {v}")
+
+
+def _axis_out(n: int, k: int, before: int, after: int, s: int, d: int, axis: str) -> int:
+    numerator = n + before + after - d * (k - 1) - 1
+    if numerator < 0:
+        span, padded = d * (k - 1) + 1, n + before + after
+        where = f" along {axis}" if axis else ""
+        raise ShapeError(
+            f"{'dilated ' if d > 1 else ''}kernel spans {span} but the padded input is "
+            f"{padded}{where}: {_fix(span - padded, d)}"
+        )
+    return numerator // s + 1
+
+
+def _fix(deficit: int, dilation: int) -> str:
+    per_side = -(-deficit // 2)
+    advice = f"add padding ≥ {per_side} per side"
+    return advice + (" or lower the dilation" if dilation > 1 else " or use a smaller kernel")
+
+
+def output_hw(
+    in_hw: tuple[int, int], k_hw: tuple[int, int],
+    pads: tuple[tuple[int, int], tuple[int, int]],
+    stride: tuple[int, int] = (1, 1), dilation: tuple[int, int] = (1, 1),
+) -> tuple[int, int]:
+    """Output (H', W') for explicit padding; ``ShapeError`` naming both axes when none exists."""
+    spans = [dilation[i] * (k_hw[i] - 1) + 1 for i in range(2)]
+    padded = [in_hw[i] + pads[i][0] + pads[i][1] for i in range(2)]
+    if spans[0] > padded[0] or spans[1] > padded[1]:
+        deficit = max(spans[0] - padded[0], spans[1] - padded[1])
+        raise ShapeError(
+            f"{'dilated ' if max(dilation) > 1 else ''}kernel spans {spans[0]}×{spans[1]} but "
+            f"the padded input is {padded[0]}×{padded[1]}: {_fix(deficit, max(dilation))}"
+        )
+    return (
+        _axis_out(in_hw[0], k_hw[0], *pads[0], stride[0], dilation[0], "height"),
+        _axis_out(in_hw[1], k_hw[1], *pads[1], stride[1], dilation[1], "width"),
+    )
+
+
+def formula_text(n: int, k: int, before: int, after: int, stride: int, dilation: int) -> str:
+    """The output-size formula with numbers in, e.g. ``⌊(128 + 0 + 0 − 2 − 1)/2⌋ + 1 = 63``.
+
+    When no output exists the text ends in ``< 1`` instead of a number.
+    """
+    numerator = n + before + after - dilation * (k - 1) - 1
+    result = str(numerator // stride + 1) if numerator >= 0 else "no output (< 1)"
+    return (
+        f"⌊({n} + {before} + {after} − {dilation * (k - 1)} − 1)/{stride}⌋ + 1 = {result}"
+    )
+
+
+def transposed_output_size(
+    n: int, k: int, padding: int = 0, stride: int = 1, dilation: int = 1, output_padding: int = 0,
+) -> int:
+    """Transposed-convolution outputs along one axis (PyTorch's rule).
+
+    (n−1)·s − 2p + d·(k−1) + output_padding + 1, with ``output_padding < max(s, d)``.
+    """
+    _check_axis_args(n, k, stride, dilation)
+    p, op = _as_int(padding, "padding"), _as_int(output_padding, "output_padding")
+    if p < 0 or op < 0:
+        raise ValueError("padding and output_padding must be ≥ 0")
+    if op >= max(stride, dilation):
+        raise ValueError(
+            f"output_padding {op} must be smaller than the stride or the dilation "
+            f"(max {max(stride, dilation) - 1})"
+        )
+    out = (n - 1) * stride - 2 * p + dilation * (k - 1) + op + 1
+    if out < 1:
+        raise ShapeError(f"padding {p} removes the whole output ({out} < 1): lower the padding")
+    return out
+
+
+def transposed_formula_text(
+    n: int, k: int, padding: int, stride: int, dilation: int, output_padding: int = 0,
+) -> str:
+    """``(i′ − 1)·s′ − 2p′ + d·(k′ − 1) + output_padding + 1`` with numbers substituted."""
+    out = (n - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1
+    return (
+        f"({n} − 1)·{stride} − 2·{padding} + {dilation}·({k} − 1) + {output_padding} + 1 = {out}"
+    )
+
+
+def pool_output_size(n: int, size: int, stride: int | None = None, padding: int = 0) -> int:
+    """Pooling outputs along one axis: ⌊(n + 2p − size)/s⌋ + 1, stride defaulting to ``size``."""
+    stride = size if stride is None else stride
+    _check_axis_args(n, size, stride, 1)
+    p = _as_int(padding, "padding")
+    if p < 0:
+        raise ValueError(f"padding must be ≥ 0, got {p}")
+    numerator = n + 2 * p - size
+    if numerator < 0:
+        raise ShapeError(
+            f"pooling window {size} is larger than the padded input {n + 2 * p}: "
+            "use a smaller window or more padding"
+        )
+    return numerator // stride + 1
+
+
+def pool_formula_text(n: int, size: int, stride: int, padding: int = 0) -> str:
+    """``⌊(n + 2p − size)/s⌋ + 1`` with numbers substituted."""
+    numerator = n + 2 * padding - size
+    result = str(numerator // stride + 1) if numerator >= 0 else "no output (< 1)"
+    return f"⌊({n} + 2·{padding} − {size})/{stride}⌋ + 1 = {result}"
+
+
+@dataclass(frozen=True)
+class LayerShape:
+    """What one convolution layer does to a shape, with the arithmetic shown.
+
+    ``out_shape`` is (H', W', C'); ``params`` counts weights and biases; ``macs`` counts
+    multiply-adds; ``receptive_field`` is the input extent one output sees; ``formulas`` holds
+    the height and width formulas with numbers substituted.
+    """
+
+    in_shape: tuple[int, int, int]
+    kernel: tuple[int, int]
+    filters: int
+    pads: tuple[tuple[int, int], tuple[int, int]]
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    channels: str
+    out_shape: tuple[int, int, int]
+    params: int
+    macs: int
+    receptive_field: tuple[int, int]
+    formulas: tuple[str, str]
+
+    def describe(self) -> str:
+        """One line such as ``128×128×3 → 126×126×16``."""
+        return f"{_fmt_shape(self.in_shape)} → {_fmt_shape(self.out_shape)}"
+
+
+def _fmt_shape(shape: tuple[int, ...]) -> str:
+    return "×".join(str(v) for v in shape)
+
+
+def layer_shape(
+    in_shape: tuple[int, int] | tuple[int, int, int], kernel: int | tuple[int, int],
+    *, filters: int = 1, padding: PaddingSpec = "valid", stride: int | tuple[int, int] = 1,
+    dilation: int | tuple[int, int] = 1, channels: str = "sum", flip: bool = False,
+) -> LayerShape:
+    """Shape, parameters and multiply-adds of a convolution layer; ``ShapeError`` if no output.
+
+    Channel modes: ``"sum"`` is a CNN layer (each of the K filters spans all C channels:
+    C' = K, K·(kh·kw·C + 1) parameters); ``"per-channel"`` applies each filter to every
+    channel separately (C' = C·K, K·(kh·kw + 1) parameters); ``"luma"`` filters the
+    luminance (C' = K, K·(kh·kw + 1) parameters).
+    """
+    if len(in_shape) == 2:
+        h, w, c = in_shape[0], in_shape[1], 1
+    elif len(in_shape) == 3:
+        h, w, c = in_shape
+    else:
+        raise ValueError(f"input shape must be H×W or H×W×C, got {in_shape!r}")
+    h, w, c = (_as_int(v, "input size") for v in (h, w, c))
+    if min(h, w, c) < 1:
+        raise ValueError(f"input sizes must be ≥ 1, got {h}×{w}×{c}")
+    k_hw = positive_pair(kernel, "kernel size")
+    s_hw = positive_pair(stride, "stride")
+    d_hw = positive_pair(dilation, "dilation")
+    k_filters = _as_int(filters, "filters")
+    if k_filters < 1:
+        raise ValueError(f"filters must be ≥ 1, got {k_filters}")
+    if channels not in CHANNEL_MODES:
+        raise ValueError(f"unknown channel mode {channels!r}: use {', '.join(CHANNEL_MODES)}")
+    pads = resolve_padding((h, w), k_hw, padding, s_hw, d_hw, flip)
+    oh, ow = output_hw((h, w), k_hw, pads, s_hw, d_hw)
+    taps = k_hw[0] * k_hw[1]
+    if channels == "sum":
+        out_c, params, macs = k_filters, k_filters * (taps * c + 1), oh * ow * k_filters * taps * c
+    elif channels == "per-channel":
+        out_c, params = c * k_filters, k_filters * (taps + 1)
+        macs = oh * ow * c * k_filters * taps
+    else:
+        out_c, params, macs = k_filters, k_filters * (taps + 1), oh * ow * k_filters * taps
+    formulas = tuple(
+        formula_text(n, k, *p, s, d)
+        for n, k, p, s, d in zip((h, w), k_hw, pads, s_hw, d_hw, strict=True)
+    )
+    return LayerShape(
+        in_shape=(h, w, c), kernel=k_hw, filters=k_filters, pads=pads, stride=s_hw,
+        dilation=d_hw, channels=channels, out_shape=(oh, ow, out_c), params=params, macs=macs,
+        receptive_field=(d_hw[0] * (k_hw[0] - 1) + 1, d_hw[1] * (k_hw[1] - 1) + 1),
+        formulas=formulas,  # type: ignore[arg-type]
+    )
+
+
+__all__ = [
+    "CHANNEL_MODES", "PADDING_NAMES", "Geometry", "LayerShape", "PaddingSpec", "ShapeError",
+    "axis_padding", "conv_output_size", "formula_text", "geometry", "layer_shape", "output_hw",
+    "pool_formula_text", "pool_output_size", "positive_pair", "resolve_padding",
+    "transposed_formula_text", "transposed_output_size",
+]
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where every output of a convolution looks in the input (input pixel coordinates).
+
+    Output (i, j) reads the taps ``(i·sh − top + a·dh, j·sw − left + b·dw)``; a tap outside
+    ``[0, H) × [0, W)`` is a padded cell.
+    """
+
+    in_hw: tuple[int, int]
+    kernel_hw: tuple[int, int]
+    pads: tuple[tuple[int, int], tuple[int, int]]
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    out_hw: tuple[int, int]
+
+    def origin(self, i: int, j: int) -> tuple[int, int]:
+        """Input coordinates of the top-left tap of output (i, j)."""
+        return (i * self.stride[0] - self.pads[0][0], j * self.stride[1] - self.pads[1][0])
+
+    def taps(self, i: int, j: int) -> list[tuple[int, int]]:
+        """Input coordinates of every tap of output (i, j), row by row (kernel order)."""
+        r0, c0 = self.origin(i, j)
+        (kh, kw), (dh, dw) = self.kernel_hw, self.dilation
+        return [(r0 + a * dh, c0 + b * dw) for a in range(kh) for b in range(kw)]
+
+    def contributors(self, r: int, c: int) -> list[tuple[int, int]]:
+        """Every output (i, j) whose window reads input cell (r, c) (padded cells allowed)."""
+        return [
+            (i, j)
+            for i in self._axis_contributors(r, 0)
+            for j in self._axis_contributors(c, 1)
+        ]
+
+    def _axis_contributors(self, x: int, axis: int) -> list[int]:
+        s, d, k = self.stride[axis], self.dilation[axis], self.kernel_hw[axis]
+        before, n_out = self.pads[axis][0], self.out_hw[axis]
+        return [
+            i for i in range(n_out)
+            if any(i * s - before + a * d == x for a in range(k))
+        ]
+
+    def output_rect(self) -> tuple[float, float, float, float]:
+        """``(x, y, width, height)`` that draws each output pixel over the centre of its
+        receptive field, one stride wide, in pixel-edge coordinates (input pixel (r, c) covers
+        ``[c, c+1] × [r, r+1]``)."""
+        (sh, sw), (dh, dw) = self.stride, self.dilation
+        (kh, kw), (top, left) = self.kernel_hw, (self.pads[0][0], self.pads[1][0])
+        x = -left + dw * (kw - 1) / 2 + 0.5 - sw / 2
+        y = -top + dh * (kh - 1) / 2 + 0.5 - sh / 2
+        return (x, y, self.out_hw[1] * sw, self.out_hw[0] * sh)
+
+
+def geometry(
+    in_hw: tuple[int, int], kernel_hw: tuple[int, int], padding: PaddingSpec = "valid",
+    stride: int | tuple[int, int] = 1, dilation: int | tuple[int, int] = 1, flip: bool = False,
+) -> Geometry:
+    """The :class:`Geometry` of a convolution; ``ShapeError`` when there is no output."""
+    s, d = positive_pair(stride, "stride"), positive_pair(dilation, "dilation")
+    k = positive_pair(kernel_hw, "kernel size")
+    pads = resolve_padding(in_hw, k, padding, s, d, flip)
+    return Geometry(tuple(in_hw), k, pads, s, d, output_hw(in_hw, k, pads, s, d))

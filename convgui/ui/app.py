@@ -1,0 +1,69 @@
+"""Starting the window: the QApplication, pyqtgraph's options, and the screenshot mode."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pyqtgraph as pg
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+ORGANIZATION = "ConvGUI"
+APPLICATION = "ConvGUI"
+SCREENSHOT_TIMEOUT_MS = 60_000
+
+
+def app_settings() -> QSettings:
+    """Where the window remembers things: ``$CONVGUI_HOME/convgui.ini`` when that variable is
+    set (tests, portable use), else the platform's usual place."""
+    home = os.environ.get("CONVGUI_HOME")
+    if home:
+        return QSettings(os.path.join(home, "convgui.ini"), QSettings.Format.IniFormat)
+    return QSettings(ORGANIZATION, APPLICATION)
+
+
+def ensure_app() -> QApplication:
+    """The running QApplication, created (with ConvGUI's names and pyqtgraph options) if needed."""
+    pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("ConvGUI")
+    return app  # type: ignore[return-value]
+
+
+def run_gui(image: str | None = None, kernel: str | None = None,
+            screenshot: str | None = None) -> int:
+    """Open the window (optionally on ``image`` with ``kernel``); with ``screenshot``, wait for
+    the first result, save a PNG of the window there and return 0 (1 on failure)."""
+    app = ensure_app()
+    from convgui.ui.main_window import MainWindow
+
+    window = MainWindow(restore=screenshot is None)
+    if image and not window.open_image(image):
+        return 2
+    if kernel and not window.apply_kernel_name(kernel):
+        return 2
+    if screenshot is None:
+        window.show()
+        return app.exec()
+    window.resize(1280, 800)
+    window.show()
+    outcome: dict[str, int] = {}
+
+    def capture() -> None:
+        app.processEvents()
+        outcome["code"] = 0 if window.grab().save(screenshot) else 1
+        if outcome["code"]:
+            print(f"convgui: cannot write screenshot {screenshot!r}", file=sys.stderr)
+        window.close()
+
+    window.first_result_shown.connect(lambda: QTimer.singleShot(300, capture))
+    QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, window.close)
+    app.exec()
+    if "code" not in outcome:
+        print("convgui: no result within the time limit; no screenshot saved", file=sys.stderr)
+    return outcome.get("code", 1)

@@ -1,0 +1,79 @@
+"""The window's single settings model: every panel edits it, every view follows it.
+
+Edits go through a ``QUndoStack`` so each one can be undone; ``changed`` is emitted only when the
+value really changes, so a view that refreshes itself from the model cannot start a loop.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from convgui.settings import Settings
+
+
+class _SetSettings(QUndoCommand):
+    """One undoable change from ``old`` to ``new``; consecutive edits of one field merge."""
+
+    def __init__(self, model: SettingsModel, old: Settings, new: Settings, text: str,
+                 merge_key: str | None) -> None:
+        super().__init__(text)
+        self._model, self._old, self._new, self._merge_key = model, old, new, merge_key
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return 1 if self._merge_key else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, _SetSettings) or other._merge_key != self._merge_key:
+            return False
+        self._new = other._new
+        return True
+
+    def redo(self) -> None:
+        self._model._apply(self._new)
+
+    def undo(self) -> None:
+        self._model._apply(self._old)
+
+
+class SettingsModel(QObject):
+    """Holds the current :class:`Settings`; ``changed(Settings)`` fires on every real change."""
+
+    changed = Signal(object)
+
+    def __init__(self, settings: Settings | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._settings = settings or Settings()
+        self.undo_stack = QUndoStack(self)
+
+    @property
+    def settings(self) -> Settings:
+        """The current settings (immutable)."""
+        return self._settings
+
+    def edit(self, text: str, merge_key: str | None = None, **changes: Any) -> None:
+        """Apply ``changes`` as one undoable step named ``text``.
+
+        Invalid values raise ``ValueError`` and change nothing. Successive edits with the same
+        ``merge_key`` (e.g. dragging a spin box) merge into one undo step.
+        """
+        self.set(self._settings.replace(**changes), text, merge_key)
+
+    def set(self, settings: Settings, text: str = "Change settings",
+            merge_key: str | None = None) -> None:
+        """Replace the whole settings (e.g. applying a preset) as one undoable step."""
+        if settings == self._settings:
+            return
+        self.undo_stack.push(_SetSettings(self, self._settings, settings, text, merge_key))
+
+    def reset(self, settings: Settings) -> None:
+        """Replace the settings without an undo step (start-up, restoring a session)."""
+        self.undo_stack.clear()
+        self._apply(settings)
+
+    def _apply(self, settings: Settings) -> None:
+        if settings != self._settings:
+            self._settings = settings
+            self.changed.emit(settings)
