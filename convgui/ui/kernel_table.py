@@ -1,0 +1,245 @@
+"""The kernel grid as a Qt table: :class:`KernelTableModel` (numbers on a diverging heat map,
+edited through the :class:`SettingsModel`) and :class:`KernelTable`, a view where Enter commits
+and moves down like a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QTableView,
+    QWidget,
+)
+
+from convgui.settings import Settings
+from convgui.textgrid import format_number, parse_number
+from convgui.ui.model import SettingsModel
+
+__all__ = ["KernelTable", "KernelTableModel", "display_number", "heat_color"]
+
+_Index = QModelIndex | QPersistentModelIndex
+_NEGATIVE = (33, 102, 172)  # blue
+_POSITIVE = (178, 24, 43)  # red
+_NEUTRAL = (247, 247, 247)  # zero: near-white
+
+
+def heat_color(value: float, peak: float) -> QColor:
+    """Diverging colour: blue for negative, red for positive, near-white for 0; ∝ |v| / peak."""
+    t = min(1.0, abs(value) / peak) if peak > 0 else 0.0
+    end = _NEGATIVE if value < 0 else _POSITIVE
+    return QColor(*(round(n + (e - n) * t) for n, e in zip(_NEUTRAL, end, strict=True)))
+
+
+def display_number(value: float) -> str:
+    """Compact cell text: integers as integers, other values with 4 significant digits."""
+    text = format_number(value) if float(value).is_integer() else format(value, ".4g")
+    return text.replace("-", "−")  # a real minus sign (also in "1e-05": "1e−05")
+
+
+def fitting_texts(value: float) -> list[str]:
+    """Ever shorter texts for ``value``, most precise first (the view shows the first that
+    fits its cell): 4 to 1 significant digits, also without the leading 0 (``.035``) or in
+    e-notation (``7e−4``), keeping only forms shorter than the ones before."""
+    if float(value).is_integer():
+        return [display_number(value)]
+    texts: list[str] = []
+    for digits in (4, 3, 2, 1):
+        text = format(value, f".{digits}g").replace("e-0", "e-").replace("e+0", "e+")
+        short = text.replace("0.", ".", 1) if text.lstrip("-").startswith("0.") else text
+        sci = format(value, f".{digits - 1}e").replace("e-0", "e-").replace("e+0", "e+")
+        for form in (text, short, sci):
+            if not texts or len(form) < len(texts[-1]):  # only shorter forms are worth trying
+                texts.append(form.replace("-", "−"))
+    return texts
+
+
+class _FitDelegate(QStyledItemDelegate):
+    """Paints each number with as many digits as fit its cell (the tooltip has them all)."""
+
+    def initStyleOption(self, option: Any, index: Any) -> None:  # noqa: N802 - Qt API
+        super().initStyleOption(option, index)
+        value = index.data(Qt.ItemDataRole.UserRole)
+        if value is None:
+            return
+        room = option.rect.width() - 4
+        texts = fitting_texts(value)
+        option.text = next((t for t in texts if option.fontMetrics.horizontalAdvance(t) <= room),
+                           texts[-1])
+
+
+def _offset(i: int, n: int) -> str:
+    d = i - n // 2
+    return f"{d:+d}".replace("-", "−") if d else "0"
+
+
+def _finite(value: Any) -> float:
+    if isinstance(value, str):
+        return parse_number(value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{value!r} is not a number")
+    if not math.isfinite(value):
+        raise ValueError("NaN/inf not allowed")
+    return float(value)
+
+
+class KernelTableModel(QAbstractTableModel):
+    """The kernel grid of a :class:`SettingsModel` as an editable, heat-mapped table.
+
+    ``setData`` parses the text with :func:`parse_number` and edits the settings model; invalid
+    text changes nothing, returns False and emits ``rejected(reason)``.
+    """
+
+    rejected = Signal(str)
+
+    def __init__(self, model: SettingsModel, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._grid = model.settings.kernel
+        self._divisor = model.settings.divisor
+        self._peak = self._peak_of(self._grid)
+        model.changed.connect(self._follow)
+
+    @property
+    def grid(self) -> tuple[tuple[float, ...], ...]:
+        """The grid shown (the settings model's kernel)."""
+        return self._grid
+
+    @staticmethod
+    def _peak_of(grid: Sequence[Sequence[float]]) -> float:
+        return max(abs(v) for row in grid for v in row)
+
+    def _follow(self, settings: Settings) -> None:
+        grid, divisor = settings.kernel, settings.divisor
+        if grid == self._grid and divisor == self._divisor:
+            return
+        reshape = len(grid) != len(self._grid) or len(grid[0]) != len(self._grid[0])
+        if reshape:
+            self.beginResetModel()
+        self._grid, self._divisor, self._peak = grid, divisor, self._peak_of(grid)
+        if reshape:
+            self.endResetModel()
+        else:
+            last = self.index(len(grid) - 1, len(grid[0]) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self._grid)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self._grid[0])
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        n = len(self._grid[0]) if horizontal else len(self._grid)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _offset(section, n)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            what = "Column" if horizontal else "Row"
+            return f"{what} offset from the centre tap (0), the pixel the output is written to."
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r, c = index.row(), index.column()
+        value = self._grid[r][c]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display_number(value)
+        if role == Qt.ItemDataRole.UserRole:
+            return value
+        if role == Qt.ItemDataRole.EditRole:
+            return format_number(value)  # full precision, as text (a line edit, not a spin box)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(heat_color(value, self._peak))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            bg = heat_color(value, self._peak)
+            dark = 0.299 * bg.red() + 0.587 * bg.green() + 0.114 * bg.blue() < 150
+            return QBrush(QColor("white") if dark else QColor(20, 20, 20))
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            where = self._where(r, c)
+            weight = format(value / self._divisor, ".6g")
+            return (f"Tap {where}: {format_number(value)} (÷ divisor = {weight}). "
+                    "Type a number or a fraction such as 1/16 to change it.")
+        return None
+
+    def _where(self, r: int, c: int) -> str:
+        return f"(row {_offset(r, len(self._grid))}, column {_offset(c, len(self._grid[0]))})"
+
+    def setData(self, index: _Index, value: Any,  # noqa: N802 - Qt API
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        r, c = index.row(), index.column()
+        try:
+            number = _finite(value)
+            if number == self._grid[r][c]:
+                return True
+            rows = [list(row) for row in self._grid]
+            rows[r][c] = number
+            self._model.edit(f"Set tap {self._where(r, c)} to {format_number(number)}",
+                             kernel=rows)
+        except ValueError as exc:
+            self.rejected.emit(f"Tap {self._where(r, c)} refused: {exc}; kept the old value.")
+            return False
+        return True
+
+
+class KernelTable(QTableView):
+    """A table where Enter/Return commits and moves down (wrapping to the next column)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.refused = False  # set when the last commit was refused: then do not move
+        self.setItemDelegate(_FitDelegate(self))
+        self._point_size = self.font().pointSizeF()
+        for header in (self.horizontalHeader(), self.verticalHeader()):
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+            header.setMinimumSectionSize(12)
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not editing:
+            self.move_down()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def closeEditor(self, editor: QWidget, hint: Any) -> None:  # noqa: N802 - Qt API
+        super().closeEditor(editor, hint)
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache and not self.refused:
+            self.move_down()
+        self.refused = False
+
+    def fit_cells(self, side: int) -> None:
+        """Square cells: 44 px up to 9 taps a side, smaller (and a smaller font) beyond."""
+        cell = max(36, min(44, 396 // side))
+        font = self.font()
+        font.setPointSizeF(self._point_size * (1.0 if cell >= 44 else 0.85))
+        self.setFont(font)
+        for header in (self.horizontalHeader(), self.verticalHeader()):
+            header.setDefaultSectionSize(cell)
+
+    def move_down(self) -> None:
+        """Make the cell below current; from the bottom row, the top of the next column."""
+        model, current = self.model(), self.currentIndex()
+        rows, cols = model.rowCount(), model.columnCount()
+        r, c = (current.row() + 1, current.column()) if current.isValid() else (0, 0)
+        if r >= rows:
+            r, c = 0, (c + 1) % cols
+        self.setCurrentIndex(model.index(r, c))

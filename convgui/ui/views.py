@@ -1,0 +1,602 @@
+"""The before and after image views, side by side, with linked zoom and hover read-outs.
+
+The *before* view shows the input image in input pixel coordinates (pixel (r, c) covers
+``[c, c+1] × [r, r+1]``, row 0 at the top). The *after* view draws the result in the same
+coordinates: each output pixel is placed over the centre of its receptive field and is one
+stride wide (:meth:`convgui.shapes.Geometry.output_rect`), so the two views line up for any
+padding, stride or dilation, and zoom/pan are linked.
+
+Hovering over the after view reads the raw engine value of the output pixel and outlines its
+receptive field on the before view (window bounds plus a marker on every tap; taps that fall
+in the padding are drawn differently). In patch mode a rectangle dragged on the before view
+becomes a kernel (:attr:`ImageViews.patchSelected`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QSplitter, QWidget
+
+from convgui.ui.worker import Result
+
+pg.setConfigOptions(imageAxisOrder="row-major")
+
+__all__ = ["MAX_PATCH", "ImageViews", "format_value", "format_values"]
+
+MAX_PATCH = 31
+"""Largest patch side (pixels) that :meth:`ImageViews.select_patch` accepts as a kernel."""
+
+DIVERGING_MAP = "CET-D1"  # blue – white – red, shipped with pyqtgraph (no files needed)
+
+_TITLE_STYLE = {"color": "#d8d8d8", "size": "10pt"}
+_WINDOW_COLOR = "#00e5ff"  # receptive-field bounds and hovered output pixel
+_TAP_COLOR = "#ffd400"  # taps inside the image
+_PAD_COLOR = "#ff5a36"  # taps that land in the padding
+_PATCH_COLOR = "#7CFC00"
+_TAP_SIZE = 0.4  # marker size in input pixels
+_LUMA = np.array([0.299, 0.587, 0.114])
+
+
+def format_value(value: float) -> str:
+    """A number for a read-out: 6 significant digits, "−" for minus, NaN/±inf spelled out."""
+    v = float(value)
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "+inf" if v > 0 else "−inf"
+    if v == 0.0:
+        v = 0.0  # no "−0"
+    return f"{v:.6g}".replace("-", "−")
+
+
+def format_values(values: np.ndarray | float) -> str:
+    """One value, or a tuple ``(a, b, c)`` for a pixel with several channels."""
+    arr = np.asarray(values, dtype=np.float64).ravel()
+    if arr.size == 1:
+        return format_value(arr[0])
+    return "(" + ", ".join(format_value(v) for v in arr) + ")"
+
+
+def _cosmetic_pen(color: str, width: float = 2.0) -> QPen:
+    pen = QPen(QColor(color))
+    pen.setWidthF(width)
+    pen.setCosmetic(True)
+    return pen
+
+
+def _drawable(image: np.ndarray) -> np.ndarray:
+    """The array an ImageItem can draw: (H, W) grey or (H, W, 3) RGB.
+
+    (H, W, 1) is squeezed; other channel counts (several filters) show the first channel.
+    """
+    if image.ndim == 3 and image.shape[2] != 3:
+        return image[:, :, 0]
+    return image
+
+
+class _ImageViewBox(pg.ViewBox):
+    """A ViewBox (row 0 at the top, square pixels) whose left-button drag can be taken over."""
+
+    def __init__(self) -> None:
+        super().__init__(lockAspect=True, invertY=True)
+        self.drag_handler = None
+        self.resizing = False
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt naming
+        self.resizing = True
+        try:
+            super().resizeEvent(ev)
+        finally:
+            self.resizing = False
+
+    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802 - Qt naming
+        if (self.drag_handler is not None and axis is None
+                and ev.button() == Qt.MouseButton.LeftButton):
+            ev.accept()
+            self.drag_handler(ev)
+            return
+        super().mouseDragEvent(ev, axis)
+
+
+class _Panel(pg.GraphicsLayoutWidget):
+    """A title label above one image ViewBox (plus an optional column at the right)."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.ci.setContentsMargins(4, 4, 4, 4)
+        self.ci.setSpacing(2)
+        self.title = pg.LabelItem(title, **_TITLE_STYLE)
+        self.addItem(self.title, row=0, col=0, colspan=2)
+        self.vb = _ImageViewBox()
+        self.addItem(self.vb, row=1, col=0)
+        self.setMinimumSize(160, 160)
+
+
+class ImageViews(QWidget):
+    """Input ("before") and result ("after") views side by side.
+
+    Signals: ``hoverText(str)`` — read-out of the pixel under the mouse ("" when none);
+    ``patchSelected(np.ndarray)`` — a 2-D float64 patch picked in patch mode;
+    ``message(str)`` — a short notice for the user (e.g. a patch that is too big).
+    """
+
+    hoverText = Signal(str)  # noqa: N815 - Qt naming
+    patchSelected = Signal(object)  # noqa: N815
+    message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._input: np.ndarray | None = None
+        self._value_range: tuple[float, float] = (0.0, 255.0)
+        self._result: Result | None = None
+        self._displayed: np.ndarray | None = None
+        self._hover_key: tuple | None = None
+        self._patch_mode = False
+        self._patch_rect: tuple[int, int, int, int] | None = None  # r0, c0, h, w (clipped)
+        self._roi_guard = False
+
+        # before
+        self.before = _Panel("Input")
+        self.before_view: _ImageViewBox = self.before.vb
+        self._input_item = pg.ImageItem()
+        self.before_view.addItem(self._input_item)
+        self._window_item = QGraphicsRectItem()
+        self._window_item.setPen(_cosmetic_pen(_WINDOW_COLOR))
+        self._window_item.setZValue(20)
+        self._window_item.hide()
+        self.before_view.addItem(self._window_item, ignoreBounds=True)
+        self._taps_item = pg.ScatterPlotItem(
+            pxMode=False, size=_TAP_SIZE, symbol="o", pen=None, brush=pg.mkBrush(_TAP_COLOR))
+        self._pad_taps_item = pg.ScatterPlotItem(
+            pxMode=False, size=_TAP_SIZE * 1.2, symbol="x", pen=None,
+            brush=pg.mkBrush(_PAD_COLOR))
+        for item in (self._taps_item, self._pad_taps_item):
+            item.setZValue(21)
+            self.before_view.addItem(item, ignoreBounds=True)
+        self._roi: pg.RectROI | None = None
+
+        # after
+        self.after = _Panel("Output")
+        self.after_view: _ImageViewBox = self.after.vb
+        self._output_item = pg.ImageItem()
+        self.after_view.addItem(self._output_item)
+        self._cursor_item = QGraphicsRectItem()
+        self._cursor_item.setPen(_cosmetic_pen(_WINDOW_COLOR))
+        self._cursor_item.setZValue(20)
+        self._cursor_item.hide()
+        self.after_view.addItem(self._cursor_item, ignoreBounds=True)
+        self._cmap = pg.colormap.get(DIVERGING_MAP)
+        self._diverging_lut = self._cmap.getLookupTable(nPts=256, alpha=False)
+        self.colorbar = pg.ColorBarItem(
+            values=(-1.0, 1.0), width=14, colorMap=self._cmap, interactive=False,
+            colorMapMenu=False)
+        self.colorbar.hide()
+        self._colorbar_shown = False
+        self._syncing = False
+        self.before_view.sigRangeChanged.connect(self._sync_from_before)
+        self.after_view.sigResized.connect(self._sync_from_before)
+        self.after_view.sigRangeChanged.connect(self._sync_from_after)
+
+        self._placeholder = QLabel(self.after)
+        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._placeholder.setWordWrap(True)
+        self._placeholder.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._placeholder.setStyleSheet(
+            "QLabel { color: #f0f0f0; background: rgba(45, 45, 48, 225);"
+            " border: 1px solid #777; border-radius: 6px; padding: 12px; font-size: 11pt; }")
+        self._placeholder.hide()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.before)
+        self.splitter.addWidget(self.after)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setHandleWidth(5)
+        self.splitter.setStyleSheet("QSplitter::handle { background: #3a3a3a; }")
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+        self.before.scene().sigMouseMoved.connect(self._before_mouse_moved)
+        self.after.scene().sigMouseMoved.connect(self._after_mouse_moved)
+        self.after.installEventFilter(self)
+        for panel in (self.before, self.after):
+            panel.viewport().installEventFilter(self)
+
+    # ------------------------------------------------------------ linked zoom
+
+    def _sync_from_before(self, *_args) -> None:
+        self._sync(self.before_view, self.after_view)
+
+    def _sync_from_after(self, *_args) -> None:
+        if not self.after_view.resizing:  # a resize re-syncs from the before view instead
+            self._sync(self.after_view, self.before_view)
+
+    def _sync(self, source: pg.ViewBox, target: pg.ViewBox) -> None:
+        """Give ``target`` the centre and the scale (view units per screen pixel) of ``source``.
+
+        pyqtgraph's ``setXLink``/``setYLink`` copy ranges, which two aspect-locked views of
+        different widths keep widening in turn (the zoom runs away, e.g. when the colour bar
+        appears); copying centre and scale keeps both views in step at any widget sizes.
+        """
+        if self._syncing:
+            return
+        sw, sh, tw, th = source.width(), source.height(), target.width(), target.height()
+        if min(sw, sh, tw, th) <= 0:
+            return
+        rect = source.viewRect()
+        ux, uy = rect.width() / sw, rect.height() / sh
+        cx, cy = rect.center().x(), rect.center().y()
+        self._syncing = True
+        try:
+            target.setRange(xRange=(cx - ux * tw / 2, cx + ux * tw / 2),
+                            yRange=(cy - uy * th / 2, cy + uy * th / 2), padding=0)
+        finally:
+            self._syncing = False
+
+    # ------------------------------------------------------------------ input
+
+    def set_input(self, data: np.ndarray, value_range: tuple[float, float]) -> None:
+        """Draw the input ((H, W) or (H, W, 3), native range) with ``value_range`` as levels.
+
+        The view is fitted to the image only when its size changes; otherwise zoom is kept.
+        """
+        data = np.asarray(data)
+        if data.ndim == 3 and data.shape[2] == 1:
+            data = data[:, :, 0]
+        new_size = self._input is None or self._input.shape[:2] != data.shape[:2]
+        self._input = data
+        self._value_range = (float(value_range[0]), float(value_range[1]))
+        self._input_item.setImage(data, autoLevels=False, levels=self._value_range)
+        shape = "×".join(str(v) for v in data.shape)
+        self.before.title.setText(f"Input  {shape}", **_TITLE_STYLE)
+        self._clear_outline()
+        if new_size:
+            self._patch_rect = None
+            if self._roi is not None:
+                self._remove_roi()
+                self._ensure_roi()
+            self.before_view.autoRange(padding=0.02, items=[self._input_item])
+
+    def input_image(self) -> np.ndarray | None:
+        """The input currently shown."""
+        return self._input
+
+    # ----------------------------------------------------------------- result
+
+    def set_result(self, result: Result) -> None:
+        """Draw ``result.display`` (levels 0..255) placed over the input by its geometry."""
+        self._clear_outline()
+        self._placeholder.hide()
+        self._result = result
+        image = _drawable(np.asarray(result.display))
+        diverging = result.display_mode == "diverging" and image.ndim == 2
+        self._output_item.setLookupTable(self._diverging_lut if diverging else None,
+                                         update=False)
+        self._output_item.setImage(image, autoLevels=False, levels=(0, 255))
+        self._output_item.setRect(QRectF(*result.geometry.output_rect()))
+        self._output_item.show()
+        self._displayed = image
+        self._show_colorbar(diverging, result.levels)
+        out_shape = "×".join(str(v) for v in np.shape(result.output))
+        title = f"Output  {out_shape}  ·  {result.display_mode}"
+        if result.nonfinite:
+            title += f"  ·  {result.nonfinite} NaN/inf"
+        self.after.title.setText(title, **_TITLE_STYLE)
+
+    def result(self) -> Result | None:
+        """The result shown, or ``None`` (none yet, or a message replaced it)."""
+        return self._result
+
+    def displayed_result(self) -> np.ndarray | None:
+        """The uint8 image drawn in the after view, or ``None``."""
+        return self._displayed
+
+    def show_message(self, text: str) -> None:
+        """Clear the after view and show ``text`` centred in it until the next result."""
+        self._clear_outline()
+        self._result = None
+        self._displayed = None
+        self._output_item.clear()
+        self._output_item.hide()
+        self._show_colorbar(False, None)
+        self.after.title.setText("Output", **_TITLE_STYLE)
+        self._placeholder.setText(text)
+        self._placeholder.show()
+        self._place_placeholder()
+
+    def placeholder_text(self) -> str | None:
+        """The message shown in the after view, or ``None`` when there is none."""
+        return None if self._placeholder.isHidden() else self._placeholder.text()
+
+    def colorbar_visible(self) -> bool:
+        """Whether the diverging colour bar is shown next to the after view."""
+        return self._colorbar_shown
+
+    def _show_colorbar(self, show: bool, levels: tuple[float, float] | None) -> None:
+        if levels is not None:
+            self.colorbar.setLevels((float(levels[0]), float(levels[1])))
+        if show == self._colorbar_shown:
+            return
+        self._colorbar_shown = show
+        if show:
+            self.after.addItem(self.colorbar, row=1, col=1)
+            self.colorbar.show()
+        else:
+            self.after.removeItem(self.colorbar)
+            self.colorbar.hide()
+
+    def _place_placeholder(self) -> None:
+        area = self.after.rect()
+        width = max(min(area.width() - 40, 460), 80)
+        self._placeholder.setFixedWidth(width)
+        height = max(self._placeholder.heightForWidth(width), 40)
+        self._placeholder.setFixedHeight(height)
+        self._placeholder.move((area.width() - width) // 2, (area.height() - height) // 2)
+
+    # ------------------------------------------------------------------ hover
+
+    def output_index_at(self, x: float, y: float) -> tuple[int, int] | None:
+        """The output pixel (i, j) drawn at view point (x, y) of the after view, or ``None``."""
+        if self._result is None:
+            return None
+        geo = self._result.geometry
+        rx, ry, _, _ = geo.output_rect()
+        sh, sw = geo.stride
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return None
+        i, j = math.floor((y - ry) / sh), math.floor((x - rx) / sw)
+        if 0 <= i < geo.out_hw[0] and 0 <= j < geo.out_hw[1]:
+            return (i, j)
+        return None
+
+    def input_index_at(self, x: float, y: float) -> tuple[int, int] | None:
+        """The input pixel (r, c) at view point (x, y) of the before view, or ``None``."""
+        if self._input is None or not (math.isfinite(x) and math.isfinite(y)):
+            return None
+        r, c = math.floor(y), math.floor(x)
+        if 0 <= r < self._input.shape[0] and 0 <= c < self._input.shape[1]:
+            return (r, c)
+        return None
+
+    def hover_output(self, i: int, j: int) -> str:
+        """Read out output (i, j) and outline its receptive field; returns the emitted text."""
+        geo = None if self._result is None else self._result.geometry
+        if geo is None or not (0 <= i < geo.out_hw[0] and 0 <= j < geo.out_hw[1]):
+            self.clear_hover()
+            return ""
+        out = self._result.output
+        text = f"output ({i}, {j}) = {format_values(out[i, j])}"
+        taps = geo.taps(i, j)
+        h, w = geo.in_hw
+        inside = [(r, c) for r, c in taps if 0 <= r < h and 0 <= c < w]
+        padded = [(r, c) for r, c in taps if not (0 <= r < h and 0 <= c < w)]
+        if padded:
+            text += f"  ·  {len(padded)} of {len(taps)} taps in padding"
+        r0, c0 = geo.origin(i, j)
+        span_h = geo.dilation[0] * (geo.kernel_hw[0] - 1) + 1
+        span_w = geo.dilation[1] * (geo.kernel_hw[1] - 1) + 1
+        self._window_item.setRect(QRectF(c0, r0, span_w, span_h))
+        self._window_item.show()
+        self._set_taps(self._taps_item, inside)
+        self._set_taps(self._pad_taps_item, padded)
+        rx, ry, _, _ = geo.output_rect()
+        sh, sw = geo.stride
+        self._cursor_item.setRect(QRectF(rx + j * sw, ry + i * sh, sw, sh))
+        self._cursor_item.show()
+        self._hover_key = ("output", i, j)
+        self.hoverText.emit(text)
+        return text
+
+    def hover_input(self, r: int, c: int) -> str:
+        """Read out input pixel (r, c); returns the emitted text."""
+        self._clear_outline()
+        if self._input is None or not (
+                0 <= r < self._input.shape[0] and 0 <= c < self._input.shape[1]):
+            self.clear_hover()
+            return ""
+        text = f"input ({r}, {c}) = {format_values(self._input[r, c])}"
+        self._hover_key = ("input", r, c)
+        self.hoverText.emit(text)
+        return text
+
+    def clear_hover(self) -> None:
+        """Remove the receptive-field outline and clear the read-out."""
+        had = self._hover_key is not None
+        self._clear_outline()
+        if had:
+            self.hoverText.emit("")
+
+    def outline(self) -> tuple[QRectF | None, list[tuple[int, int]], list[tuple[int, int]]]:
+        """What the before view outlines now: the window rectangle (pixel edges) or ``None``,
+        the (r, c) of the taps inside the image and of the taps in the padding."""
+        rect = self._window_item.rect() if self._window_item.isVisible() else None
+        return rect, self._tap_cells(self._taps_item), self._tap_cells(self._pad_taps_item)
+
+    @staticmethod
+    def _set_taps(item: pg.ScatterPlotItem, cells: list[tuple[int, int]]) -> None:
+        if cells:
+            arr = np.asarray(cells, dtype=np.float64)
+            item.setData(x=arr[:, 1] + 0.5, y=arr[:, 0] + 0.5)
+        else:
+            item.clear()
+
+    @staticmethod
+    def _tap_cells(item: pg.ScatterPlotItem) -> list[tuple[int, int]]:
+        x, y = item.getData()
+        if x is None or len(x) == 0:
+            return []
+        return [(math.floor(b), math.floor(a)) for a, b in zip(x, y, strict=True)]
+
+    def _clear_outline(self) -> None:
+        self._hover_key = None
+        self._window_item.hide()
+        self._cursor_item.hide()
+        self._taps_item.clear()
+        self._pad_taps_item.clear()
+
+    def _before_mouse_moved(self, pos: QPointF) -> None:
+        index = None
+        if self.before_view.sceneBoundingRect().contains(pos):
+            p = self.before_view.mapSceneToView(pos)
+            index = self.input_index_at(p.x(), p.y())
+        if index is None:
+            self.clear_hover()
+        elif self._hover_key != ("input", *index):
+            self.hover_input(*index)
+
+    def _after_mouse_moved(self, pos: QPointF) -> None:
+        index = None
+        if self.after_view.sceneBoundingRect().contains(pos):
+            p = self.after_view.mapSceneToView(pos)
+            index = self.output_index_at(p.x(), p.y())
+        if index is None:
+            self.clear_hover()
+        elif self._hover_key != ("output", *index):
+            self.hover_output(*index)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if event.type() == QEvent.Type.Leave and watched in (
+                self.before.viewport(), self.after.viewport()):
+            self.clear_hover()
+        elif event.type() == QEvent.Type.Resize and watched is self.after:
+            if not self._placeholder.isHidden():
+                self._place_placeholder()
+        return super().eventFilter(watched, event)
+
+    # ------------------------------------------------------------ patch mode
+
+    def set_patch_mode(self, on: bool) -> None:
+        """Patch mode: dragging on the before view selects a patch to use as the kernel.
+
+        The selection stays as a rectangle that can be moved or resized (by its corner
+        handle); every release, or a click on it, emits :attr:`patchSelected` again.
+        """
+        self._patch_mode = bool(on)
+        self.before_view.drag_handler = self._patch_drag if on else None
+        if on:
+            self._ensure_roi()
+        else:
+            self._remove_roi()
+
+    def patch_mode(self) -> bool:
+        """Whether patch mode is on."""
+        return self._patch_mode
+
+    def use_patch(self) -> np.ndarray | None:
+        """Emit the current selection again (a "Use as kernel" action); ``None`` if none."""
+        if self._patch_rect is None:
+            self.message.emit("drag a rectangle on the input to select a patch")
+            return None
+        return self.select_patch(*self._patch_rect)
+
+    def select_patch(self, r0: int, c0: int, h: int, w: int) -> np.ndarray | None:
+        """Use input rows r0..r0+h−1, columns c0..c0+w−1 (clipped to the image) as a kernel.
+
+        Emits :attr:`patchSelected` with a float64 2-D patch (the luma 0.299R + 0.587G +
+        0.114B of an RGB input) and returns it; a patch larger than 31×31, an empty one or no
+        input emits :attr:`message` instead and returns ``None``.
+        """
+        if self._input is None:
+            self.message.emit("open an image first")
+            return None
+        height, width = self._input.shape[:2]
+        ra, rb = max(int(r0), 0), min(int(r0) + int(h), height)
+        ca, cb = max(int(c0), 0), min(int(c0) + int(w), width)
+        if rb <= ra or cb <= ca:
+            self._restore_roi()
+            self.message.emit("the selected patch does not cover the image")
+            return None
+        ph, pw = rb - ra, cb - ca
+        if ph > MAX_PATCH or pw > MAX_PATCH:
+            self._restore_roi()
+            self.message.emit(
+                f"patch {ph}×{pw} is too big for a kernel: select at most "
+                f"{MAX_PATCH}×{MAX_PATCH} pixels")
+            return None
+        patch = np.asarray(self._input[ra:rb, ca:cb], dtype=np.float64)
+        if patch.ndim == 3:
+            patch = patch[:, :, :3] @ _LUMA
+        patch = np.ascontiguousarray(patch)
+        self._patch_rect = (ra, ca, ph, pw)
+        self._move_roi(ra, ca, ph, pw)
+        self.patchSelected.emit(patch)
+        return patch
+
+    def patch_rect(self) -> tuple[int, int, int, int] | None:
+        """The last selected patch as (r0, c0, h, w), clipped to the image."""
+        return self._patch_rect
+
+    def _ensure_roi(self) -> None:
+        if self._roi is not None or self._input is None:
+            return
+        height, width = self._input.shape[:2]
+        r0, c0, ph, pw = self._patch_rect or (0, 0, 0, 0)
+        self._roi = pg.RectROI(
+            (c0, r0), (max(pw, 1), max(ph, 1)), snapSize=1.0, translateSnap=True,
+            scaleSnap=True, maxBounds=QRectF(0, 0, width, height),
+            pen=_cosmetic_pen(_PATCH_COLOR), hoverPen=_cosmetic_pen("#ffffff"))
+        self._roi.setZValue(30)
+        self._roi.setVisible(self._patch_rect is not None)
+        self._roi.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
+        self._roi.sigRegionChangeFinished.connect(self._roi_changed)
+        self._roi.sigClicked.connect(lambda *_: self.use_patch())
+        self.before_view.addItem(self._roi, ignoreBounds=True)
+
+    def _remove_roi(self) -> None:
+        if self._roi is not None:
+            self.before_view.removeItem(self._roi)
+            self._roi.deleteLater()
+            self._roi = None
+
+    def _move_roi(self, r0: int, c0: int, h: int, w: int) -> None:
+        if self._roi is None:
+            return
+        self._roi_guard = True
+        try:
+            self._roi.setPos((c0, r0), update=False, finish=False)
+            self._roi.setSize((w, h), update=True, finish=False)
+            self._roi.show()
+        finally:
+            self._roi_guard = False
+
+    def _restore_roi(self) -> None:
+        """Put the rectangle back on the last accepted patch (or hide it)."""
+        if self._roi is None:
+            return
+        if self._patch_rect is None:
+            self._roi.hide()
+        else:
+            self._move_roi(*self._patch_rect)
+
+    def _roi_changed(self, roi: pg.ROI) -> None:
+        if self._roi_guard:
+            return
+        pos, size = roi.pos(), roi.size()
+        self.select_patch(round(pos.y()), round(pos.x()), round(size.y()), round(size.x()))
+
+    def _patch_drag(self, ev) -> None:
+        if self._input is None:
+            return
+        self._ensure_roi()
+        a = self.before_view.mapSceneToView(ev.buttonDownScenePos())
+        b = self.before_view.mapSceneToView(ev.scenePos())
+        height, width = self._input.shape[:2]
+        r0 = min(max(math.floor(min(a.y(), b.y())), 0), height - 1)
+        c0 = min(max(math.floor(min(a.x(), b.x())), 0), width - 1)
+        r1 = min(max(math.floor(max(a.y(), b.y())), r0), height - 1)
+        c1 = min(max(math.floor(max(a.x(), b.x())), c0), width - 1)
+        h, w = r1 - r0 + 1, c1 - c0 + 1
+        self._move_roi(r0, c0, h, w)
+        if ev.isFinish():
+            self.select_patch(r0, c0, h, w)
+        elif h > MAX_PATCH or w > MAX_PATCH:
+            self.hoverText.emit(f"patch {h}×{w}: too big (max {MAX_PATCH}×{MAX_PATCH})")
+        else:
+            self.hoverText.emit(f"patch {h}×{w} at ({r0}, {c0})")

@@ -1,0 +1,445 @@
+"""The before/after image views: drawing, placement, hover read-outs, patches, linked zoom."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, QRectF
+
+from convgui import display
+from convgui.settings import Settings
+from convgui.shapes import geometry
+from convgui.ui.views import MAX_PATCH, ImageViews, format_value, format_values
+from convgui.ui.worker import Result
+
+
+def make_result(output: np.ndarray, geo, mode: str = "clip",
+                value_range: tuple[float, float] = (0.0, 255.0)) -> Result:
+    output = np.asarray(output, dtype=np.float32)
+    with np.errstate(all="ignore"):
+        shown = display.to_uint8(output, mode, value_range)
+    levels = display.symmetric_levels(output) if mode == "diverging" else value_range
+    nonfinite = int(output.size - np.count_nonzero(np.isfinite(output)))
+    return Result(1, Settings(), output, shown, mode, levels, geo, "direct", 0.001, nonfinite)
+
+
+@pytest.fixture
+def views(qtbot):
+    w = ImageViews()
+    qtbot.addWidget(w)
+    w.resize(900, 450)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+@pytest.fixture
+def grey5(views):
+    image = np.arange(25, dtype=np.float32).reshape(5, 5)
+    views.set_input(image, (0.0, 255.0))
+    return image
+
+
+def texts(views: ImageViews) -> list[str]:
+    got: list[str] = []
+    views.hoverText.connect(got.append)
+    return got
+
+
+# ----------------------------------------------------------------------------- drawing
+
+def test_set_result_draws_exactly_the_display_image(views, grey5):
+    geo = geometry((5, 5), (3, 3))
+    out = np.array([[10.0, 300.0, -4.0], [0.0, 128.4, 77.0], [255.0, 1.0, 2.0]])
+    result = make_result(out, geo)
+    views.set_result(result)
+    drawn = views._output_item.image
+    assert drawn.dtype == np.uint8
+    np.testing.assert_array_equal(drawn, result.display)
+    np.testing.assert_array_equal(views.displayed_result(), result.display)
+    assert tuple(views._output_item.getLevels()) == (0, 255)
+    assert views._output_item.lut is None
+    assert views.result() is result
+    np.testing.assert_array_equal(views._input_item.image, grey5)
+    assert tuple(views._input_item.getLevels()) == (0.0, 255.0)
+
+
+def test_rgb_input_and_result_are_drawn_as_rgb(views):
+    rgb = np.random.default_rng(0).uniform(0, 65535, (6, 7, 3)).astype(np.float32)
+    views.set_input(rgb, (0.0, 65535.0))
+    np.testing.assert_array_equal(views._input_item.image, rgb)
+    assert tuple(views._input_item.getLevels()) == (0.0, 65535.0)
+    geo = geometry((6, 7), (3, 3), "same")
+    result = make_result(rgb / 2, geo, "clip", (0.0, 65535.0))
+    views.set_result(result)
+    assert views.displayed_result().shape == (6, 7, 3)
+    np.testing.assert_array_equal(views._output_item.image, result.display)
+    assert not views.colorbar_visible()
+
+
+def test_stride_2_valid_output_sits_over_its_receptive_fields(views, grey5):
+    # 5×5 input, 3×3 kernel, stride 2, valid → 2×2 outputs. Output (0, 0) reads rows/cols
+    # 0..2, edges [0, 3], centre 1.5; each output pixel is 2 wide, so it spans 0.5..2.5 and the
+    # whole output covers x, y = 0.5 .. 4.5.
+    geo = geometry((5, 5), (3, 3), "valid", stride=2)
+    assert geo.out_hw == (2, 2)
+    views.set_result(make_result(np.ones((2, 2)), geo))
+    item = views._output_item
+    placed = item.mapRectToParent(item.boundingRect())
+    assert placed == QRectF(0.5, 0.5, 4, 4)
+
+
+def test_output_index_at_inverts_the_placement(views, grey5):
+    geo = geometry((5, 5), (3, 3), "valid", stride=2)
+    views.set_result(make_result(np.ones((2, 2)), geo))
+    assert views.output_index_at(0.5, 0.5) == (0, 0)
+    assert views.output_index_at(1.5, 1.5) == (0, 0)  # centre of output (0, 0)'s window
+    assert views.output_index_at(2.49, 2.49) == (0, 0)
+    assert views.output_index_at(2.5, 0.6) == (0, 1)  # x → column
+    assert views.output_index_at(0.6, 2.5) == (1, 0)  # y → row
+    assert views.output_index_at(4.49, 4.49) == (1, 1)
+    for x, y in ((0.49, 1.0), (1.0, 0.49), (4.5, 1.0), (1.0, 4.5), (math.nan, 1.0)):
+        assert views.output_index_at(x, y) is None
+
+
+@pytest.mark.parametrize("padding, stride, dilation", [
+    ("same", 1, 1), ("full", 2, 1), ("valid", (2, 3), (2, 1)), (((2, 0), (1, 3)), 3, 2),
+])
+def test_every_output_pixel_centre_maps_back(views, padding, stride, dilation):
+    views.set_input(np.zeros((13, 11), np.float32), (0.0, 255.0))
+    geo = geometry((13, 11), (3, 4), padding, stride, dilation)
+    views.set_result(make_result(np.zeros(geo.out_hw), geo))
+    x0, y0, w, h = geo.output_rect()
+    sh, sw = h / geo.out_hw[0], w / geo.out_hw[1]
+    assert (sh, sw) == tuple(float(s) for s in geo.stride)
+    for i in range(geo.out_hw[0]):
+        for j in range(geo.out_hw[1]):
+            assert views.output_index_at(x0 + (j + 0.5) * sw, y0 + (i + 0.5) * sh) == (i, j)
+
+
+def test_input_index_at(views, grey5):
+    assert views.input_index_at(0.0, 0.0) == (0, 0)
+    assert views.input_index_at(3.99, 1.2) == (1, 3)
+    assert views.input_index_at(-0.01, 2) is None
+    assert views.input_index_at(2, 5.0) is None
+
+
+def test_no_result_no_index(views, grey5):
+    assert views.output_index_at(1.0, 1.0) is None
+    assert views.hover_output(0, 0) == ""
+    assert views.result() is None and views.displayed_result() is None
+    views.set_result(make_result(np.ones((3, 3)), geometry((5, 5), (3, 3))))
+    assert views.hover_output(3, 0) == "" and views.hover_input(0, 5) == ""
+    assert views.outline() == (None, [], [])
+
+
+def test_titles_give_shapes_mode_and_nonfinite_count(views, grey5):
+    assert views.before.title.text == "Input  5×5"
+    out = np.ones((3, 3))
+    out[0, 0] = np.nan
+    views.set_result(make_result(out, geometry((5, 5), (3, 3)), "normalize"))
+    assert views.after.title.text == "Output  3×3  ·  normalize  ·  1 NaN/inf"
+
+
+# ------------------------------------------------------------------------------- hover
+
+def test_hover_output_reads_the_raw_value_and_outlines_dilated_taps(views):
+    views.set_input(np.zeros((7, 9), np.float32), (0.0, 255.0))
+    geo = geometry((7, 9), (3, 3), "valid", dilation=2)  # spans 5×5 → 3×5 outputs
+    out = np.zeros(geo.out_hw)
+    out[1, 2] = -37.25
+    views.set_result(make_result(out, geo, "diverging"))
+    got = texts(views)
+    assert views.hover_output(1, 2) == "output (1, 2) = −37.25"
+    assert got == ["output (1, 2) = −37.25"]
+    rect, inside, padded = views.outline()
+    assert rect == QRectF(2, 1, 5, 5)  # columns 2..6, rows 1..5 (pixel edges)
+    assert sorted(inside) == [(r, c) for r in (1, 3, 5) for c in (2, 4, 6)]
+    assert padded == []
+    assert views._cursor_item.isVisible()
+    x0, y0, _, _ = geo.output_rect()
+    assert views._cursor_item.rect() == QRectF(x0 + 2, y0 + 1, 1, 1)
+
+
+def test_hover_output_marks_padded_taps(views, grey5):
+    geo = geometry((5, 5), (3, 3), "same")
+    views.set_result(make_result(np.full((5, 5), 2.5), geo))
+    text = views.hover_output(0, 0)
+    assert text == "output (0, 0) = 2.5  ·  5 of 9 taps in padding"
+    rect, inside, padded = views.outline()
+    assert rect == QRectF(-1, -1, 3, 3)
+    assert sorted(inside) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert sorted(padded) == [(-1, -1), (-1, 0), (-1, 1), (0, -1), (1, -1)]
+
+
+def test_hover_output_rgb_and_nonfinite_values(views):
+    views.set_input(np.zeros((4, 4, 3), np.float32), (0.0, 255.0))
+    geo = geometry((4, 4), (1, 1))
+    out = np.zeros((4, 4, 3))
+    out[2, 3] = (1.0, -2.5, np.nan)
+    out[0, 0] = (np.inf, -np.inf, 1e-7)
+    views.set_result(make_result(out, geo))
+    assert views.hover_output(2, 3) == "output (2, 3) = (1, −2.5, NaN)"
+    assert views.hover_output(0, 0) == "output (0, 0) = (+inf, −inf, 1e−07)"
+
+
+def test_hover_input_text(views, grey5):
+    got = texts(views)
+    assert views.hover_input(1, 2) == "input (1, 2) = 7"
+    assert got == ["input (1, 2) = 7"]
+    rgb = np.zeros((3, 4, 3), np.float32)
+    rgb[0, 1] = (10, 20.5, 30)
+    views.set_input(rgb, (0.0, 255.0))
+    assert views.hover_input(0, 1) == "input (0, 1) = (10, 20.5, 30)"
+
+
+def test_outline_is_cleared_on_leave_and_on_a_new_result(views, grey5):
+    geo = geometry((5, 5), (3, 3))
+    result = make_result(np.ones((3, 3)), geo)
+    views.set_result(result)
+    got = texts(views)
+    views.hover_output(1, 1)
+    assert views.outline()[0] is not None
+    views.clear_hover()
+    assert views.outline() == (None, [], [])
+    assert not views._cursor_item.isVisible()
+    assert got[-1] == ""
+    views.hover_output(0, 0)
+    views.set_result(result)
+    assert views.outline() == (None, [], [])
+    views.hover_output(2, 2)
+    views.hover_input(0, 0)  # moving to the before view drops the receptive field
+    assert views.outline() == (None, [], [])
+
+
+def test_mouse_moves_over_the_views_emit_read_outs(views, qtbot, grey5):
+    geo = geometry((5, 5), (3, 3), "valid", stride=2)
+    out = np.array([[1.0, 2.0], [3.0, -4.5]])
+    views.set_result(make_result(out, geo))
+    got = texts(views)
+    scene_pos = views.after_view.mapViewToScene(QPointF(3.5, 3.5))  # output (1, 1)
+    views.after.scene().sigMouseMoved.emit(scene_pos)
+    assert got == ["output (1, 1) = −4.5"]
+    assert views.outline()[0] == QRectF(2, 2, 3, 3)
+    views.after.scene().sigMouseMoved.emit(scene_pos)  # same pixel: no repeat
+    assert len(got) == 1
+    views.before.scene().sigMouseMoved.emit(views.before_view.mapViewToScene(QPointF(2.5, 1.5)))
+    assert got[-1] == "input (1, 2) = 7"
+    views.before.scene().sigMouseMoved.emit(views.before_view.mapViewToScene(QPointF(-3, 1)))
+    assert got[-1] == ""
+
+
+# ----------------------------------------------------------------- message, colour bar
+
+def test_show_message_clears_the_image_until_the_next_result(views, grey5):
+    geo = geometry((5, 5), (3, 3))
+    views.set_result(make_result(np.ones((3, 3)), geo, "diverging"))
+    views.hover_output(0, 0)
+    text = "kernel spans 7 but the padded input is 5: add padding ≥ 1 per side"
+    views.show_message(text)
+    assert views.placeholder_text() == text
+    assert views._placeholder.isVisible()
+    assert views.displayed_result() is None and views.result() is None
+    assert views._output_item.image is None
+    assert not views.colorbar_visible()
+    assert views.outline() == (None, [], [])
+    assert views.output_index_at(1.5, 1.5) is None
+    views.set_result(make_result(np.ones((3, 3)), geo))
+    assert views.placeholder_text() is None
+    assert views.displayed_result() is not None
+
+
+def test_diverging_mode_shows_the_colour_bar_and_other_modes_hide_it(views, grey5):
+    geo = geometry((5, 5), (3, 3))
+    out = np.array([[-6.0, 0.0, 3.0], [1.0, 2.0, -1.0], [0.0, 0.0, 0.0]])
+    views.set_result(make_result(out, geo, "diverging"))
+    assert views.colorbar_visible() and views.colorbar.isVisible()
+    assert views.colorbar.scene() is views.after.scene()
+    assert views.colorbar.levels() == (-6.0, 6.0)
+    lut = views._output_item.lut
+    assert lut is not None and lut.shape[0] == 256
+    # negatives and positives are different hues: blue end vs red end, white-ish at zero
+    lo, mid, hi = (lut[k].astype(int) for k in (0, 128, 255))
+    assert lo[2] > lo[0] and hi[0] > hi[2]
+    assert min(mid) > 200
+    assert views.displayed_result()[0, 0] == 0 and views.displayed_result()[1, 0] > 128
+    for mode in ("clip", "offset", "abs", "normalize"):
+        views.set_result(make_result(out, geo, mode))
+        assert not views.colorbar_visible() and not views.colorbar.isVisible()
+        assert views._output_item.lut is None
+    views.set_result(make_result(out * 2, geo, "diverging"))
+    assert views.colorbar_visible() and views.colorbar.levels() == (-12.0, 12.0)
+
+
+def test_diverging_rgb_result_has_no_colour_map(views):
+    views.set_input(np.zeros((4, 4, 3), np.float32), (0.0, 255.0))
+    geo = geometry((4, 4), (1, 1))
+    views.set_result(make_result(np.full((4, 4, 3), -1.0), geo, "diverging"))
+    assert views._output_item.lut is None
+    assert not views.colorbar_visible()
+
+
+# ------------------------------------------------------------------------------ patches
+
+def test_select_patch_emits_the_grey_patch(views, qtbot, grey5):
+    with qtbot.waitSignal(views.patchSelected) as blocker:
+        views.select_patch(1, 2, 2, 3)
+    patch = blocker.args[0]
+    assert patch.dtype == np.float64
+    np.testing.assert_array_equal(patch, [[7, 8, 9], [12, 13, 14]])
+    assert views.patch_rect() == (1, 2, 2, 3)
+
+
+def test_select_patch_clips_to_the_image(views, qtbot, grey5):
+    with qtbot.waitSignal(views.patchSelected) as blocker:
+        views.select_patch(-1, 3, 3, 5)
+    np.testing.assert_array_equal(blocker.args[0], [[3, 4], [8, 9]])
+    messages: list[str] = []
+    views.message.connect(messages.append)
+    with qtbot.assertNotEmitted(views.patchSelected):
+        assert views.select_patch(5, 0, 2, 2) is None
+    assert messages
+
+
+def test_select_patch_uses_luma_for_rgb(views, qtbot):
+    rgb = np.zeros((3, 3, 3), np.float32)
+    rgb[..., 0], rgb[..., 1], rgb[..., 2] = 100.0, 50.0, 10.0
+    rgb[1, 1] = (255.0, 0.0, 0.0)
+    views.set_input(rgb, (0.0, 255.0))
+    with qtbot.waitSignal(views.patchSelected) as blocker:
+        views.select_patch(0, 0, 2, 2)
+    patch = blocker.args[0]
+    assert patch.shape == (2, 2)
+    expected = 0.299 * 100 + 0.587 * 50 + 0.114 * 10
+    np.testing.assert_allclose(patch, [[expected, expected], [expected, 0.299 * 255]])
+
+
+def test_select_patch_refuses_more_than_31_by_31(views, qtbot):
+    views.set_input(np.zeros((40, 40), np.float32), (0.0, 255.0))
+    messages: list[str] = []
+    views.message.connect(messages.append)
+    with qtbot.assertNotEmitted(views.patchSelected):
+        assert views.select_patch(0, 0, MAX_PATCH + 1, 3) is None
+    assert messages and "too big" in messages[0] and "31×31" in messages[0]
+    with qtbot.waitSignal(views.patchSelected) as blocker:
+        views.select_patch(0, 0, MAX_PATCH, MAX_PATCH)
+    assert blocker.args[0].shape == (31, 31)
+    # 20 rows hang out of the image: what is left (20 × 31) is accepted
+    with qtbot.waitSignal(views.patchSelected) as blocker:
+        views.select_patch(20, 0, 40, 31)
+    assert blocker.args[0].shape == (20, 31)
+
+
+class _FakeDrag:
+    """The parts of a pyqtgraph MouseDragEvent that patch mode reads."""
+
+    def __init__(self, views, a, b, finish):
+        self._a = views.before_view.mapViewToScene(QPointF(*a))
+        self._b = views.before_view.mapViewToScene(QPointF(*b))
+        self._finish = finish
+
+    def buttonDownScenePos(self):  # noqa: N802 - Qt naming
+        return self._a
+
+    def scenePos(self):  # noqa: N802
+        return self._b
+
+    def isFinish(self):  # noqa: N802
+        return self._finish
+
+
+def test_patch_mode_drag_selects_whole_pixels(views, qtbot, grey5):
+    views.set_patch_mode(True)
+    assert views.patch_mode() and views.before_view.drag_handler is not None
+    with qtbot.assertNotEmitted(views.patchSelected):
+        views._patch_drag(_FakeDrag(views, (3.7, 3.2), (1.2, 1.9), finish=False))
+    with qtbot.waitSignal(views.patchSelected) as blocker:
+        views._patch_drag(_FakeDrag(views, (3.7, 3.2), (2.2, 1.9), finish=True))
+    # x 2.2..3.7 → columns 2..3, y 1.9..3.2 → rows 1..3
+    np.testing.assert_array_equal(blocker.args[0], [[7, 8], [12, 13], [17, 18]])
+    roi = views._roi
+    assert roi is not None and roi.isVisible()
+    assert (roi.pos().x(), roi.pos().y(), roi.size().x(), roi.size().y()) == (2, 1, 2, 3)
+    with qtbot.waitSignal(views.patchSelected) as blocker:
+        views.use_patch()
+    assert blocker.args[0].shape == (3, 2)
+    # moving the rectangle (its body or corner handle) re-selects on release
+    with qtbot.waitSignal(views.patchSelected) as blocker:
+        roi.setPos((0, 0))
+    np.testing.assert_array_equal(blocker.args[0], [[0, 1], [5, 6], [10, 11]])
+    views.set_patch_mode(False)
+    assert views._roi is None and views.before_view.drag_handler is None
+
+
+def test_a_refused_drag_puts_the_rectangle_back(views, qtbot):
+    views.set_input(np.zeros((60, 60), np.float32), (0.0, 255.0))
+    views.set_patch_mode(True)
+    views.select_patch(2, 3, 4, 5)
+    got = texts(views)
+    views._patch_drag(_FakeDrag(views, (0.5, 0.5), (40.5, 10.5), finish=False))
+    assert got[-1] == "patch 11×41: too big (max 31×31)"
+    with qtbot.assertNotEmitted(views.patchSelected):
+        views._patch_drag(_FakeDrag(views, (0.5, 0.5), (40.5, 10.5), finish=True))
+    roi = views._roi
+    assert (roi.pos().x(), roi.pos().y(), roi.size().x(), roi.size().y()) == (3, 2, 5, 4)
+    assert views.patch_rect() == (2, 3, 4, 5)
+
+
+# ---------------------------------------------------------------------- zoom and range
+
+def test_views_are_linked_both_ways(views, qtbot, grey5):
+    def centre_and_scale(vb):
+        r = vb.viewRect()
+        return (r.center().x(), r.center().y(), r.width() / vb.width(), r.height() / vb.height())
+
+    views.set_result(make_result(np.ones((3, 3)), geometry((5, 5), (3, 3)), "diverging"))
+    qtbot.wait(10)
+    views.before_view.setRange(xRange=(1, 2), yRange=(1, 2), padding=0)
+    after = centre_and_scale(views.after_view)
+    assert after == pytest.approx(centre_and_scale(views.before_view))
+    assert after[:2] == pytest.approx((1.5, 1.5))
+    views.after_view.setRange(xRange=(3, 5), yRange=(2, 4), padding=0)
+    assert centre_and_scale(views.before_view) == pytest.approx(
+        centre_and_scale(views.after_view))
+    assert centre_and_scale(views.before_view)[:2] == pytest.approx((4, 3))
+
+
+def test_linked_zoom_does_not_drift_when_the_colour_bar_comes_and_goes(views, qtbot, grey5):
+    geo = geometry((5, 5), (3, 3))
+    views.before_view.setRange(xRange=(1, 3), yRange=(1, 3), padding=0)
+    start = views.before_view.viewRange()
+    for _ in range(4):
+        views.set_result(make_result(np.ones((3, 3)), geo, "diverging"))
+        qtbot.wait(5)
+        views.show_message("no output")
+        qtbot.wait(5)
+    assert np.allclose(views.before_view.viewRange(), start)
+
+
+def test_auto_range_only_for_a_new_image_size(views, grey5):
+    views.before_view.setRange(xRange=(1, 2), yRange=(1, 2), padding=0)
+    zoomed = views.before_view.viewRange()
+    views.set_input(grey5 * 2, (0.0, 255.0))
+    assert np.allclose(views.before_view.viewRange(), zoomed)
+    views.set_input(np.zeros((50, 60), np.float32), (0.0, 255.0))
+    (x0, x1), (y0, y1) = views.before_view.viewRange()
+    assert x0 <= 0 and x1 >= 60 and y0 <= 0 and y1 >= 50
+
+
+# ------------------------------------------------------------------------- formatting
+
+@pytest.mark.parametrize("value, text", [
+    (0.0, "0"), (-0.0, "0"), (12.0, "12"), (-37.25, "−37.25"), (65535.0, "65535"),
+    (1234567.0, "1.23457e+06"), (float("nan"), "NaN"), (float("inf"), "+inf"),
+    (float("-inf"), "−inf"),
+])
+def test_format_value(value, text):
+    assert format_value(value) == text
+
+
+def test_format_values():
+    assert format_values(np.float32(3.5)) == "3.5"
+    assert format_values(np.array([1.0])) == "1"
+    assert format_values(np.array([1, -2, 3.25])) == "(1, −2, 3.25)"
