@@ -15,12 +15,15 @@ bands: :func:`prepare` validates and plans, :meth:`Convolution.bands` computes. 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Sequence
+import os
+from collections.abc import Generator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import numpy as np
-from scipy import ndimage, signal
 
+from convgui import planner
 from convgui.shapes import (
     CHANNEL_MODES,
     Geometry,
@@ -36,8 +39,6 @@ LUMA_WEIGHTS = (0.299, 0.587, 0.114)
 POOL_MODES = ("max", "avg")
 MERGE_MODES = ("sum", "mean", "weighted", "max", "magnitude")
 
-#: Above this many non-zero taps (at stride 1) the FFT is cheaper than direct summation.
-FFT_MIN_TAPS = 121
 #: Output pixels per band: small enough to report progress and stop often, large enough to be
 #: cheap (a 1024×1024 image is computed in 4 bands).
 BAND_PIXELS = 1 << 18
@@ -165,15 +166,16 @@ def _finite(value: object, name: str) -> float:
 
 
 def _planes(img: np.ndarray, channels: str, dtype: type) -> list[np.ndarray]:
-    """The 2-D planes to filter: one per channel, or the channel sum / luma as one plane."""
+    """The planes to filter (views where possible; converted to ``dtype`` when padded): one per
+    channel, the whole depth for ``sum`` (summed after padding), or the luma plane."""
     if img.ndim == 2:
-        return [img.astype(dtype, copy=False)]
+        return [img]
     if channels == "per-channel":
-        return [img[:, :, c].astype(dtype) for c in range(img.shape[2])]
+        return [img[:, :, c] for c in range(img.shape[2])]
     if channels == "sum":
-        return [img.astype(dtype, copy=False)]  # summed after padding, see Convolution
+        return [img]
     if img.shape[2] == 1:
-        return [img[:, :, 0].astype(dtype)]
+        return [img[:, :, 0]]
     if img.shape[2] != 3:
         raise ValueError(f"luma needs 1 or 3 channels (RGB), got {img.shape[2]}")
     w = np.asarray(LUMA_WEIGHTS, dtype=np.float64)
@@ -206,13 +208,42 @@ class Convolution:
         """(H', W') or (H', W', C)."""
         return self.out_hw if self.squeeze else (*self.out_hw, len(self.planes))
 
+    @cached_property
+    def engine(self) -> str:
+        """``"opencv"`` or ``"scipy"`` (see :func:`convgui.planner.backend`); SciPy's direct
+        sums when the input holds NaN or infinity, which the FFT would smear over everything."""
+        chosen = planner.backend()
+        g = self.geometry
+        fast = planner.make_plan(self.kernel, g.stride, g.dilation, chosen)
+        may_smear = chosen == "opencv" or any(f.method == "fft" for _, _, f in fast)
+        if may_smear and not all(np.isfinite(p).all() for p in self.planes):
+            return "scipy-direct"
+        return chosen
+
+    @cached_property
+    def plan(self) -> list[tuple[planner.Phase, planner.Phase, planner.Factors]]:
+        """The polyphase pieces and the method for each (see :mod:`convgui.planner`)."""
+        g = self.geometry
+        return planner.make_plan(self.kernel, g.stride, g.dilation, self.engine)
+
+    @property
+    def kernel_method(self) -> str:
+        """The method of the largest piece: ``zero``, ``scale``, ``separable``, ``low-rank``,
+        ``direct`` or ``fft``."""
+        return max(self.plan, key=lambda piece: piece[2].kernel.size)[2].method
+
     @property
     def method(self) -> str:
-        """The algorithm used: ``"direct"``, ``"strided"`` or ``"fft"``."""
-        taps = int(np.count_nonzero(self.kernel))
-        if self.geometry.stride != (1, 1):
-            return "strided"
-        return "fft" if taps >= FFT_MIN_TAPS else "direct"
+        """What computes this call, e.g. ``"separable"``, ``"opencv direct · 4 phases"``."""
+        main = max(self.plan, key=lambda piece: piece[2].kernel.size)[2]
+        name = main.method if main.method != "low-rank" else f"low-rank {main.rank}"
+        if self.engine == "opencv":
+            name = f"opencv {name}"
+        elif self._threads() > 1:
+            name = f"{name} ×{self._threads()} threads"
+        if len(self.plan) > 1:
+            name += f" · {len(self.plan)} phases"
+        return name
 
     def run(self) -> np.ndarray:
         """Compute the whole result."""
@@ -224,86 +255,75 @@ class Convolution:
                 return done.value
 
     def bands(self) -> Generator[float, None, np.ndarray]:
-        """Compute band by band, yielding the fraction done after each; returns the result."""
+        """Compute band by band, yielding the fraction done after each; returns the result.
+
+        With SciPy the bands of a plane run on all cores (ndimage and the FFT release the GIL);
+        OpenCV parallelises inside each call. Closing the generator early drops the bands that
+        have not started.
+        """
         out = np.empty(self.out_shape, dtype=self.dtype)
         out2d = out[:, :, None] if out.ndim == 2 else out
-        padded = [self._pad(p) for p in self.planes]
-        if len(padded) == 1 and padded[0].ndim == 3:  # channels="sum": one filter over depth
-            padded = [padded[0].sum(axis=2, dtype=np.float64).astype(self.dtype)]
         oh, ow = self.out_hw
         rows = max(1, BAND_PIXELS // max(ow, 1))
         starts = range(0, oh, rows)
-        total = len(starts) * len(padded)
-        done = 0
-        compute = self._band_function()
-        for c, xp in enumerate(padded):
-            for r0 in starts:
-                r1 = min(r0 + rows, oh)
-                out2d[r0:r1, :, c] = compute(self._band_input(xp, r0, r1), r1 - r0)
-                done += 1
-                yield done / total
+        planes = self._padded_planes()
+        total, done = len(starts) * len(self.planes), 0
+        pool = _thread_pool() if self._threads() > 1 and len(starts) > 1 else None
+        for c, xp in enumerate(planes):
+            bands = [(r0, min(r0 + rows, oh)) for r0 in starts]
+            if pool is None:
+                for r0, r1 in bands:
+                    out2d[r0:r1, :, c] = self._band(xp, r0, r1)
+                    done += 1
+                    yield done / total
+                continue
+            futures = {pool.submit(self._band, xp, r0, r1): (r0, r1) for r0, r1 in bands}
+            try:
+                for future in as_completed(futures):
+                    r0, r1 = futures[future]
+                    out2d[r0:r1, :, c] = future.result()
+                    done += 1
+                    yield done / total
+            finally:
+                for future in futures:
+                    future.cancel()
         if self.bias:
             out += self.dtype(self.bias)
         return out
 
+    def _threads(self) -> int:
+        return 1 if self.engine == "opencv" else _cpu_count()
+
+    def _padded_planes(self) -> Generator[np.ndarray, None, None]:
+        """Each plane padded, one at a time (so only one padded copy is alive)."""
+        for plane in self.planes:
+            xp = self._pad(plane)
+            if xp.ndim == 3:  # channels="sum": one filter over the depth
+                xp = xp.sum(axis=2, dtype=np.float64).astype(self.dtype)
+            yield xp
+
     def _pad(self, plane: np.ndarray) -> np.ndarray:
         pads = list(self.geometry.pads) + ([(0, 0)] if plane.ndim == 3 else [])
+        plane = plane.astype(self.dtype, copy=False)
         if self.boundary == "constant":
             return np.pad(plane, pads, mode="constant", constant_values=self.cval)
         return np.pad(plane, pads, mode=self.boundary)
 
-    def _band_input(self, xp: np.ndarray, r0: int, r1: int) -> np.ndarray:
-        sh, dh = self.geometry.stride[0], self.geometry.dilation[0]
-        return xp[r0 * sh:(r1 - 1) * sh + dh * (self.kernel.shape[0] - 1) + 1]
-
-    def _band_function(self) -> Callable[[np.ndarray, int], np.ndarray]:
-        method = self.method
-        if method == "strided":
-            return self._strided
-        kd = _dilate(self.kernel, self.geometry.dilation)
-        if method == "fft":
-            rotated = kd[::-1, ::-1]
-            return lambda x, _rows: signal.oaconvolve(x.astype(np.float64), rotated, mode="valid")
-        return lambda x, _rows: _correlate_valid(x, kd)
-
-    def _strided(self, x: np.ndarray, rows: int) -> np.ndarray:
-        """Shift-and-add at the output positions only: work ∝ taps × outputs."""
-        (sh, sw), (dh, dw) = self.geometry.stride, self.geometry.dilation
-        ow = self.out_hw[1]
-        acc = np.zeros((rows, ow), dtype=np.float64)
-        tmp = np.empty_like(acc)
-        for (a, b), w in np.ndenumerate(self.kernel):
-            if w == 0.0:
-                continue
-            view = x[a * dh:a * dh + (rows - 1) * sh + 1:sh, b * dw:b * dw + (ow - 1) * sw + 1:sw]
-            np.multiply(view, w, out=tmp)
-            acc += tmp
-        return acc
+    def _band(self, xp: np.ndarray, r0: int, r1: int) -> np.ndarray:
+        g = self.geometry
+        sh, dh = g.stride[0], g.dilation[0]
+        rows = xp[r0 * sh:(r1 - 1) * sh + dh * (self.kernel.shape[0] - 1) + 1]
+        return planner.correlate_strided(rows, self.plan, (r1 - r0, g.out_hw[1]), self.engine)
 
 
-def _dilate(kernel: np.ndarray, dilation: tuple[int, int]) -> np.ndarray:
-    if dilation == (1, 1):
-        return kernel
-    kh, kw = kernel.shape
-    out = np.zeros((dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1))
-    out[:: dilation[0], :: dilation[1]] = kernel
-    return out
+@lru_cache(maxsize=1)
+def _cpu_count() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _correlate_valid(x: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """'valid' correlation with scipy.ndimage (skips zero taps, releases the GIL).
-
-    ndimage ignores weights with |w| ≤ machine epsilon, so the kernel is scaled by a power of
-    two (exact) to a maximum magnitude of 1 first, and the result scaled back.
-    """
-    kh, kw = kernel.shape
-    peak = float(np.max(np.abs(kernel)))
-    if peak == 0.0:
-        return np.zeros((x.shape[0] - kh + 1, x.shape[1] - kw + 1), dtype=x.dtype)
-    exponent = int(np.frexp(peak)[1])
-    full = ndimage.correlate(x, np.ldexp(kernel, -exponent), mode="constant")
-    valid = full[kh // 2:kh // 2 + x.shape[0] - kh + 1, kw // 2:kw // 2 + x.shape[1] - kw + 1]
-    return np.ldexp(valid, exponent) if exponent else valid
+@lru_cache(maxsize=1)
+def _thread_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=_cpu_count(), thread_name_prefix="convgui-band")
 
 
 # ----------------------------------------------------------------------------------------------

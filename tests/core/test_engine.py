@@ -8,6 +8,7 @@ from NumPy expressions written here — never from convgui itself.
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -26,11 +27,24 @@ from reference import (
 )
 
 import convgui
-from convgui import engine
+from convgui import engine, planner
 from convgui.engine import convolve2d, global_pool, merge, pool2d, prepare
 from convgui.shapes import ShapeError
 
 CONVGUI_DIR = Path(convgui.__file__).resolve().parent
+ENGINES = ["scipy"] + (["opencv"] if planner.cv2 is not None else [])
+
+
+@pytest.fixture(autouse=True, scope="module", params=ENGINES)
+def engine_name(request):
+    """Every test here runs on each backend: SciPy (the reference path) and OpenCV."""
+    previous = os.environ.get("CONVGUI_ENGINE")
+    os.environ["CONVGUI_ENGINE"] = request.param
+    yield request.param
+    if previous is None:
+        del os.environ["CONVGUI_ENGINE"]
+    else:
+        os.environ["CONVGUI_ENGINE"] = previous
 BOUNDARIES = ["constant", "reflect", "symmetric", "edge", "wrap"]
 CHANNEL_MODES = ["per-channel", "sum", "luma"]
 TOL = {np.float64: 1e-9, np.float32: 1e-5, np.uint8: 1e-5}
@@ -166,7 +180,11 @@ def conv_cases(draw, image_sizes=(1, 12), kernel_sizes=(1, 6), zero_fraction=0.3
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
     image = random_image(rng, shape, dtype)
-    kernel = random_kernel(rng, kshape, zero_fraction, kernel_scale)
+    kind = draw(st.sampled_from(["random", "random", "rank1", "rank2"]))
+    if kind == "random":
+        kernel = random_kernel(rng, kshape, zero_fraction, kernel_scale)
+    else:
+        kernel = case_kernel(kind, kshape, rng, kernel_scale)
     kwargs = {
         "padding": draw(paddings),
         "stride": draw(strides),
@@ -457,41 +475,77 @@ def check_bands(conv):
     return fractions, result
 
 
+def case_kernel(kind, kshape, rng, scale=1.0):
+    """A kernel of the given kind: random (full rank), rank 1, rank 2 or all zero."""
+    kh, kw = kshape
+    if kind == "rank1":
+        k = np.outer(rng.standard_normal(kh), rng.standard_normal(kw))
+    elif kind == "rank2":
+        k = sum(np.outer(rng.standard_normal(kh), rng.standard_normal(kw)) for _ in range(2))
+    elif kind == "zero":
+        k = np.zeros(kshape)
+    else:
+        k = rng.standard_normal(kshape)
+    return k * scale
+
+
+# (kernel kind, {engine: method of the largest polyphase piece}, phases, image, kernel, kwargs)
 METHOD_CASES = [
-    # (method, image shape, kernel shape, kwargs)
-    ("direct", (20, 17), (3, 3), {}),
-    ("direct", (20, 17, 3), (2, 5), {"padding": "same", "boundary": "reflect"}),
-    ("direct", (20, 17), (4, 3), {"dilation": (2, 3), "padding": "full", "boundary": "wrap"}),
-    ("fft", (40, 37), (11, 11), {}),
-    ("fft", (40, 37, 2), (12, 11), {"padding": "same", "boundary": "symmetric", "flip": True}),
-    ("fft", (40, 37), (11, 13), {"dilation": 2, "padding": "full", "cval": 3.0}),
-    ("strided", (20, 17), (3, 3), {"stride": 2}),
-    ("strided", (20, 17, 4), (4, 2), {"stride": (1, 3), "padding": "same", "channels": "sum"}),
-    ("strided", (40, 37), (11, 11), {"stride": (3, 1), "dilation": 2, "boundary": "edge"}),
+    ("random", {"scipy": "direct", "opencv": "direct"}, 1, (20, 17), (3, 3), {}),
+    ("random", {"scipy": "direct", "opencv": "direct"}, 1, (20, 17, 3), (2, 5),
+     {"padding": "same", "boundary": "reflect"}),
+    ("random", {"scipy": "direct", "opencv": "direct"}, 6, (20, 17), (4, 3),
+     {"dilation": (2, 3), "padding": "full", "boundary": "wrap"}),
+    ("random", {"scipy": "fft", "opencv": "low-rank"}, 1, (40, 37), (11, 11), {}),
+    ("random", {"scipy": "fft", "opencv": "low-rank"}, 1, (40, 37, 2), (12, 11),
+     {"padding": "same", "boundary": "symmetric", "flip": True}),
+    ("random", {"scipy": "fft", "opencv": "low-rank"}, 4, (40, 37), (11, 13),
+     {"dilation": 2, "padding": "full", "cval": 3.0}),
+    ("random", {"scipy": "direct", "opencv": "direct"}, 4, (20, 17), (3, 3), {"stride": 2}),
+    ("random", {"scipy": "direct", "opencv": "direct"}, 2, (20, 17, 4), (4, 2),
+     {"stride": (1, 3), "padding": "same", "channels": "sum"}),
+    ("random", {"scipy": "direct", "opencv": "direct"}, 6, (40, 37), (11, 11),
+     {"stride": (3, 1), "dilation": 2, "boundary": "edge"}),
+    ("rank1", {"scipy": "separable", "opencv": "separable"}, 1, (40, 37), (7, 7),
+     {"padding": "same"}),
+    ("rank1", {"scipy": "separable", "opencv": "separable"}, 4, (40, 37), (13, 13),
+     {"stride": 2, "boundary": "reflect"}),
+    ("rank2", {"scipy": "fft", "opencv": "low-rank"}, 1, (40, 37), (9, 9), {"padding": "full"}),
+    ("random", {"scipy": "scale", "opencv": "scale"}, 1, (20, 17), (1, 1),
+     {"padding": 2, "boundary": "symmetric"}),
+    ("zero", {"scipy": "zero", "opencv": "zero"}, 1, (20, 17), (3, 3), {"padding": "same"}),
 ]
+CASE_PARAMS = ("kind", "methods", "phases", "shape", "kshape", "kwargs")
 
 
-@pytest.mark.parametrize(("method", "shape", "kshape", "kwargs"), METHOD_CASES)
-def test_each_method_matches_reference(method, shape, kshape, kwargs):
+def check_plan(conv, methods, phases):
+    assert conv.kernel_method == methods[conv.engine]
+    assert len(conv.plan) == phases
+    assert conv.engine in conv.method or conv.engine == "scipy"
+
+
+@pytest.mark.parametrize(CASE_PARAMS, METHOD_CASES)
+def test_each_method_matches_reference(kind, methods, phases, shape, kshape, kwargs):
     rng = np.random.default_rng(11)
     x = rng.standard_normal(shape)
-    k = rng.standard_normal(kshape)
+    k = case_kernel(kind, kshape, rng)
     conv = prepare(x, k, **kwargs)
-    assert conv.method == method
+    check_plan(conv, methods, phases)
     _, result = check_bands(conv)
     assert_matches_reference(result, x, k, **kwargs)
     assert_matches_reference(convolve2d(x, k, **kwargs), x, k, **kwargs)
 
 
 @pytest.mark.parametrize("scale", [1e-20, 2.0**-80, 1e-300, 1e20])
-@pytest.mark.parametrize(("method", "shape", "kshape", "kwargs"), METHOD_CASES)
-def test_tiny_and_huge_kernels_are_not_dropped(scale, method, shape, kshape, kwargs):
+@pytest.mark.parametrize(CASE_PARAMS, [c for c in METHOD_CASES if c[0] != "zero"])
+def test_tiny_and_huge_kernels_are_not_dropped(scale, kind, methods, phases, shape, kshape,
+                                               kwargs):
     """Weights far below 1 (or far above) still count: relative, not absolute, accuracy."""
     rng = np.random.default_rng(13)
     x = rng.standard_normal(shape)
-    k = rng.standard_normal(kshape) * scale
+    k = case_kernel(kind, kshape, rng, scale)
     conv = prepare(x, k, **kwargs)
-    assert conv.method == method
+    check_plan(conv, methods, phases)
     expected = reference_convolve2d(x, k, **kwargs)
     scale_abs = float(np.sum(np.abs(k))) * max(float(np.max(np.abs(x))), abs(kwargs.get(
         "cval", 0.0)))
@@ -500,14 +554,15 @@ def test_tiny_and_huge_kernels_are_not_dropped(scale, method, shape, kshape, kwa
 
 
 @pytest.mark.parametrize("band_pixels", [8, 16, 40])
-@pytest.mark.parametrize(("method", "shape", "kshape", "kwargs"), METHOD_CASES)
-def test_many_bands_match_reference(monkeypatch, band_pixels, method, shape, kshape, kwargs):
+@pytest.mark.parametrize(CASE_PARAMS, METHOD_CASES)
+def test_many_bands_match_reference(monkeypatch, band_pixels, kind, methods, phases, shape,
+                                    kshape, kwargs):
     monkeypatch.setattr(engine, "BAND_PIXELS", band_pixels)
     rng = np.random.default_rng(12)
     x = rng.standard_normal(shape).astype(np.float32)
-    k = rng.standard_normal(kshape)
+    k = case_kernel(kind, kshape, rng)
     conv = prepare(x, k, bias=0.75, **kwargs)
-    assert conv.method == method
+    check_plan(conv, methods, phases)
     fractions, result = check_bands(conv)
     # each filtered plane is split into bands of at most band_pixels output pixels, or of one
     # row when a row alone is longer
@@ -844,3 +899,24 @@ def test_merge_errors(maps, kwargs, words):
     with pytest.raises(ValueError) as excinfo:
         merge(maps, **kwargs)
     assert_clean_error(excinfo, *words)
+
+
+@pytest.mark.parametrize("kshape", [(3, 3), (11, 11), (15, 15)])
+def test_nan_in_image_stays_local(kshape):
+    """A NaN pixel makes NaN only the outputs whose window reads it (the FFT, which would
+    smear it over the whole image, is not used for such input)."""
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((40, 37))
+    x[20, 18] = np.nan
+    k = rng.standard_normal(kshape) + 3.0  # no zero weights
+    got = convolve2d(x, k, padding="same")
+    nan_rows, nan_cols = np.nonzero(np.isnan(got))
+    kh, kw = kshape
+    top, left = (kh - 1) // 2, (kw - 1) // 2
+    expected = {(20 - a + top, 18 - b + left) for a in range(kh) for b in range(kw)}
+    assert set(zip(nan_rows.tolist(), nan_cols.tolist(), strict=True)) == expected
+    clean = x.copy()
+    clean[20, 18] = 0.0
+    reference = reference_convolve2d(clean, k, padding="same")
+    mask = ~np.isnan(got)
+    np.testing.assert_allclose(got[mask], reference[mask], rtol=1e-9, atol=1e-9)

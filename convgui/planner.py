@@ -1,0 +1,255 @@
+"""How the engine computes a 'valid' correlation fast, exactly: method choice and decomposition.
+
+Everything here computes ``Y[i, j] = Σₐ Σ_b X[i·sh + a·dh, j·sw + b·dw] · K[a, b]`` on an
+already padded array ``X`` ('valid': no padding of its own). The decompositions are exact
+algebra, not approximations:
+
+* **polyphase**: stride and dilation are split into small stride-1, undilated correlations
+  of strided views (work ∝ outputs, not inputs; independent of the dilation);
+* **separable / low-rank**: a kernel of rank r is Σᵣ uᵣ·vᵣᵀ (SVD), computed as 2r 1-D passes;
+* **FFT**: overlap-add for kernels with many taps;
+* **direct**: ``scipy.ndimage.correlate`` (or OpenCV's ``filter2D``) for the rest.
+
+The backend is OpenCV when ``opencv-python-headless`` is importable and SciPy otherwise;
+``CONVGUI_ENGINE=scipy`` forces SciPy (the reference path), ``CONVGUI_ENGINE=opencv`` requires
+OpenCV. No Qt here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage, signal
+
+try:  # optional accelerator
+    import cv2
+except ImportError:  # pragma: no cover - depends on the environment
+    cv2 = None
+
+ENGINES = ("auto", "scipy", "opencv")
+#: SciPy: above this many taps a non-separable kernel goes to the FFT.
+FFT_MIN_TAPS = 64
+#: SciPy: two 1-D passes beat one 2-D pass from this many taps on (measured, 2048² float32).
+SEPARABLE_MIN_TAPS = 30
+#: OpenCV cost model (milliseconds for a 2048² float32 image, measured): filter2D costs
+#: 1 + 0.15·taps up to 11×11, where it switches to a DFT (~45); one sepFilter2D pass pair
+#: costs 1.2 + 0.12·(kh + kw).
+OPENCV_DFT_TAPS = 121
+#: Singular values below this fraction of the largest count as zero (float64 round-off).
+RANK_TOL = 1e-10
+
+
+def backend() -> str:
+    """``"opencv"`` or ``"scipy"``, from ``CONVGUI_ENGINE`` (auto/scipy/opencv) and what is
+    installed; ``ValueError`` for an unknown name or opencv requested but missing."""
+    choice = os.environ.get("CONVGUI_ENGINE", "auto").strip().lower() or "auto"
+    if choice not in ENGINES:
+        raise ValueError(f"CONVGUI_ENGINE={choice!r} is not one of {', '.join(ENGINES)}")
+    if choice == "opencv" and cv2 is None:
+        raise ValueError("CONVGUI_ENGINE=opencv but OpenCV is not installed: pip install "
+                         "'convgui[fast]'")
+    if choice == "auto":
+        return "opencv" if cv2 is not None else "scipy"
+    return choice
+
+
+@dataclass(frozen=True)
+class Factors:
+    """A kernel ready to apply: the dense grid and, when it pays, its rank-r factors."""
+
+    kernel: np.ndarray
+    method: str  # "zero", "scale", "separable", "low-rank", "direct" or "fft"
+    columns: np.ndarray | None = None  # (r, kh): vertical 1-D kernels
+    rows: np.ndarray | None = None  # (r, kw): horizontal 1-D kernels
+
+    @property
+    def rank(self) -> int:
+        return 0 if self.columns is None else len(self.columns)
+
+
+def factorize(kernel: np.ndarray, engine: str) -> Factors:
+    """Pick the method for a stride-1, undilated correlation with ``kernel``."""
+    kh, kw = kernel.shape
+    taps = int(np.count_nonzero(kernel))
+    if not kernel.any():
+        return Factors(kernel, "zero")
+    if kh == kw == 1:
+        return Factors(kernel, "scale")
+    rank, columns, rows = _low_rank(kernel)
+    if engine == "opencv":
+        direct = 1.0 + 0.15 * taps if kh * kw < OPENCV_DFT_TAPS else 45.0
+        if rank * (1.2 + 0.12 * (kh + kw)) < direct and min(kh, kw) > 1:
+            return Factors(kernel, "separable" if rank == 1 else "low-rank", columns, rows)
+        return Factors(kernel, "direct")
+    if engine == "scipy-direct":
+        return Factors(kernel, "direct")
+    if rank == 1 and kh * kw >= SEPARABLE_MIN_TAPS:
+        return Factors(kernel, "separable", columns, rows)
+    if taps >= FFT_MIN_TAPS:
+        return Factors(kernel, "fft")
+    return Factors(kernel, "direct")
+
+
+def _low_rank(kernel: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    u, s, vt = np.linalg.svd(kernel, full_matrices=False)
+    if s[0] == 0.0:
+        return 0, u[:, :0].T, vt[:0]
+    rank = int(np.count_nonzero(s > s[0] * RANK_TOL))
+    root = np.sqrt(s[:rank])
+    return rank, (u[:, :rank] * root).T.copy(), (vt[:rank].T * root).T.copy()
+
+
+def correlate_valid(x: np.ndarray, factors: Factors, engine: str) -> np.ndarray:
+    """'valid' stride-1 correlation of 2-D ``x`` with ``factors.kernel``; float64 for float64
+    input, else float32. ``engine`` "scipy-direct" is SciPy without FFT."""
+    kh, kw = factors.kernel.shape
+    oh, ow = x.shape[0] - kh + 1, x.shape[1] - kw + 1
+    method = factors.method
+    if method == "zero":
+        return np.zeros((oh, ow), dtype=x.dtype)
+    if method == "scale":
+        return x[:oh, :ow] * x.dtype.type(factors.kernel[0, 0])
+    if engine == "opencv":
+        return _opencv_valid(x, factors, oh, ow)
+    if method == "fft":
+        return signal.oaconvolve(x, factors.kernel[::-1, ::-1], mode="valid").astype(x.dtype)
+    if method in ("separable", "low-rank"):
+        out = None
+        for col, row in zip(factors.columns, factors.rows, strict=True):
+            part = _ndimage_1d(_ndimage_1d(x, col, axis=0), row, axis=1)
+            out = part if out is None else np.add(out, part, out=out)
+        return out
+    return _ndimage_2d(x, factors.kernel)
+
+
+def _power_of_two_scale(kernel: np.ndarray) -> int:
+    """Exponent e with max|kernel|·2⁻ᵉ in [0.5, 1): ndimage drops weights ≤ machine epsilon,
+    so kernels are scaled (exactly, by a power of two) before and the result after."""
+    peak = float(np.max(np.abs(kernel)))
+    return int(np.frexp(peak)[1]) if peak else 0
+
+
+def _ndimage_2d(x: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    kh, kw = kernel.shape
+    e = _power_of_two_scale(kernel)
+    full = ndimage.correlate(x, np.ldexp(kernel, -e), mode="constant")
+    valid = full[kh // 2:kh // 2 + x.shape[0] - kh + 1, kw // 2:kw // 2 + x.shape[1] - kw + 1]
+    return np.ldexp(valid, e).astype(x.dtype, copy=False) if e else valid
+
+
+def _ndimage_1d(x: np.ndarray, weights: np.ndarray, axis: int) -> np.ndarray:
+    k = len(weights)
+    e = _power_of_two_scale(weights)
+    full = ndimage.correlate1d(x, np.ldexp(weights, -e), axis=axis, mode="constant")
+    index = [slice(None), slice(None)]
+    index[axis] = slice(k // 2, k // 2 + x.shape[axis] - k + 1)
+    valid = full[tuple(index)]
+    return np.ldexp(valid, e).astype(x.dtype, copy=False) if e else valid
+
+
+def _opencv_valid(x: np.ndarray, factors: Factors, oh: int, ow: int) -> np.ndarray:
+    """OpenCV with anchor (0, 0): output (i, j) reads x[i + a, j + b]; the rows and columns
+    past the valid region (which read OpenCV's own border) are cut off."""
+    src = np.ascontiguousarray(x)
+    if factors.method in ("separable", "low-rank"):
+        out = None
+        for col, row in zip(factors.columns, factors.rows, strict=True):
+            part = cv2.sepFilter2D(src, -1, row.astype(src.dtype), col.astype(src.dtype),
+                                   anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)[:oh, :ow]
+            out = part if out is None else np.add(out, part, out=out)
+        return out
+    kernel = factors.kernel.astype(src.dtype if src.dtype == np.float64 else np.float32)
+    return cv2.filter2D(src, -1, kernel, anchor=(0, 0),
+                        borderType=cv2.BORDER_CONSTANT)[:oh, :ow]
+
+
+# ----------------------------------------------------------------------------------------------
+# Polyphase decomposition of stride and dilation
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One axis' piece of the decomposition: read ``X[start::step]`` with the taps ``taps``
+    of the kernel (placed at ``positions``, 0-based and consecutive up to gaps) and write to
+    ``Y[out_start::out_step]``."""
+
+    start: int
+    step: int
+    taps: tuple[int, ...]
+    positions: tuple[int, ...]
+    out_start: int
+    out_step: int
+
+
+def axis_phases(k: int, stride: int, dilation: int) -> list[Phase]:
+    """Split one axis so every piece is a stride-1 correlation with few gaps.
+
+    Stride 1, dilation d: output phase r reads ``X[r::d]`` with the whole undilated kernel.
+    Stride s > 1: tap a sits at a·d = s·q + r; the taps of one residue r read ``X[r::s]``
+    at offsets q, d/gcd(s, d) apart, and every phase adds to all outputs.
+    """
+    if stride == 1:
+        taps = tuple(range(k))
+        return [Phase(r, dilation, taps, taps, r, dilation) for r in range(dilation)]
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for a in range(k):
+        q, r = divmod(a * dilation, stride)
+        groups.setdefault(r, []).append((a, q))
+    phases = []
+    for r, members in sorted(groups.items()):
+        q0 = members[0][1]  # offsets within a residue are q0, q0 + d/gcd(s, d), ...
+        phases.append(Phase(r + stride * q0, stride, tuple(a for a, _ in members),
+                            tuple(q - q0 for _, q in members), 0, 1))
+    return phases
+
+
+def phase_kernel(kernel: np.ndarray, ph: Phase, pw: Phase) -> np.ndarray:
+    """The dense sub-kernel of ``kernel`` for the phase pair (zeros in the gaps)."""
+    out = np.zeros((ph.positions[-1] + 1, pw.positions[-1] + 1))
+    out[np.ix_(ph.positions, pw.positions)] = kernel[np.ix_(ph.taps, pw.taps)]
+    return out
+
+
+def polyphase_count(kernel_hw: tuple[int, int], stride: tuple[int, int],
+                    dilation: tuple[int, int]) -> int:
+    """How many sub-correlations :func:`correlate_strided` runs."""
+    return (len(axis_phases(kernel_hw[0], stride[0], dilation[0]))
+            * len(axis_phases(kernel_hw[1], stride[1], dilation[1])))
+
+
+def correlate_strided(x: np.ndarray, plan: list[tuple[Phase, Phase, Factors]],
+                      out_hw: tuple[int, int], engine: str) -> np.ndarray:
+    """``Y[i, j] = Σ X[i·sh + a·dh, j·sw + b·dw]·K[a, b]`` for ``out_hw`` outputs, from the
+    phase plan of :func:`make_plan`."""
+    oh, ow = out_hw
+    out: np.ndarray | None = None
+    for ph, pw, factors in plan:
+        rows = len(range(ph.out_start, oh, ph.out_step))
+        cols = len(range(pw.out_start, ow, pw.out_step))
+        if rows == 0 or cols == 0:
+            continue
+        kh, kw = factors.kernel.shape
+        sub = x[ph.start:ph.start + (rows + kh - 2) * ph.step + 1:ph.step,
+                pw.start:pw.start + (cols + kw - 2) * pw.step + 1:pw.step]
+        part = correlate_valid(sub, factors, engine)
+        if ph.out_step == 1 and pw.out_step == 1:
+            out = part if out is None else np.add(out, part, out=out)
+        else:
+            if out is None:
+                out = np.zeros(out_hw, dtype=part.dtype)
+            out[ph.out_start::ph.out_step, pw.out_start::pw.out_step] += part
+    if out is None:  # every phase empty cannot happen for a valid geometry; keep it total
+        out = np.zeros(out_hw, dtype=x.dtype)
+    return out
+
+
+def make_plan(kernel: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int],
+              engine: str) -> list[tuple[Phase, Phase, Factors]]:
+    """Every (row phase, column phase, factored sub-kernel) triple for this convolution."""
+    return [
+        (ph, pw, factorize(phase_kernel(kernel, ph, pw), engine))
+        for ph in axis_phases(kernel.shape[0], stride[0], dilation[0])
+        for pw in axis_phases(kernel.shape[1], stride[1], dilation[1])
+    ]
