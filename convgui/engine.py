@@ -115,7 +115,7 @@ def prepare(
     geo = geometry(img.shape[:2], k.shape, padding, s, d, bool(flip))
     dtype = np.float64 if img.dtype == np.float64 else np.float32
     planes = _planes(img, channels, dtype)
-    return Convolution(planes, k, geo, boundary, cval_f, bias_f, dtype,
+    return Convolution(img, planes, k, geo, boundary, cval_f, bias_f, dtype,
                        squeeze=img.ndim == 2 or channels != "per-channel")
 
 
@@ -189,6 +189,7 @@ class Convolution:
     ``method`` names the algorithm chosen for this call (shown in the status bar).
     """
 
+    source: np.ndarray  # the validated input image
     planes: list[np.ndarray]
     kernel: np.ndarray  # already rotated when flip=True
     geometry: Geometry
@@ -243,7 +244,7 @@ class Convolution:
             name = f"{name} ×{self._threads()} threads"
         if len(self.plan) > 1:
             name += f" · {len(self.plan)} phases"
-        return name
+        return name + (" in place" if self.in_one_call else "")
 
     def run(self) -> np.ndarray:
         """Compute the whole result."""
@@ -262,9 +263,14 @@ class Convolution:
         have not started.
         """
         out = np.empty(self.out_shape, dtype=self.dtype)
+        if self.in_one_call:
+            self._opencv_same(out)
+            yield 1.0
+            return out + self.dtype(self.bias) if self.bias else out
         out2d = out[:, :, None] if out.ndim == 2 else out
         oh, ow = self.out_hw
-        rows = max(1, BAND_PIXELS // max(ow, 1))
+        band_pixels = BAND_PIXELS * (8 if self.engine == "opencv" else 1)
+        rows = max(1, band_pixels // max(ow, 1))
         starts = range(0, oh, rows)
         planes = self._padded_planes()
         total, done = len(starts) * len(self.planes), 0
@@ -290,6 +296,35 @@ class Convolution:
         if self.bias:
             out += self.dtype(self.bias)
         return out
+
+    @cached_property
+    def in_one_call(self) -> bool:
+        """True when OpenCV fills the border itself and writes the result in place (stride 1,
+        no dilation, output as large as the input, a border it fills like numpy.pad does);
+        ``bands()`` then yields once."""
+        g = self.geometry
+        pads = [p for pair in g.pads for p in pair]
+        return (
+            self.engine == "opencv" and g.stride == g.dilation == (1, 1) and g.out_hw == g.in_hw
+            and self.boundary in planner.opencv_borders()
+            and (self.boundary != "constant" or self.cval == 0.0)
+            and max(pads) < min(g.in_hw)
+            and self.kernel_method in ("direct", "separable", "low-rank")
+            and (self.squeeze or len(self.planes) <= 4)
+        )
+
+    def _opencv_same(self, out: np.ndarray) -> None:
+        if self.squeeze:
+            src = self.planes[0]
+            if src.ndim == 3:  # channels="sum"
+                src = src.sum(axis=2, dtype=np.float64)
+        else:  # per-channel: OpenCV filters each channel of a multi-channel image
+            src = self.source
+        src = np.ascontiguousarray(src, dtype=self.dtype)
+        g = self.geometry
+        target = out if out.ndim == src.ndim else out[:, :, 0]
+        planner.opencv_same(src, self.plan[0][2], (g.pads[0][0], g.pads[1][0]), self.boundary,
+                            target)
 
     def _threads(self) -> int:
         return 1 if self.engine == "opencv" else _cpu_count()

@@ -165,6 +165,34 @@ def _opencv_valid(x: np.ndarray, factors: Factors, oh: int, ow: int) -> np.ndarr
                         borderType=cv2.BORDER_CONSTANT)[:oh, :ow]
 
 
+def opencv_borders() -> dict[str, int]:
+    """numpy.pad boundary names → OpenCV border types that fill the same values (for pads
+    shorter than the image); 'constant' only means a fill of 0."""
+    if cv2 is None:
+        return {}
+    return {"constant": cv2.BORDER_CONSTANT, "reflect": cv2.BORDER_REFLECT_101,
+            "symmetric": cv2.BORDER_REFLECT, "edge": cv2.BORDER_REPLICATE}
+
+
+def opencv_same(src: np.ndarray, factors: Factors, anchor: tuple[int, int], boundary: str,
+                out: np.ndarray) -> None:
+    """Whole-image stride-1 correlation into ``out`` (same shape as ``src``, 1–4 channels),
+    with OpenCV filling the border itself: output (i, j) reads src[i + a − top, j + b − left],
+    ``anchor`` = (top, left). No padded copy is made."""
+    border = opencv_borders()[boundary]
+    top, left = anchor
+    if factors.method in ("separable", "low-rank"):
+        for n, (col, row) in enumerate(zip(factors.columns, factors.rows, strict=True)):
+            target = out if n == 0 else np.empty_like(out)
+            cv2.sepFilter2D(src, -1, row.astype(src.dtype), col.astype(src.dtype), dst=target,
+                            anchor=(left, top), borderType=border)
+            if n:
+                np.add(out, target, out=out)
+        return
+    cv2.filter2D(src, -1, factors.kernel.astype(src.dtype), dst=out, anchor=(left, top),
+                 borderType=border)
+
+
 # ----------------------------------------------------------------------------------------------
 # Polyphase decomposition of stride and dilation
 
@@ -225,6 +253,7 @@ def correlate_strided(x: np.ndarray, plan: list[tuple[Phase, Phase, Factors]],
     phase plan of :func:`make_plan`."""
     oh, ow = out_hw
     out: np.ndarray | None = None
+    written: set[tuple[int, int, int, int]] = set()
     for ph, pw, factors in plan:
         rows = len(range(ph.out_start, oh, ph.out_step))
         cols = len(range(pw.out_start, ow, pw.out_step))
@@ -234,14 +263,18 @@ def correlate_strided(x: np.ndarray, plan: list[tuple[Phase, Phase, Factors]],
         sub = x[ph.start:ph.start + (rows + kh - 2) * ph.step + 1:ph.step,
                 pw.start:pw.start + (cols + kw - 2) * pw.step + 1:pw.step]
         part = correlate_valid(sub, factors, engine)
-        if ph.out_step == 1 and pw.out_step == 1:
-            out = part if out is None else np.add(out, part, out=out)
+        key = (ph.out_start, ph.out_step, pw.out_start, pw.out_step)
+        if out is None and key == (0, 1, 0, 1):
+            out = part  # the first piece that covers every output: no copy
         else:
             if out is None:
-                out = np.zeros(out_hw, dtype=part.dtype)
-            out[ph.out_start::ph.out_step, pw.out_start::pw.out_step] += part
-    if out is None:  # every phase empty cannot happen for a valid geometry; keep it total
-        out = np.zeros(out_hw, dtype=x.dtype)
+                out = np.empty(out_hw, dtype=part.dtype)
+            region = out[ph.out_start::ph.out_step, pw.out_start::pw.out_step]
+            if key in written:
+                np.add(region, part, out=region)
+            else:
+                region[...] = part
+        written.add(key)
     return out
 
 
