@@ -216,14 +216,14 @@ class Convolution:
         chosen = planner.backend()
         g = self.geometry
         fast = planner.make_plan(self.kernel, g.stride, g.dilation, chosen)
-        may_smear = chosen == "opencv" or any(f.method == "fft" for _, _, f in fast)
+        may_smear = chosen == "opencv" or any(f.method == "fft" for _, _, f in fast.pieces)
         if may_smear and not all(np.isfinite(p).all() for p in self.planes):
             return "scipy-direct"
         return chosen
 
     @cached_property
-    def plan(self) -> list[tuple[planner.Phase, planner.Phase, planner.Factors]]:
-        """The polyphase pieces and the method for each (see :mod:`convgui.planner`)."""
+    def plan(self) -> planner.Plan:
+        """The pieces and the method for each (see :mod:`convgui.planner`)."""
         g = self.geometry
         return planner.make_plan(self.kernel, g.stride, g.dilation, self.engine)
 
@@ -231,19 +231,21 @@ class Convolution:
     def kernel_method(self) -> str:
         """The method of the largest piece: ``zero``, ``scale``, ``separable``, ``low-rank``,
         ``direct`` or ``fft``."""
-        return max(self.plan, key=lambda piece: piece[2].kernel.size)[2].method
+        return max(self.plan.pieces, key=lambda piece: piece[2].kernel.size)[2].method
 
     @property
     def method(self) -> str:
         """What computes this call, e.g. ``"separable"``, ``"opencv direct · 4 phases"``."""
-        main = max(self.plan, key=lambda piece: piece[2].kernel.size)[2]
+        main = max(self.plan.pieces, key=lambda piece: piece[2].kernel.size)[2]
         name = main.method if main.method != "low-rank" else f"low-rank {main.rank}"
         if self.engine == "opencv":
             name = f"opencv {name}"
         elif self._threads() > 1:
             name = f"{name} ×{self._threads()} threads"
-        if len(self.plan) > 1:
-            name += f" · {len(self.plan)} phases"
+        if len(self.plan.pieces) > 1:
+            name += f" · {len(self.plan.pieces)} phases"
+        if self.plan.subsample != (1, 1):
+            name += " · subsampled"
         return name + (" in place" if self.in_one_call else "")
 
     def run(self) -> np.ndarray:
@@ -323,7 +325,8 @@ class Convolution:
         src = np.ascontiguousarray(src, dtype=self.dtype)
         g = self.geometry
         target = out if out.ndim == src.ndim else out[:, :, 0]
-        planner.opencv_same(src, self.plan[0][2], (g.pads[0][0], g.pads[1][0]), self.boundary,
+        planner.opencv_same(src, self.plan.pieces[0][2], (g.pads[0][0], g.pads[1][0]),
+                            self.boundary,
                             target)
 
     def _threads(self) -> int:
@@ -460,3 +463,209 @@ def merge(
 
 def _shape(a: np.ndarray) -> str:
     return "×".join(str(v) for v in a.shape) or "scalar"
+
+
+# ----------------------------------------------------------------------------------------------
+# Transposed convolution, activations and multi-channel (CNN) layers
+
+ACTIVATIONS = ("none", "relu", "abs")
+
+
+def conv_transpose2d(
+    image: np.ndarray, kernel: np.ndarray, *, stride: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] = 0, output_padding: int | tuple[int, int] = 0,
+    dilation: int | tuple[int, int] = 1,
+) -> np.ndarray:
+    """Transposed convolution of a 2-D ``image`` (PyTorch's ``ConvTranspose2d``, one channel in
+    and out, no bias): the adjoint of :func:`convolve2d` with the same stride and dilation.
+
+    Every input cell stamps the kernel, scaled by its value, into a larger array (scatter-add):
+    ``full[i·sh + a·dh, j·sw + b·dw] += X[i, j] · K[a, b]``, where ``full`` has
+    (n − 1)·s + d·(k − 1) + 1 + output_padding cells per axis; then ``padding`` cells are cut from
+    the start and the end of each axis: ``Y = full[p : p + out]`` with per axis
+    out = (n − 1)·s − 2p + d·(k − 1) + output_padding + 1
+    (:func:`convgui.shapes.transposed_output_size`). ``output_padding`` (< max(s, d)) adds
+    cells at the bottom/right only.
+
+    Parameters
+    ----------
+    image : (H, W) real numbers (one channel); never modified.
+    kernel : (kh, kw) finite numbers.
+    stride, dilation : int or (h, w), each ≥ 1.
+    padding, output_padding : int or (h, w), each ≥ 0.
+
+    Returns
+    -------
+    float32 for integer or float32 input, float64 for float64 input.
+
+    Raises
+    ------
+    ShapeError (a ValueError) when the padding removes the whole output, ValueError/TypeError
+    for bad arguments.
+
+    Examples
+    --------
+    >>> conv_transpose2d(np.array([[1., 2.]]), np.array([[1., 1.]]), stride=2)
+    array([[1., 1., 2., 2.]])
+    """
+    from convgui.shapes import transposed_output_size
+
+    img = _as_image(image)
+    if img.ndim != 2:
+        raise ValueError(
+            f"conv_transpose2d takes a 2-D image (H, W), one channel; got shape {img.shape}"
+        )
+    k = _as_kernel(kernel)
+    s = positive_pair(stride, "stride")
+    d = positive_pair(dilation, "dilation")
+    p = _index_pair(padding, "padding")
+    op = _index_pair(output_padding, "output_padding")
+    out_hw = tuple(
+        transposed_output_size(img.shape[i], k.shape[i], p[i], s[i], d[i], op[i])
+        for i in range(2)
+    )
+    (h, w), (kh, kw) = img.shape, k.shape
+    full = np.zeros(
+        tuple((img.shape[i] - 1) * s[i] + d[i] * (k.shape[i] - 1) + 1 + op[i] for i in range(2)),
+        dtype=np.float64,
+    )
+    x = img.astype(np.float64)
+    for a in range(kh):
+        r0 = a * d[0]
+        for b in range(kw):
+            weight = k[a, b]
+            if weight == 0.0:
+                continue
+            c0 = b * d[1]
+            full[r0:r0 + (h - 1) * s[0] + 1:s[0], c0:c0 + (w - 1) * s[1] + 1:s[1]] += weight * x
+    dtype = np.float64 if img.dtype == np.float64 else np.float32
+    return full[p[0]:p[0] + out_hw[0], p[1]:p[1] + out_hw[1]].astype(dtype)
+
+
+def _index_pair(value: object, name: str) -> tuple[int, int]:
+    """An int ≥ 0 or an (h, w) pair of them, as a pair; TypeError/ValueError otherwise."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(f"{name} must be an int or a pair (h, w), got {value!r}")
+        items = tuple(value)
+    else:
+        items = (value, value)
+    for v in items:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"{name} must be an int or a pair (h, w) of ints, got {value!r}")
+        if v < 0:
+            raise ValueError(f"{name} must be ≥ 0, got {value!r}")
+    return (int(items[0]), int(items[1]))
+
+
+def activate(x: np.ndarray, mode: str) -> np.ndarray:
+    """Apply an activation element-wise: ``"none"`` (a copy), ``"relu"`` max(x, 0) or
+    ``"abs"`` |x|. Returns a new array of the same shape and dtype."""
+    if mode not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {mode!r}: use {', '.join(ACTIVATIONS)}")
+    arr = np.asarray(x)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
+    ) or np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(f"activation input must hold real numbers, got dtype {arr.dtype}")
+    if mode == "relu":
+        return np.maximum(arr, arr.dtype.type(0))
+    if mode == "abs":
+        return np.abs(arr)
+    return arr.copy()
+
+
+def conv_layer(
+    image: np.ndarray, weights: np.ndarray | Sequence[np.ndarray],
+    bias: Sequence[float] | np.ndarray | None = None, *, padding: PaddingSpec = "valid",
+    stride: int | tuple[int, int] = 1, dilation: int | tuple[int, int] = 1,
+    boundary: str = "constant", cval: float = 0.0, flip: bool = False,
+) -> np.ndarray:
+    """A convolution layer of a CNN: K filters, each spanning all C channels of the input.
+
+    ``output[..., k] = Σ_c convolve2d(image[..., c], weights[k, :, :, c], …) + bias[k]``: each
+    filter has one 2-D slice per input channel, each slice filters its own channel, the
+    channel results are added, then the filter's bias.
+
+    Parameters
+    ----------
+    image : (H, W, C) real numbers, or (H, W) for C = 1.
+    weights : (K, kh, kw, C) array, or a sequence of K filters each (kh, kw, C) (or (kh, kw)
+        when C = 1); every filter has the same kh×kw.
+    bias : K numbers, or None for no bias.
+    padding, stride, dilation, boundary, cval, flip : as :func:`convolve2d` (``flip`` rotates
+        each slice).
+
+    Returns
+    -------
+    (H', W', K): float32 for integer or float32 input, float64 for float64 input.
+    """
+    img = _as_image(image)
+    if img.ndim == 2:
+        img = img[:, :, None]
+    channels = img.shape[2]
+    filters = _layer_filters(weights, channels)
+    if bias is None:
+        biases = [0.0] * len(filters)
+    else:
+        b = np.asarray(bias)
+        if b.ndim == 0:
+            raise ValueError(f"bias must hold one number per filter ({len(filters)}), got {bias!r}")
+        if b.ndim != 1 or b.shape[0] != len(filters):
+            raise ValueError(
+                f"bias has {b.size} values but there are {len(filters)} filters"
+            )
+        biases = [_finite(v, "bias") for v in b.tolist()]
+    dtype = np.float64 if img.dtype == np.float64 else np.float32
+    kwargs = {"padding": padding, "stride": stride, "dilation": dilation, "boundary": boundary,
+              "cval": cval, "flip": flip}
+    maps = []
+    for f, bias_f in zip(filters, biases, strict=True):
+        total = None
+        for c in range(channels):
+            part = convolve2d(img[:, :, c], f[:, :, c], **kwargs).astype(np.float64)
+            total = part if total is None else total + part
+        maps.append(total + bias_f)
+    return np.stack(maps, axis=2).astype(dtype)
+
+
+def _layer_filters(weights: object, channels: int) -> list[np.ndarray]:
+    """The filters of :func:`conv_layer` as (kh, kw, C) float64 arrays, validated."""
+    if isinstance(weights, np.ndarray):
+        if weights.ndim != 4:
+            raise ValueError(
+                f"weights must be 4-D (K, kh, kw, C) or a list of (kh, kw, C) filters, got "
+                f"{weights.ndim}-D"
+            )
+        items: list[object] = list(weights)
+    elif isinstance(weights, (list, tuple)):
+        items = list(weights)
+    else:
+        raise TypeError(f"weights must be an array or a list of filters, got {type(weights)}")
+    if not items:
+        raise ValueError("a layer needs at least one filter")
+    filters = []
+    for n, item in enumerate(items, start=1):
+        arr = np.asarray(item)
+        if arr.ndim == 2:
+            arr = arr[:, :, None]
+        if arr.ndim != 3:
+            raise ValueError(f"filter {n} must be 3-D (kh, kw, C), got shape {arr.shape}")
+        if arr.shape[2] != channels:
+            raise ValueError(
+                f"filter {n} has {arr.shape[2]} channel slices but the image has {channels} "
+                f"channel{'s' if channels != 1 else ''}"
+            )
+        slices = [_as_kernel(arr[:, :, c]) for c in range(channels)]
+        f = np.stack(slices, axis=2)
+        if filters and f.shape[:2] != filters[0].shape[:2]:
+            first = filters[0].shape
+            raise ValueError(
+                f"filter {n} is {f.shape[0]}×{f.shape[1]} but filter 1 is {first[0]}×{first[1]}:"
+                " every filter of a layer has the same size"
+            )
+        filters.append(f)
+    return filters
+
+
+__all__ += ["ACTIVATIONS", "activate", "conv_layer", "conv_transpose2d"]

@@ -29,16 +29,27 @@ except ImportError:  # pragma: no cover - depends on the environment
     cv2 = None
 
 ENGINES = ("auto", "scipy", "opencv")
-#: SciPy: above this many taps a non-separable kernel goes to the FFT.
-FFT_MIN_TAPS = 64
-#: SciPy: two 1-D passes beat one 2-D pass from this many taps on (measured, 2048² float32).
-SEPARABLE_MIN_TAPS = 30
-#: OpenCV cost model (milliseconds for a 2048² float32 image, measured): filter2D costs
-#: 1 + 0.15·taps up to 11×11, where it switches to a DFT (~45); one sepFilter2D pass pair
-#: costs 1.2 + 0.12·(kh + kw).
-OPENCV_DFT_TAPS = 121
 #: Singular values below this fraction of the largest count as zero (float64 round-off).
 RANK_TOL = 1e-10
+#: OpenCV's filter2D switches to a DFT from this many taps on.
+OPENCV_DFT_TAPS = 121
+
+
+def method_costs(kh: int, kw: int, taps: int, rank: int, engine: str) -> dict[str, float]:
+    """Cost per output pixel of each method (milliseconds per 4 Mpixels, float32, measured on
+    a 2-core machine): what the planner minimises. SciPy's ndimage skips zero taps, OpenCV
+    does not."""
+    if engine == "opencv":
+        costs = {"direct": 1.0 + 0.15 * kh * kw if kh * kw < OPENCV_DFT_TAPS else 45.0}
+        if min(kh, kw) > 1:
+            costs["low-rank"] = rank * (1.2 + 0.12 * (kh + kw))
+        return costs
+    costs = {"direct": 3.5 + 3.0 * taps}
+    if engine == "scipy":
+        costs["fft"] = 150.0
+        if min(kh, kw) > 1:
+            costs["low-rank"] = rank * (76.0 + 0.9 * (kh + kw))
+    return costs
 
 
 def backend() -> str:
@@ -63,6 +74,7 @@ class Factors:
     method: str  # "zero", "scale", "separable", "low-rank", "direct" or "fft"
     columns: np.ndarray | None = None  # (r, kh): vertical 1-D kernels
     rows: np.ndarray | None = None  # (r, kw): horizontal 1-D kernels
+    cost: float = 0.0  # per output pixel, see method_costs
 
     @property
     def rank(self) -> int:
@@ -70,33 +82,34 @@ class Factors:
 
 
 def factorize(kernel: np.ndarray, engine: str) -> Factors:
-    """Pick the method for a stride-1, undilated correlation with ``kernel``."""
+    """Pick the cheapest exact method for a stride-1, undilated correlation with ``kernel``."""
     kh, kw = kernel.shape
-    taps = int(np.count_nonzero(kernel))
     if not kernel.any():
-        return Factors(kernel, "zero")
+        return Factors(kernel, "zero", cost=0.0)
     if kh == kw == 1:
-        return Factors(kernel, "scale")
+        return Factors(kernel, "scale", cost=0.5)
     rank, columns, rows = _low_rank(kernel)
-    if engine == "opencv":
-        direct = 1.0 + 0.15 * taps if kh * kw < OPENCV_DFT_TAPS else 45.0
-        if rank * (1.2 + 0.12 * (kh + kw)) < direct and min(kh, kw) > 1:
-            return Factors(kernel, "separable" if rank == 1 else "low-rank", columns, rows)
-        return Factors(kernel, "direct")
-    if engine == "scipy-direct":
-        return Factors(kernel, "direct")
-    if rank == 1 and kh * kw >= SEPARABLE_MIN_TAPS:
-        return Factors(kernel, "separable", columns, rows)
-    if taps >= FFT_MIN_TAPS:
-        return Factors(kernel, "fft")
-    return Factors(kernel, "direct")
+    costs = method_costs(kh, kw, int(np.count_nonzero(kernel)), rank, engine)
+    method = min(costs, key=costs.get)
+    if method == "low-rank":
+        return Factors(kernel, "separable" if rank == 1 else "low-rank", columns, rows,
+                       costs[method])
+    return Factors(kernel, method, cost=costs[method])
 
 
 def _low_rank(kernel: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """Rank r and factors with Σᵣ columns[r] ⊗ rows[r] = kernel. A rank-1 kernel is split
+    through its largest entry (column / pivot, row), so integer kernels such as a box or a
+    binomial Gaussian give results as exact as the direct sum."""
     u, s, vt = np.linalg.svd(kernel, full_matrices=False)
     if s[0] == 0.0:
         return 0, u[:, :0].T, vt[:0]
     rank = int(np.count_nonzero(s > s[0] * RANK_TOL))
+    if rank == 1:
+        r, c = np.unravel_index(np.argmax(np.abs(kernel)), kernel.shape)
+        column, row = kernel[:, c] / kernel[r, c], kernel[r, :]
+        if np.allclose(np.outer(column, row), kernel, rtol=0, atol=RANK_TOL * s[0]):
+            return 1, column[None, :].copy(), row[None, :].copy()
     root = np.sqrt(s[:rank])
     return rank, (u[:, :rank] * root).T.copy(), (vt[:rank].T * root).T.copy()
 
@@ -247,14 +260,80 @@ def polyphase_count(kernel_hw: tuple[int, int], stride: tuple[int, int],
             * len(axis_phases(kernel_hw[1], stride[1], dilation[1])))
 
 
-def correlate_strided(x: np.ndarray, plan: list[tuple[Phase, Phase, Factors]],
-                      out_hw: tuple[int, int], engine: str) -> np.ndarray:
-    """``Y[i, j] = Σ X[i·sh + a·dh, j·sw + b·dw]·K[a, b]`` for ``out_hw`` outputs, from the
-    phase plan of :func:`make_plan`."""
+@dataclass(frozen=True)
+class Plan:
+    """Pieces to compute and add up; with ``subsample`` (sh, sw) ≠ (1, 1) the pieces compute
+    every stride-1 output and the result keeps every sh-th row and sw-th column."""
+
+    pieces: tuple[tuple[Phase, Phase, Factors], ...]
+    subsample: tuple[int, int]
+    cost: float
+
+
+#: Fixed cost of one polyphase piece (a strided read, an add), per output pixel.
+PIECE_OVERHEAD = {"opencv": 8.0, "scipy": 12.0, "scipy-direct": 12.0}
+
+
+def make_plan(kernel: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int],
+              engine: str) -> Plan:
+    """The cheapest of :func:`candidate_plans` by the cost model."""
+    return min(candidate_plans(kernel, stride, dilation, engine), key=lambda plan: plan.cost)
+
+
+def candidate_plans(kernel: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int],
+                    engine: str) -> list[Plan]:
+    """Every exact way the planner knows: polyphase for both stride and dilation; dilation by
+    a zero-inserted kernel (free for ndimage, which skips zero taps) with polyphase for the
+    stride; a stride-1 result subsampled (cheap for small kernels)."""
+    inflated = _inflate(kernel, dilation)
+    candidates = [_polyphase(kernel, stride, dilation, engine)]
+    if dilation != (1, 1):
+        candidates.append(_polyphase(inflated, stride, (1, 1), engine))
+    if stride != (1, 1):
+        full = factorize(inflated, engine)
+        cost = stride[0] * stride[1] * full.cost + 0.5
+        candidates.append(Plan(((_WHOLE, _WHOLE, full),), stride, cost))
+    return candidates
+
+
+_WHOLE = Phase(0, 1, (0,), (0,), 0, 1)  # the whole axis, for a subsampled plan's one piece
+
+
+def _inflate(kernel: np.ndarray, dilation: tuple[int, int]) -> np.ndarray:
+    if dilation == (1, 1):
+        return kernel
+    kh, kw = kernel.shape
+    out = np.zeros((dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1))
+    out[:: dilation[0], :: dilation[1]] = kernel
+    return out
+
+
+def _polyphase(kernel: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int],
+               engine: str) -> Plan:
+    pieces = tuple(
+        (ph, pw, factorize(phase_kernel(kernel, ph, pw), engine))
+        for ph in axis_phases(kernel.shape[0], stride[0], dilation[0])
+        for pw in axis_phases(kernel.shape[1], stride[1], dilation[1])
+    )
+    overhead = PIECE_OVERHEAD[engine] if len(pieces) > 1 else 0.0
+    cost = sum((f.cost + overhead) / (ph.out_step * pw.out_step) for ph, pw, f in pieces)
+    return Plan(pieces, (1, 1), cost)
+
+
+def correlate_strided(x: np.ndarray, plan: Plan, out_hw: tuple[int, int],
+                      engine: str) -> np.ndarray:
+    """``Y[i, j] = Σ X[i·sh + a·dh, j·sw + b·dw]·K[a, b]`` for ``out_hw`` outputs, following
+    a :func:`make_plan` plan."""
+    if plan.subsample != (1, 1):
+        (_, _, factors), = plan.pieces
+        sh, sw = plan.subsample
+        kh, kw = factors.kernel.shape
+        rows, cols = (out_hw[0] - 1) * sh + kh, (out_hw[1] - 1) * sw + kw
+        return correlate_valid(x[:rows, :cols], factors, engine)[::sh, ::sw]
     oh, ow = out_hw
     out: np.ndarray | None = None
     written: set[tuple[int, int, int, int]] = set()
-    for ph, pw, factors in plan:
+    for ph, pw, factors in plan.pieces:
         rows = len(range(ph.out_start, oh, ph.out_step))
         cols = len(range(pw.out_start, ow, pw.out_step))
         if rows == 0 or cols == 0:
@@ -276,13 +355,3 @@ def correlate_strided(x: np.ndarray, plan: list[tuple[Phase, Phase, Factors]],
                 region[...] = part
         written.add(key)
     return out
-
-
-def make_plan(kernel: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int],
-              engine: str) -> list[tuple[Phase, Phase, Factors]]:
-    """Every (row phase, column phase, factored sub-kernel) triple for this convolution."""
-    return [
-        (ph, pw, factorize(phase_kernel(kernel, ph, pw), engine))
-        for ph in axis_phases(kernel.shape[0], stride[0], dilation[0])
-        for pw in axis_phases(kernel.shape[1], stride[1], dilation[1])
-    ]

@@ -489,48 +489,70 @@ def case_kernel(kind, kshape, rng, scale=1.0):
     return k * scale
 
 
-# (kernel kind, {engine: method of the largest polyphase piece}, phases, image, kernel, kwargs)
+# (kernel kind, {engine: method of the largest piece}, image, kernel, kwargs)
 METHOD_CASES = [
-    ("random", {"scipy": "direct", "opencv": "direct"}, 1, (20, 17), (3, 3), {}),
-    ("random", {"scipy": "direct", "opencv": "direct"}, 1, (20, 17, 3), (2, 5),
+    ("random", {"scipy": "direct", "opencv": "direct"}, (20, 17), (3, 3), {}),
+    ("random", {"scipy": "direct", "opencv": "direct"}, (20, 17, 3), (2, 5),
      {"padding": "same", "boundary": "reflect"}),
-    ("random", {"scipy": "direct", "opencv": "direct"}, 6, (20, 17), (4, 3),
+    ("random", {"scipy": "direct", "opencv": "direct"}, (20, 17), (4, 3),
      {"dilation": (2, 3), "padding": "full", "boundary": "wrap"}),
-    ("random", {"scipy": "fft", "opencv": "low-rank"}, 1, (40, 37), (11, 11), {}),
-    ("random", {"scipy": "fft", "opencv": "low-rank"}, 1, (40, 37, 2), (12, 11),
+    ("random", {"scipy": "fft", "opencv": "low-rank"}, (40, 37), (11, 11), {}),
+    ("random", {"scipy": "fft", "opencv": "low-rank"}, (40, 37, 2), (12, 11),
      {"padding": "same", "boundary": "symmetric", "flip": True}),
-    ("random", {"scipy": "fft", "opencv": "low-rank"}, 4, (40, 37), (11, 13),
+    ("random", {"scipy": "fft", "opencv": "direct"}, (40, 37), (11, 13),
      {"dilation": 2, "padding": "full", "cval": 3.0}),
-    ("random", {"scipy": "direct", "opencv": "direct"}, 4, (20, 17), (3, 3), {"stride": 2}),
-    ("random", {"scipy": "direct", "opencv": "direct"}, 2, (20, 17, 4), (4, 2),
+    ("random", {"scipy": "direct", "opencv": "direct"}, (20, 17), (3, 3), {"stride": 2}),
+    ("random", {"scipy": "direct", "opencv": "direct"}, (20, 17, 4), (4, 2),
      {"stride": (1, 3), "padding": "same", "channels": "sum"}),
-    ("random", {"scipy": "direct", "opencv": "direct"}, 6, (40, 37), (11, 11),
+    ("random", {"scipy": "direct", "opencv": "direct"}, (40, 37), (11, 11),
      {"stride": (3, 1), "dilation": 2, "boundary": "edge"}),
-    ("rank1", {"scipy": "separable", "opencv": "separable"}, 1, (40, 37), (7, 7),
+    ("rank1", {"scipy": "separable", "opencv": "separable"}, (40, 37), (7, 7),
      {"padding": "same"}),
-    ("rank1", {"scipy": "separable", "opencv": "separable"}, 4, (40, 37), (13, 13),
+    ("rank1", {"scipy": "separable", "opencv": "separable"}, (40, 37), (13, 13),
      {"stride": 2, "boundary": "reflect"}),
-    ("rank2", {"scipy": "fft", "opencv": "low-rank"}, 1, (40, 37), (9, 9), {"padding": "full"}),
-    ("random", {"scipy": "scale", "opencv": "scale"}, 1, (20, 17), (1, 1),
+    ("rank2", {"scipy": "fft", "opencv": "low-rank"}, (40, 37), (9, 9), {"padding": "full"}),
+    ("random", {"scipy": "scale", "opencv": "scale"}, (20, 17), (1, 1),
      {"padding": 2, "boundary": "symmetric"}),
-    ("zero", {"scipy": "zero", "opencv": "zero"}, 1, (20, 17), (3, 3), {"padding": "same"}),
+    ("zero", {"scipy": "zero", "opencv": "zero"}, (20, 17), (3, 3), {"padding": "same"}),
 ]
-CASE_PARAMS = ("kind", "methods", "phases", "shape", "kshape", "kwargs")
+CASE_PARAMS = ("kind", "methods", "shape", "kshape", "kwargs")
 
 
-def check_plan(conv, methods, phases):
+def check_plan(conv, methods):
     assert conv.kernel_method == methods[conv.engine]
-    assert len(conv.plan) == phases
     assert conv.engine in conv.method or conv.engine == "scipy"
 
 
+@pytest.mark.parametrize("kind", ["random", "rank1", "rank2"])
+@pytest.mark.parametrize("stride", [(1, 1), (2, 2), (3, 1), (2, 3)])
+@pytest.mark.parametrize("dilation", [(1, 1), (2, 2), (1, 3), (3, 2)])
+@pytest.mark.parametrize("kshape", [(3, 3), (2, 5), (7, 7), (12, 11)])
+def test_every_candidate_plan_matches_reference(engine_name, kind, stride, dilation, kshape):
+    """Each way the planner could compute a case is exact, whichever it picks today."""
+    rng = np.random.default_rng(sum(stride) * 31 + sum(dilation) * 7 + sum(kshape))
+    x = rng.standard_normal((41, 38)).astype(np.float32)
+    k = case_kernel(kind, kshape, rng)
+    out_hw = tuple(
+        (x.shape[i] - dilation[i] * (kshape[i] - 1) - 1) // stride[i] + 1 for i in range(2)
+    )
+    expected = reference_correlate(x.astype(np.float64), k, ((0, 0), (0, 0)), stride, dilation,
+                                   "constant", 0.0)
+    scale = float(np.abs(k).sum() * np.abs(x).max())
+    plans = planner.candidate_plans(k, stride, dilation, engine_name)
+    assert len(plans) == 1 + (dilation != (1, 1)) + (stride != (1, 1))
+    for plan in plans:
+        got = planner.correlate_strided(x, plan, out_hw, engine_name)
+        assert got.shape == expected.shape
+        assert float(np.max(np.abs(got - expected))) <= 1e-5 * scale
+
+
 @pytest.mark.parametrize(CASE_PARAMS, METHOD_CASES)
-def test_each_method_matches_reference(kind, methods, phases, shape, kshape, kwargs):
+def test_each_method_matches_reference(kind, methods, shape, kshape, kwargs):
     rng = np.random.default_rng(11)
     x = rng.standard_normal(shape)
     k = case_kernel(kind, kshape, rng)
     conv = prepare(x, k, **kwargs)
-    check_plan(conv, methods, phases)
+    check_plan(conv, methods)
     _, result = check_bands(conv)
     assert_matches_reference(result, x, k, **kwargs)
     assert_matches_reference(convolve2d(x, k, **kwargs), x, k, **kwargs)
@@ -538,14 +560,13 @@ def test_each_method_matches_reference(kind, methods, phases, shape, kshape, kwa
 
 @pytest.mark.parametrize("scale", [1e-20, 2.0**-80, 1e-300, 1e20])
 @pytest.mark.parametrize(CASE_PARAMS, [c for c in METHOD_CASES if c[0] != "zero"])
-def test_tiny_and_huge_kernels_are_not_dropped(scale, kind, methods, phases, shape, kshape,
-                                               kwargs):
+def test_tiny_and_huge_kernels_are_not_dropped(scale, kind, methods, shape, kshape, kwargs):
     """Weights far below 1 (or far above) still count: relative, not absolute, accuracy."""
     rng = np.random.default_rng(13)
     x = rng.standard_normal(shape)
     k = case_kernel(kind, kshape, rng, scale)
     conv = prepare(x, k, **kwargs)
-    check_plan(conv, methods, phases)
+    check_plan(conv, methods)
     expected = reference_convolve2d(x, k, **kwargs)
     scale_abs = float(np.sum(np.abs(k))) * max(float(np.max(np.abs(x))), abs(kwargs.get(
         "cval", 0.0)))
@@ -555,14 +576,14 @@ def test_tiny_and_huge_kernels_are_not_dropped(scale, kind, methods, phases, sha
 
 @pytest.mark.parametrize("band_pixels", [8, 16, 40])
 @pytest.mark.parametrize(CASE_PARAMS, METHOD_CASES)
-def test_many_bands_match_reference(monkeypatch, band_pixels, kind, methods, phases, shape,
-                                    kshape, kwargs):
+def test_many_bands_match_reference(monkeypatch, band_pixels, kind, methods, shape, kshape,
+                                    kwargs):
     monkeypatch.setattr(engine, "BAND_PIXELS", band_pixels)
     rng = np.random.default_rng(12)
     x = rng.standard_normal(shape).astype(np.float32)
     k = case_kernel(kind, kshape, rng)
     conv = prepare(x, k, bias=0.75, **kwargs)
-    check_plan(conv, methods, phases)
+    check_plan(conv, methods)
     fractions, result = check_bands(conv)
     # each filtered plane is split into bands of at most band_pixels output pixels, or of one
     # row when a row alone is longer
