@@ -1,0 +1,938 @@
+"""How fast the convolution engine is, next to the libraries a user would otherwise call.
+
+Plain script, not a test::
+
+    python benchmarks/bench_engine.py [--quick] [--rows PATTERN] [--repeats N] [--json PATH]
+    python benchmarks/bench_engine.py --list            # the row ids, nothing is run
+
+Images (float32): a 2048×2048 grey and a 1024×1024×3 RGB image (``--quick``: 256×256 and
+128×128×3). Kernels: 3, 5, 7, 15, 31, each ``random`` (normal, full rank: not separable) and
+``gauss`` (separable). Rows, per image × kernel kind × size: the base row (stride 1,
+dilation 1, padding 'same', boundary constant); boundary reflect for sizes 3 and 15; stride 2
+and 4 and dilation 2 and 4 for sizes 3, 7 and 15. A row id reads
+``grey2048/gauss/15x15/s2/d1/constant``; ``--rows`` keeps the rows whose id contains the
+pattern, or matches it when it has shell wildcards (``*/gauss/*/s1/*``); commas separate
+several patterns.
+
+Columns, each the median of ``--repeats`` (default 5; ``--quick``: 1) timed calls after one
+warm-up call, in milliseconds and as the ratio peer / convgui (> 1: convgui is faster):
+
+* ``convgui``: :func:`convgui.engine.convolve2d` with ``CONVGUI_ENGINE=auto`` (OpenCV when
+  installed); the method string (``prepare(...).method``) is printed at the end of the line.
+* ``cg-scipy``: the same call with ``CONVGUI_ENGINE=scipy`` (the SciPy-only engine).
+* ``ndimage``: ``scipy.ndimage.correlate`` (constant → 'constant', reflect → 'mirror').
+* ``oaconv``: ``scipy.signal.oaconvolve`` of the flipped kernel, mode 'same' (constant) or
+  'valid' on an image padded with ``numpy.pad(mode='reflect')`` (reflect).
+* ``filter2D`` / ``sepF2D``: ``cv2.filter2D`` (BORDER_CONSTANT / BORDER_REFLECT_101) and, for
+  separable kernels, ``cv2.sepFilter2D`` with the 1-D factors; on the RGB image one call on
+  all three channels (OpenCV filters each channel itself).
+* ``torch``: ``torch.nn.functional.conv2d`` (RGB: one call with ``groups=3``; input already
+  an NCHW tensor; stride and dilation native), only when torch is importable.
+* ``floor``: ``numpy.copyto`` of the image into a preallocated array: the memory-bandwidth
+  floor no filter can beat.
+
+The peers do stride and dilation as a user would: the stride-1 result subsampled (a view,
+starting at the offset that lines it up with convgui's 'same' padding, so both compute the
+same numbers) and the dilation as a zero-inserted kernel. SciPy peers loop over the three
+channels of the RGB image. Every result is checked against ``ndimage.correlate``: a column
+more than 1e-4·max|reference| off is marked ``!`` (convgui) or ``?`` (a peer) and a wrong
+convgui result fails every goal on its row.
+
+After the table come the goal checks of the "Fast engine" issue (PASS/FAIL with the numbers)
+and the memory check: the peak of numpy's allocations (``tracemalloc``) during a convgui call
+with ``CONVGUI_ENGINE=scipy`` (OpenCV's allocations are invisible to tracemalloc), and the
+peak RSS growth (``psutil``, sampled every 0.5 ms; rough) with the default engine, each as a
+multiple of the output size. Everything goes to ``--json`` (default: ``engine_results.json``
+next to this script). Exit status 1 when a convgui result disagrees with the reference.
+A full run takes several minutes; run it on an otherwise idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import fnmatch
+import gc
+import json
+import os
+import platform
+import statistics
+import sys
+import threading
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import scipy
+from scipy import ndimage, signal
+
+from convgui.engine import convolve2d, prepare
+
+try:  # optional peers
+    import cv2
+except ImportError:  # pragma: no cover - depends on the environment
+    cv2 = None
+try:
+    import torch
+    import torch.nn.functional as torch_f
+except Exception:  # noqa: BLE001 - any import failure means "no torch column"
+    torch = None
+    torch_f = None
+
+DEFAULT_JSON = Path(__file__).resolve().parent / "engine_results.json"
+SIZES = (3, 5, 7, 15, 31)
+KINDS = ("random", "gauss")
+REFLECT_SIZES = (3, 15)
+STRIDE_SIZES = (3, 7, 15)
+DILATION_SIZES = (3, 7, 15)
+STEPS = (2, 4)  # the strides and dilations beyond 1
+QUICK_SIZES = (3, 7)
+QUICK_REFLECT_SIZES = (3,)
+QUICK_STRIDE_SIZES = (3,)
+QUICK_DILATION_SIZES = (7,)
+REL_TOL = 1e-4
+
+CONVGUI, CONVGUI_SCIPY = "convgui", "cg-scipy"
+NDIMAGE, OACONV, FILTER2D, SEPFILTER2D, TORCH, FLOOR = (
+    "ndimage", "oaconv", "filter2D", "sepF2D", "torch", "floor")
+PEERS = (NDIMAGE, OACONV, FILTER2D, SEPFILTER2D, TORCH)
+SCIPY_PEERS = (NDIMAGE, OACONV)
+COLUMNS = (CONVGUI, CONVGUI_SCIPY, *PEERS, FLOOR)
+COLUMN_TITLES = {
+    CONVGUI: "convgui (CONVGUI_ENGINE=auto)",
+    CONVGUI_SCIPY: "convgui (CONVGUI_ENGINE=scipy)",
+    NDIMAGE: "scipy.ndimage.correlate",
+    OACONV: "scipy.signal.oaconvolve",
+    FILTER2D: "cv2.filter2D",
+    SEPFILTER2D: "cv2.sepFilter2D (separable kernels)",
+    TORCH: "torch.nn.functional.conv2d",
+    FLOOR: "numpy.copyto (memory-bandwidth floor)",
+}
+
+# Goal thresholds (issue "Fast engine").
+ACCEL_FILTER2D_SPEEDUP = 2.0
+FLOOR_FACTOR_3X3 = 3.0
+SCIPY_NDIMAGE_SPEEDUP = 1.7
+STRIDE_EFFICIENCY = 0.6  # stride s: ≥ 0.6·s² times faster than stride 1
+DILATION_FACTOR = 1.3  # dilation 4 within 1.3× of dilation 1
+MEMORY_FACTOR = 4.0  # peak extra memory ≤ 4× the output
+
+
+# ----------------------------------------------------------------------------------------------
+# Rows
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    image: str
+    kind: str
+    size: int
+    stride: int = 1
+    dilation: int = 1
+    boundary: str = "constant"
+
+    @property
+    def id(self) -> str:
+        return (f"{self.image}/{self.kind}/{self.size}x{self.size}/s{self.stride}/"
+                f"d{self.dilation}/{self.boundary}")
+
+    @property
+    def is_base(self) -> bool:
+        return self.stride == 1 and self.dilation == 1
+
+
+def make_images(quick: bool) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(20240611)
+    grey, rgb = (256, 128) if quick else (2048, 1024)
+    return {
+        f"grey{grey}": rng.random((grey, grey), dtype=np.float32),
+        f"rgb{rgb}": rng.random((rgb, rgb, 3), dtype=np.float32),
+    }
+
+
+def make_rows(images: dict[str, np.ndarray], quick: bool) -> list[RowSpec]:
+    sizes = QUICK_SIZES if quick else SIZES
+    reflect = QUICK_REFLECT_SIZES if quick else REFLECT_SIZES
+    strided = QUICK_STRIDE_SIZES if quick else STRIDE_SIZES
+    dilated = QUICK_DILATION_SIZES if quick else DILATION_SIZES
+    rows = []
+    for image in images:
+        for kind in KINDS:
+            for k in sizes:
+                rows.append(RowSpec(image, kind, k))
+                if k in reflect:
+                    rows.append(RowSpec(image, kind, k, boundary="reflect"))
+                if k in strided:
+                    rows += [RowSpec(image, kind, k, stride=s) for s in STEPS]
+                if k in dilated:
+                    rows += [RowSpec(image, kind, k, dilation=d) for d in STEPS]
+    return rows
+
+
+def select_rows(rows: list[RowSpec], pattern: str | None) -> list[RowSpec]:
+    if not pattern:
+        return rows
+    parts = [p.strip() for p in pattern.split(",") if p.strip()]
+
+    def keep(row: RowSpec) -> bool:
+        for p in parts:
+            if any(ch in p for ch in "*?[") and fnmatch.fnmatchcase(row.id, p):
+                return True
+            if p in row.id:
+                return True
+        return False
+
+    return [r for r in rows if keep(r)]
+
+
+def make_kernel(kind: str, k: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """(k×k float64 kernel, its 1-D factor for separable kernels or None)."""
+    if kind == "random":
+        rng = np.random.default_rng(1000 + k)
+        return rng.standard_normal((k, k)), None
+    sigma = 0.3 * ((k - 1) * 0.5 - 1) + 0.8  # OpenCV's default sigma for a k-tap Gaussian
+    x = np.arange(k) - (k - 1) / 2
+    g = np.exp(-x * x / (2 * sigma * sigma))
+    g /= g.sum()
+    return np.outer(g, g), g
+
+
+def dilate(kernel: np.ndarray, d: int) -> np.ndarray:
+    """The zero-inserted kernel (what a user passes to a library without dilation)."""
+    if d == 1:
+        return kernel
+    shape = tuple(d * (n - 1) + 1 for n in kernel.shape)
+    out = np.zeros(shape, dtype=kernel.dtype)
+    out[(slice(None, None, d),) * kernel.ndim] = kernel
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Timing
+
+
+@contextmanager
+def engine_env(name: str) -> Iterator[None]:
+    """Set CONVGUI_ENGINE for the block (read by every prepare), restoring it after."""
+    old = os.environ.get("CONVGUI_ENGINE")
+    os.environ["CONVGUI_ENGINE"] = name
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("CONVGUI_ENGINE", None)
+        else:
+            os.environ["CONVGUI_ENGINE"] = old
+
+
+def measure(fn: Callable[[], object], repeats: int) -> tuple[list[float], object]:
+    """One warm-up call, then ``repeats`` timed calls: (seconds per call, the last result).
+
+    The garbage collector is run before and kept out of the timed calls (cheap: :func:`main`
+    freezes the objects that exist before the benchmark starts)."""
+    gc.collect()
+    result = fn()
+    times = []
+    gc.disable()
+    try:
+        for _ in range(repeats):
+            result = None  # the previous result is freed first, as in a loop of calls
+            t0 = time.perf_counter()
+            result = fn()
+            times.append(time.perf_counter() - t0)
+    finally:
+        gc.enable()
+    return times, result
+
+
+def _rel_error(got: object, ref: np.ndarray) -> float | None:
+    """max|got − ref| / max|ref| (None when the shapes differ)."""
+    got = np.asarray(got)
+    if got.shape != ref.shape:
+        return None
+    scale = float(np.max(np.abs(ref))) or 1.0
+    return float(np.max(np.abs(got.astype(np.float64) - ref.astype(np.float64)))) / scale
+
+
+# ----------------------------------------------------------------------------------------------
+# Peers: each returns a zero-argument callable that produces convgui's output layout
+
+
+@dataclass
+class Case:
+    spec: RowSpec
+    image: np.ndarray
+    kernel: np.ndarray  # float64, undilated
+    factor: np.ndarray | None  # 1-D factor of a separable kernel
+    offsets: tuple[int, int]  # where convgui's output (0, 0) sits in a 'same' stride-1 result
+    out_hw: tuple[int, int]
+
+    @property
+    def rgb(self) -> bool:
+        return self.image.ndim == 3
+
+    @property
+    def span(self) -> int:
+        return self.spec.dilation * (self.spec.size - 1)
+
+    def subsample(self, full: np.ndarray) -> np.ndarray:
+        """Stride by slicing the stride-1 result (a view: free, as a user would do it)."""
+        s, (oy, ox) = self.spec.stride, self.offsets
+        if s == 1:
+            return full
+        return full[oy::s, ox::s][: self.out_hw[0], : self.out_hw[1]]
+
+    def per_channel(self, plane_fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        if not self.rgb:
+            return self.subsample(plane_fn(self.image))
+        out = np.empty((*self.out_hw, self.image.shape[2]), dtype=np.float32)
+        for c in range(self.image.shape[2]):
+            out[:, :, c] = self.subsample(plane_fn(self.image[:, :, c]))
+        return out
+
+
+def make_case(spec: RowSpec, image: np.ndarray) -> Case:
+    kernel, factor = make_kernel(spec.kind, spec.size)
+    geo = prepare(image, kernel, padding="same", stride=spec.stride, dilation=spec.dilation,
+                  boundary=spec.boundary).geometry
+    half = spec.dilation * (spec.size - 1) // 2  # the centre of the (odd) dilated kernel
+    offsets = (half - geo.pads[0][0], half - geo.pads[1][0])
+    if min(offsets) < 0 or max(offsets) >= spec.stride:
+        raise RuntimeError(f"{spec.id}: unexpected 'same' padding {geo.pads}")
+    return Case(spec, image, kernel, factor, offsets, geo.out_hw)
+
+
+def convgui_fn(case: Case) -> Callable[[], np.ndarray]:
+    s = case.spec
+    return lambda: convolve2d(case.image, case.kernel, padding="same", stride=s.stride,
+                              dilation=s.dilation, boundary=s.boundary)
+
+
+def ndimage_fn(case: Case) -> Callable[[], np.ndarray]:
+    weights = dilate(case.kernel, case.spec.dilation).astype(np.float32)
+    mode = "constant" if case.spec.boundary == "constant" else "mirror"
+    return lambda: case.per_channel(lambda x: ndimage.correlate(x, weights, mode=mode))
+
+
+def oaconvolve_fn(case: Case) -> Callable[[], np.ndarray]:
+    flipped = np.ascontiguousarray(dilate(case.kernel, case.spec.dilation)[::-1, ::-1])
+    flipped = flipped.astype(np.float32)
+    if case.spec.boundary == "constant":
+        return lambda: case.per_channel(lambda x: signal.oaconvolve(x, flipped, mode="same"))
+    half = case.span // 2
+
+    def plane(x: np.ndarray) -> np.ndarray:
+        return signal.oaconvolve(np.pad(x, half, mode="reflect"), flipped, mode="valid")
+
+    return lambda: case.per_channel(plane)
+
+
+def _cv2_border(case: Case) -> int:
+    return cv2.BORDER_CONSTANT if case.spec.boundary == "constant" else cv2.BORDER_REFLECT_101
+
+
+def filter2d_fn(case: Case) -> Callable[[], np.ndarray]:
+    weights = dilate(case.kernel, case.spec.dilation).astype(np.float32)
+    border, src = _cv2_border(case), np.ascontiguousarray(case.image)
+    return lambda: case.subsample(cv2.filter2D(src, -1, weights, borderType=border))
+
+
+def sepfilter2d_fn(case: Case) -> Callable[[], np.ndarray]:
+    g = dilate(case.factor, case.spec.dilation).astype(np.float32)
+    border, src = _cv2_border(case), np.ascontiguousarray(case.image)
+    return lambda: case.subsample(cv2.sepFilter2D(src, -1, g, g, borderType=border))
+
+
+def torch_fn(case: Case) -> Callable[[], np.ndarray]:
+    s = case.spec
+    chans = case.image.shape[2] if case.rgb else 1
+    planes = np.moveaxis(case.image, -1, 0) if case.rgb else case.image[None]
+    x = torch.from_numpy(np.ascontiguousarray(planes, dtype=np.float32))[None]  # 1×C×H×W
+    w = torch.from_numpy(case.kernel.astype(np.float32))[None, None].repeat(chans, 1, 1, 1)
+    geo = prepare(case.image, case.kernel, padding="same", stride=s.stride, dilation=s.dilation,
+                  boundary=s.boundary).geometry
+    (top, bottom), (left, right) = geo.pads
+    symmetric = top == bottom and left == right
+    mode = "constant" if s.boundary == "constant" else "reflect"  # torch's reflect = numpy's
+
+    def run() -> np.ndarray:
+        with torch.no_grad():
+            if mode == "constant" and symmetric:
+                y = torch_f.conv2d(x, w, stride=s.stride, dilation=s.dilation,
+                                   padding=(top, left), groups=chans)
+            else:
+                xp = torch_f.pad(x, (left, right, top, bottom), mode=mode)
+                y = torch_f.conv2d(xp, w, stride=s.stride, dilation=s.dilation, groups=chans)
+        y = y[0].numpy()
+        return np.moveaxis(y, 0, -1) if case.rgb else y[0]
+
+    return run
+
+
+def floor_fn(case: Case) -> Callable[[], np.ndarray]:
+    out = np.empty_like(case.image)
+    return lambda: np.copyto(out, case.image)
+
+
+def peer_fns(case: Case) -> dict[str, Callable[[], np.ndarray]]:
+    fns = {NDIMAGE: ndimage_fn(case), OACONV: oaconvolve_fn(case)}
+    if cv2 is not None:
+        fns[FILTER2D] = filter2d_fn(case)
+        if case.factor is not None:
+            fns[SEPFILTER2D] = sepfilter2d_fn(case)
+    if torch is not None:
+        fns[TORCH] = torch_fn(case)
+    return fns
+
+
+# ----------------------------------------------------------------------------------------------
+# One row
+
+
+@dataclass
+class RowResult:
+    spec: RowSpec
+    shape: tuple[int, ...]
+    out_shape: tuple[int, ...]
+    method: str
+    engine: str
+    kernel_method: str
+    method_scipy: str
+    kernel_method_scipy: str
+    times_ms: dict[str, float] = field(default_factory=dict)
+    samples_ms: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, float | None] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+
+    def ok(self, column: str) -> bool:
+        err = self.errors.get(column)
+        return err is not None and err <= REL_TOL
+
+    @property
+    def convgui_ok(self) -> bool:
+        return self.ok(CONVGUI) and self.ok(CONVGUI_SCIPY)
+
+    def ratio(self, column: str, base: str = CONVGUI) -> float | None:
+        t, b = self.times_ms.get(column), self.times_ms.get(base)
+        return t / b if t is not None and b else None
+
+    def valid_peers(self, names: tuple[str, ...] = PEERS) -> dict[str, float]:
+        """Times of the peers that ran and agree with the reference."""
+        return {n: self.times_ms[n] for n in names if n in self.times_ms and self.ok(n)}
+
+    def to_json(self) -> dict:
+        s = self.spec
+        return {
+            "id": s.id, "image": s.image, "shape": list(self.shape), "kind": s.kind,
+            "size": s.size, "stride": s.stride, "dilation": s.dilation, "boundary": s.boundary,
+            "padding": "same", "out_shape": list(self.out_shape),
+            "method": self.method, "engine": self.engine, "kernel_method": self.kernel_method,
+            "method_scipy": self.method_scipy, "kernel_method_scipy": self.kernel_method_scipy,
+            "times_ms": self.times_ms, "samples_ms": self.samples_ms,
+            "ratios": {c: self.ratio(c) for c in self.times_ms if c != CONVGUI},
+            "ratios_scipy_engine": {
+                c: self.ratio(c, CONVGUI_SCIPY) for c in (*SCIPY_PEERS, FLOOR)
+                if c in self.times_ms
+            },
+            "rel_errors": self.errors, "agree": {c: self.ok(c) for c in self.errors},
+            "convgui_ok": self.convgui_ok, "failures": self.failures,
+        }
+
+
+def run_row(spec: RowSpec, image: np.ndarray, repeats: int) -> RowResult:
+    case = make_case(spec, image)
+    args = dict(padding="same", stride=spec.stride, dilation=spec.dilation,
+                boundary=spec.boundary)
+    with engine_env("auto"):
+        conv = prepare(image, case.kernel, **args)
+        method, engine, kmethod = conv.method, conv.engine, conv.kernel_method
+    with engine_env("scipy"):
+        conv = prepare(image, case.kernel, **args)
+        method_s, kmethod_s = conv.method, conv.kernel_method
+    out_shape = (*case.out_hw, image.shape[2]) if image.ndim == 3 else case.out_hw
+    row = RowResult(spec, image.shape, out_shape, method, engine, kmethod, method_s, kmethod_s)
+
+    results: dict[str, object] = {}
+    columns: list[tuple[str, Callable[[], object], str | None]] = [
+        (CONVGUI, convgui_fn(case), "auto"), (CONVGUI_SCIPY, convgui_fn(case), "scipy"),
+        *((name, fn, None) for name, fn in peer_fns(case).items()),
+        (FLOOR, floor_fn(case), None),
+    ]
+    for name, fn, env in columns:
+        try:
+            if env is None:
+                times, result = measure(fn, repeats)
+            else:
+                with engine_env(env):
+                    times, result = measure(fn, repeats)
+        except Exception as exc:  # noqa: BLE001 - a failing peer is recorded, not fatal
+            row.failures[name] = f"{type(exc).__name__}: {exc}"
+            continue
+        row.samples_ms[name] = [t * 1e3 for t in times]
+        row.times_ms[name] = statistics.median(times) * 1e3
+        if name != FLOOR:
+            results[name] = result
+    ref = results.get(NDIMAGE)
+    if ref is None:  # no reference: nothing can be trusted on this row
+        row.errors = {name: None for name in results}
+    else:
+        row.errors = {name: _rel_error(res, ref) for name, res in results.items()}
+    return row
+
+
+# ----------------------------------------------------------------------------------------------
+# Memory
+
+
+def _memory_picks(rows: list[RowSpec]) -> list[RowSpec]:
+    """A few representative rows: direct, separable, FFT-sized, RGB, strided, dilated."""
+    grey = [r for r in rows if r.image.startswith("grey")]
+    base = [r for r in grey if r.is_base and r.boundary == "constant"]
+    picks = []
+    for candidates, key in (
+        ([r for r in base if r.kind == "random"], lambda r: r.size),  # smallest random
+        ([r for r in base if r.kind == "gauss"], lambda r: -r.size),  # largest separable
+        ([r for r in base if r.kind == "random"], lambda r: -r.size),  # largest random
+        ([r for r in rows if r.image.startswith("rgb") and r.is_base], lambda r: r.size),
+        ([r for r in grey if r.stride > 1], lambda r: (r.stride, -r.size)),
+        ([r for r in grey if r.dilation > 1], lambda r: (-r.dilation, -r.size)),
+    ):
+        if candidates:
+            pick = min(candidates, key=key)
+            if pick not in picks:
+                picks.append(pick)
+    return picks or rows[:3]
+
+
+def _malloc_trim() -> None:
+    """Give the C heap's free memory back to the OS (glibc only; elsewhere nothing)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+class RssPeak:
+    """Peak growth of the resident set while the block runs (a thread samples it)."""
+
+    def __init__(self, interval: float = 0.0005) -> None:
+        import psutil
+
+        self._proc = psutil.Process()
+        self._interval = interval
+        self._stop = threading.Event()
+        self.base = self.peak = 0
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._proc.memory_info().rss)
+            time.sleep(self._interval)
+
+    def __enter__(self) -> RssPeak:
+        gc.collect()
+        _malloc_trim()  # else freed heap memory is reused and the growth goes unseen
+        self.base = self.peak = self._proc.memory_info().rss
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.peak = max(self.peak, self._proc.memory_info().rss)
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def extra(self) -> int:
+        return self.peak - self.base
+
+
+def measure_memory(spec: RowSpec, image: np.ndarray) -> dict:
+    case = make_case(spec, image)
+    fn = convgui_fn(case)
+    entry: dict = {"id": spec.id}
+    with engine_env("scipy"):
+        out = fn()  # warm-up: thread pool, caches
+        out_bytes = out.nbytes
+        del out
+        gc.collect()
+        tracemalloc.start()
+        try:
+            tracemalloc.reset_peak()
+            base = tracemalloc.get_traced_memory()[0]
+            out = fn()
+            peak = tracemalloc.get_traced_memory()[1]
+            del out
+        finally:
+            tracemalloc.stop()
+    entry.update(output_bytes=out_bytes, tracemalloc_scipy_bytes=peak - base,
+                 tracemalloc_scipy_ratio=(peak - base) / out_bytes)
+    try:
+        with engine_env("auto"):
+            fn()  # warm-up
+            with RssPeak() as rss:
+                out = fn()
+            del out
+        entry.update(rss_auto_bytes=rss.extra, rss_auto_ratio=rss.extra / out_bytes)
+    except ImportError:
+        entry.update(rss_auto_bytes=None, rss_auto_ratio=None)
+    return entry
+
+
+# ----------------------------------------------------------------------------------------------
+# Goals
+
+
+@dataclass
+class Goal:
+    key: str
+    text: str
+    checked: int = 0
+    failures: list[str] = field(default_factory=list)
+    worst: str = ""
+    skipped: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.skipped or not self.checked:
+            return "SKIP"
+        return "FAIL" if self.failures else "PASS"
+
+    def to_json(self) -> dict:
+        return {"key": self.key, "goal": self.text, "status": self.status,
+                "rows_checked": self.checked, "failures": self.failures, "worst": self.worst,
+                "skipped": self.skipped or None}
+
+
+def _check(goal: Goal, items: list[tuple[str, float | None, bool, str]],
+           higher_is_better: bool) -> Goal:
+    """items: (row id, value or None when not measurable, passed, description)."""
+    worst_value: float | None = None
+    for rid, value, passed, text in items:
+        goal.checked += 1
+        if not passed:
+            goal.failures.append(f"{rid}: {text}")
+        if value is not None and (worst_value is None or (
+                value < worst_value if higher_is_better else value > worst_value)):
+            worst_value, goal.worst = value, f"{rid}: {text}"
+    return goal
+
+
+def evaluate_goals(rows: list[RowResult], memory: list[dict], accelerated: bool) -> list[Goal]:
+    goals = []
+
+    def wrong(r: RowResult) -> str:
+        return "convgui result disagrees with the reference"
+
+    # --- with the accelerator -----------------------------------------------------------------
+    g = Goal("accel-fastest", "accelerator: convgui ≤ 1.0× the fastest peer on every row")
+    items = []
+    for r in rows:
+        peers = r.valid_peers()
+        if not peers or CONVGUI not in r.times_ms:
+            continue
+        name = min(peers, key=peers.get)
+        t, best = r.times_ms[CONVGUI], peers[name]
+        ok = r.convgui_ok and t <= best
+        items.append((r.spec.id, t / best, ok, wrong(r) if not r.convgui_ok else
+                      f"convgui {t:.2f} ms vs {name} {best:.2f} ms = {t / best:.2f}×"))
+    goals.append(_check(g, items, higher_is_better=False))
+
+    g = Goal("accel-vs-filter2D", f"accelerator: ≥ {ACCEL_FILTER2D_SPEEDUP:g}× faster than "
+             "cv2.filter2D on separable 15×15/31×31, stride ≥ 2 and dilation ≥ 2 rows")
+    items = []
+    for r in rows:
+        s = r.spec
+        if not ((s.kind == "gauss" and s.size in (15, 31)) or s.stride >= 2 or s.dilation >= 2):
+            continue
+        speedup = r.ratio(FILTER2D)
+        if speedup is None or not r.ok(FILTER2D):
+            continue
+        ok = r.convgui_ok and speedup >= ACCEL_FILTER2D_SPEEDUP
+        items.append((s.id, speedup, ok, wrong(r) if not r.convgui_ok else
+                      f"filter2D {r.times_ms[FILTER2D]:.2f} ms / convgui "
+                      f"{r.times_ms[CONVGUI]:.2f} ms = {speedup:.2f}×"))
+    goals.append(_check(g, items, higher_is_better=True))
+
+    g = Goal("accel-3x3-floor", f"accelerator: 3×3 'same' within {FLOOR_FACTOR_3X3:g}× the "
+             "memory-bandwidth floor (numpy.copyto)")
+    items = []
+    for r in rows:
+        if r.spec.size != 3 or not r.spec.is_base or FLOOR not in r.times_ms:
+            continue
+        factor = r.times_ms[CONVGUI] / r.times_ms[FLOOR]
+        ok = r.convgui_ok and factor <= FLOOR_FACTOR_3X3
+        items.append((r.spec.id, factor, ok, wrong(r) if not r.convgui_ok else
+                      f"convgui {r.times_ms[CONVGUI]:.2f} ms / floor "
+                      f"{r.times_ms[FLOOR]:.2f} ms = {factor:.2f}×"))
+    goals.append(_check(g, items, higher_is_better=False))
+    if not accelerated:
+        for g in goals:
+            g.skipped = "OpenCV is not installed: the default engine is SciPy"
+
+    # --- SciPy only -------------------------------------------------------------------------
+    g = Goal("scipy-fastest", "SciPy only: convgui ≤ 1.0× the fastest SciPy peer "
+             "(ndimage.correlate, oaconvolve) on every row")
+    items = []
+    for r in rows:
+        peers = r.valid_peers(SCIPY_PEERS)
+        if not peers or CONVGUI_SCIPY not in r.times_ms:
+            continue
+        name = min(peers, key=peers.get)
+        t, best = r.times_ms[CONVGUI_SCIPY], peers[name]
+        ok = r.convgui_ok and t <= best
+        items.append((r.spec.id, t / best, ok, wrong(r) if not r.convgui_ok else
+                      f"convgui-scipy {t:.2f} ms vs {name} {best:.2f} ms = {t / best:.2f}×"))
+    goals.append(_check(g, items, higher_is_better=False))
+
+    g = Goal("scipy-vs-ndimage", f"SciPy only: ≥ {SCIPY_NDIMAGE_SPEEDUP:g}× faster than one "
+             "ndimage.correlate call on 3×3–7×7 (stride 1, dilation 1)")
+    items = []
+    for r in rows:
+        if not (3 <= r.spec.size <= 7 and r.spec.is_base):
+            continue
+        speedup = r.ratio(NDIMAGE, CONVGUI_SCIPY)
+        if speedup is None:
+            continue
+        ok = r.convgui_ok and speedup >= SCIPY_NDIMAGE_SPEEDUP
+        items.append((r.spec.id, speedup, ok, wrong(r) if not r.convgui_ok else
+                      f"ndimage {r.times_ms[NDIMAGE]:.2f} ms / convgui-scipy "
+                      f"{r.times_ms[CONVGUI_SCIPY]:.2f} ms = {speedup:.2f}×"))
+    goals.append(_check(g, items, higher_is_better=True))
+
+    by_spec = {r.spec: r for r in rows}
+    g = Goal("scipy-stride", f"SciPy only: stride s ≥ {STRIDE_EFFICIENCY:g}·s² times faster "
+             "than stride 1 (same kernel)")
+    items = []
+    for r in rows:
+        s = r.spec
+        one = by_spec.get(RowSpec(s.image, s.kind, s.size, 1, s.dilation, s.boundary))
+        if s.stride == 1 or one is None or CONVGUI_SCIPY not in one.times_ms:
+            continue
+        speedup = one.times_ms[CONVGUI_SCIPY] / r.times_ms[CONVGUI_SCIPY]
+        need = STRIDE_EFFICIENCY * s.stride ** 2
+        ok = r.convgui_ok and one.convgui_ok and speedup >= need
+        items.append((s.id, speedup / need, ok, wrong(r) if not r.convgui_ok else
+                      f"stride 1 {one.times_ms[CONVGUI_SCIPY]:.2f} ms / stride {s.stride} "
+                      f"{r.times_ms[CONVGUI_SCIPY]:.2f} ms = {speedup:.2f}× (need {need:.1f}×)"))
+    goals.append(_check(g, items, higher_is_better=True))
+
+    g = Goal("scipy-dilation", f"SciPy only: dilation 4 within {DILATION_FACTOR:g}× of "
+             "dilation 1 (same kernel)")
+    items = []
+    for r in rows:
+        s = r.spec
+        one = by_spec.get(RowSpec(s.image, s.kind, s.size, s.stride, 1, s.boundary))
+        if s.dilation != 4 or one is None or CONVGUI_SCIPY not in one.times_ms:
+            continue
+        factor = r.times_ms[CONVGUI_SCIPY] / one.times_ms[CONVGUI_SCIPY]
+        ok = r.convgui_ok and one.convgui_ok and factor <= DILATION_FACTOR
+        items.append((s.id, factor, ok, wrong(r) if not r.convgui_ok else
+                      f"dilation 4 {r.times_ms[CONVGUI_SCIPY]:.2f} ms / dilation 1 "
+                      f"{one.times_ms[CONVGUI_SCIPY]:.2f} ms = {factor:.2f}×"))
+    goals.append(_check(g, items, higher_is_better=False))
+
+    # --- memory -----------------------------------------------------------------------------
+    g = Goal("memory-tracemalloc", f"memory: peak extra ≤ {MEMORY_FACTOR:g}× the output "
+             "(tracemalloc, CONVGUI_ENGINE=scipy)")
+    items = [(m["id"], m["tracemalloc_scipy_ratio"],
+              m["tracemalloc_scipy_ratio"] <= MEMORY_FACTOR,
+              f"{m['tracemalloc_scipy_bytes'] / 2**20:.1f} MiB = "
+              f"{m['tracemalloc_scipy_ratio']:.2f}× the output "
+              f"({m['output_bytes'] / 2**20:.1f} MiB)") for m in memory]
+    goals.append(_check(g, items, higher_is_better=False))
+
+    g = Goal("memory-rss", f"memory (rough): peak RSS growth ≤ {MEMORY_FACTOR:g}× the output "
+             "(psutil, CONVGUI_ENGINE=auto)")
+    items = [(m["id"], m["rss_auto_ratio"], m["rss_auto_ratio"] <= MEMORY_FACTOR,
+              f"{m['rss_auto_bytes'] / 2**20:.1f} MiB = {m['rss_auto_ratio']:.2f}× the output")
+             for m in memory if m.get("rss_auto_ratio") is not None]
+    goals.append(_check(g, items, higher_is_better=False))
+    if memory and not items:
+        g.skipped = "psutil is not installed"
+    return goals
+
+
+# ----------------------------------------------------------------------------------------------
+# Output
+
+
+def _ms(v: float | None) -> str:
+    if v is None:
+        return "—"
+    return f"{v:.2f}" if v < 10 else f"{v:.1f}" if v < 100 else f"{v:.0f}"
+
+
+def _cell(row: RowResult, column: str, active: list[str]) -> str:
+    if column not in active:
+        return ""
+    if column in row.failures:
+        return "error"
+    if column not in row.times_ms:
+        return "—"
+    mark = "" if column == FLOOR or row.ok(column) else ("!" if column in (
+        CONVGUI, CONVGUI_SCIPY) else "?")
+    if column == CONVGUI:
+        return _ms(row.times_ms[column]) + mark
+    return f"{_ms(row.times_ms[column])} {row.ratio(column):.2f}x{mark}"
+
+
+def _widths(active: list[str], id_width: int) -> list[int]:
+    return [id_width] + [8 if c == CONVGUI else 14 for c in active]
+
+
+def print_header(active: list[str], id_width: int) -> None:
+    widths = _widths(active, id_width)
+    titles = ["row"] + list(active)
+    line = " ".join(t.ljust(widths[0]) if i == 0 else t.rjust(widths[i])
+                    for i, t in enumerate(titles))
+    print(line + "  method (auto | scipy)")
+    print("-" * (len(line) + 24))
+
+
+def print_row(row: RowResult, active: list[str], id_width: int) -> None:
+    widths = _widths(active, id_width)
+    cells = [row.spec.id.ljust(widths[0])]
+    cells += [_cell(row, c, active).rjust(w) for c, w in zip(active, widths[1:], strict=True)]
+    print(" ".join(cells) + f"  {row.method} | {row.method_scipy}", flush=True)
+    for name, text in row.failures.items():
+        print(f"    {name} failed: {text}")
+
+
+def machine_info() -> dict:
+    info = {
+        "platform": platform.platform(), "machine": platform.machine(),
+        "processor": platform.processor() or None, "python": platform.python_version(),
+        "cpu_count": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+        else os.cpu_count(),
+        "numpy": np.__version__, "scipy": scipy.__version__,
+        "cv2": cv2.__version__ if cv2 is not None else None,
+        "cv2_threads": cv2.getNumThreads() if cv2 is not None else None,
+        "torch": torch.__version__ if torch is not None else None,
+        "CONVGUI_ENGINE": os.environ.get("CONVGUI_ENGINE"),
+    }
+    try:
+        from importlib.metadata import version
+
+        info["convgui"] = version("convgui")
+    except Exception:  # noqa: BLE001 - not installed as a distribution
+        info["convgui"] = None
+    return info
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true",
+                   help="small images, few rows, 1 repeat (checks that the script works)")
+    p.add_argument("--rows", metavar="PATTERN",
+                   help="only rows whose id contains PATTERN or matches it as a shell "
+                        "wildcard; comma-separated alternatives")
+    p.add_argument("--repeats", type=int, default=None,
+                   help="timed calls per cell after one warm-up (default 5, --quick 1)")
+    p.add_argument("--json", type=Path, default=DEFAULT_JSON, metavar="PATH",
+                   help=f"where to write the results (default {DEFAULT_JSON})")
+    p.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
+    p.add_argument("--list", action="store_true", help="print the row ids and exit")
+    args = p.parse_args(argv)
+    if args.repeats is None:
+        args.repeats = 1 if args.quick else 5
+    if args.repeats < 1:
+        p.error("--repeats must be ≥ 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    images = make_images(args.quick)
+    rows = select_rows(make_rows(images, args.quick), args.rows)
+    if args.list:
+        print("\n".join(r.id for r in rows))
+        return 0
+    if not rows:
+        print(f"no row matches {args.rows!r} (see --list)", file=sys.stderr)
+        return 2
+    info = machine_info()
+    accelerated = cv2 is not None
+    active = [c for c in COLUMNS if (c not in (FILTER2D, SEPFILTER2D) or accelerated)
+              and (c != TORCH or torch is not None)]
+    print(f"bench_engine: {len(rows)} rows, median of {args.repeats} after 1 warm-up; "
+          f"{info['cpus_usable']} CPUs; numpy {info['numpy']}, scipy {info['scipy']}, "
+          f"cv2 {info['cv2'] or 'not installed'}, torch {info['torch'] or 'not installed'}")
+    print("times in ms; ratio = peer / convgui (> 1: convgui faster); "
+          "! = convgui wrong, ? = peer disagrees with ndimage")
+    id_width = max(len(r.id) for r in rows)
+    print_header(active, id_width)
+    started = time.perf_counter()
+    gc.collect()
+    gc.freeze()  # the libraries' objects: later collections only look at the benchmark's own
+    try:
+        return _run(args, images, rows, info, active, id_width, started)
+    finally:
+        gc.unfreeze()
+
+
+def _run(args: argparse.Namespace, images: dict[str, np.ndarray], rows: list[RowSpec],
+         info: dict, active: list[str], id_width: int, started: float) -> int:
+    accelerated = cv2 is not None
+    results = []
+    for spec in rows:
+        results.append(run_row(spec, images[spec.image], args.repeats))
+        print_row(results[-1], active, id_width)
+
+    memory = []
+    if not args.no_memory:
+        print("\nmemory (peak extra during one convgui call, × output size):")
+        for spec in _memory_picks(rows):
+            m = measure_memory(spec, images[spec.image])
+            memory.append(m)
+            rss = ("—" if m["rss_auto_ratio"] is None
+                   else f"{m['rss_auto_ratio']:.2f}x")
+            print(f"  {spec.id.ljust(id_width)}  output {m['output_bytes'] / 2**20:7.2f} MiB  "
+                  f"tracemalloc (scipy) {m['tracemalloc_scipy_ratio']:.2f}x  "
+                  f"RSS (auto, rough) {rss}", flush=True)
+
+    goals = evaluate_goals(results, memory, accelerated)
+    print("\ngoals" + (" (quick run: images too small for the numbers to mean much)"
+                       if args.quick else "") + ":")
+    for g in goals:
+        print(f"{g.status} {g.text} [{g.checked} rows]"
+              + (f"; worst {g.worst}" if g.worst else "")
+              + (f"; skipped: {g.skipped}" if g.skipped else ""))
+        for text in g.failures[:8]:
+            print(f"    {text}")
+        if len(g.failures) > 8:
+            print(f"    … and {len(g.failures) - 8} more (see the JSON)")
+    wrong = [r.spec.id for r in results if not r.convgui_ok]
+    for rid in wrong:
+        print(f"WRONG convgui result on {rid}")
+    elapsed = time.perf_counter() - started
+    print(f"\n{len(results)} rows in {elapsed:.1f} s")
+
+    summary = {s: sum(g.status == s for g in goals) for s in ("PASS", "FAIL", "SKIP")}
+    data = {
+        "benchmark": "bench_engine",
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "quick": args.quick, "repeats": args.repeats, "warmup": 1, "rows_filter": args.rows,
+        "elapsed_s": round(elapsed, 2), "rel_tol": REL_TOL,
+        "machine": info,
+        "images": {name: list(img.shape) for name, img in images.items()},
+        "columns": {c: COLUMN_TITLES[c] for c in active},
+        "rows": [r.to_json() for r in results],
+        "memory": memory,
+        "goals": [g.to_json() for g in goals],
+        "summary": {**summary, "wrong_rows": wrong},
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {args.json}")
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

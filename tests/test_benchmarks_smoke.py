@@ -1,0 +1,88 @@
+"""The engine benchmark still runs: ``benchmarks/bench_engine.py --quick`` on tiny images.
+
+Only checks that the script works and that its JSON holds what the issue asks for; the
+timings of a quick run mean nothing and no goal is asserted.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_engine.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_engine", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(spec.name, None)
+
+
+def test_quick_run_writes_table_and_json(bench, tmp_path, capsys):
+    before = os.environ.get("CONVGUI_ENGINE")
+    out = tmp_path / "sub" / "engine.json"
+    assert bench.main(["--quick", "--json", str(out)]) == 0
+    assert os.environ.get("CONVGUI_ENGINE") == before  # restored after switching engines
+
+    printed = capsys.readouterr().out
+    assert "convgui" in printed and "cg-scipy" in printed and "ndimage" in printed
+    assert "PASS" in printed or "FAIL" in printed
+
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["quick"] is True and data["repeats"] == 1
+    for key in ("platform", "cpu_count", "numpy", "scipy", "cv2"):
+        assert key in data["machine"]
+    rows = data["rows"]
+    assert {r["image"] for r in rows} == set(data["images"]) and len(data["images"]) == 2
+    assert {r["kind"] for r in rows} == {"random", "gauss"}
+    assert {r["stride"] for r in rows} >= {1, 2, 4} and {r["dilation"] for r in rows} >= {1, 2, 4}
+    assert {r["boundary"] for r in rows} == {"constant", "reflect"}
+    for r in rows:
+        assert r["convgui_ok"], (r["id"], r["rel_errors"])
+        assert r["method"] and r["method_scipy"]
+        for column in ("convgui", "cg-scipy", "ndimage", "oaconv", "floor"):
+            assert r["times_ms"][column] > 0, (r["id"], column)
+        assert all(r["agree"].values()), (r["id"], r["rel_errors"])  # the peers line up too
+        assert set(r["ratios"]) == set(r["times_ms"]) - {"convgui"}
+        if bench.cv2 is not None:
+            assert "filter2D" in r["times_ms"]
+            assert ("sepF2D" in r["times_ms"]) == (r["kind"] == "gauss")
+    assert data["memory"] and all(m["tracemalloc_scipy_bytes"] > 0 for m in data["memory"])
+    keys = {g["key"] for g in data["goals"]}
+    assert keys >= {"accel-fastest", "accel-vs-filter2D", "accel-3x3-floor", "scipy-fastest",
+                    "scipy-vs-ndimage", "scipy-stride", "scipy-dilation", "memory-tracemalloc"}
+    assert all(g["status"] in ("PASS", "FAIL", "SKIP") for g in data["goals"])
+    checked = {g["key"]: g["rows_checked"] for g in data["goals"]}
+    assert checked["scipy-stride"] > 0 and checked["scipy-dilation"] > 0
+
+
+def test_rows_filter_and_wrong_result_guard(bench, tmp_path, monkeypatch, capsys):
+    assert bench.main(["--quick", "--rows", "*/gauss/3x3/s2/*", "--list"]) == 0
+    listed = capsys.readouterr().out.split()
+    assert listed and all("/gauss/3x3/s2/" in rid for rid in listed)
+
+    real = bench.convolve2d
+
+    def off_by_one(*args, **kwargs):
+        return real(*args, **kwargs) + np.float32(1.0)
+
+    monkeypatch.setattr(bench, "convolve2d", off_by_one)
+    out = tmp_path / "wrong.json"
+    rc = bench.main(["--quick", "--rows", "grey256/random/3x3/s1/d1/constant",
+                     "--no-memory", "--json", str(out)])
+    assert rc == 1  # a fast wrong answer must not count
+    row = json.loads(out.read_text(encoding="utf-8"))["rows"][0]
+    assert not row["convgui_ok"] and not row["agree"]["convgui"]
+    assert "WRONG" in capsys.readouterr().out
