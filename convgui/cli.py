@@ -4,6 +4,7 @@
 ``convgui apply IN -o OUT ...``   convolve an image file and save the result (PNG, .npy, .tif)
 ``convgui shape 128x128x3 ...``   output shape, formulas, parameters and multiply-adds of a layer
 ``convgui kernels``               the kernel library and the kernel generators
+``convgui presets ...``           list, show, export, import and delete kernel presets
 
 Every failure is one line on stderr, ``convgui: error: ...``, and exit status 2 (1 when the window
 cannot start, 130 on Ctrl+C); never a traceback, never a partial output file. Only the window
@@ -78,17 +79,22 @@ def resolve_kernel_choice(spec: str) -> KernelChoice:
     """Resolve ``--kernel spec``. Tried in order:
 
     1. a library name (:func:`convgui.kernels.get`, tolerant of case, ``_`` and spaces);
-    2. a file: ``*.json`` holding a list of rows, ``{"kernel": rows, "divisor": n, ...}`` (a
+    2. a preset name, yours or built-in (see ``convgui presets list``): exactly, else ignoring
+       case when only one preset matches; a full preset brings its saved settings too;
+    3. a file: ``*.json`` holding a list of rows, ``{"kernel": rows, "divisor": n, ...}`` (a
        ConvGUI preset file, a :meth:`convgui.settings.Settings.to_dict` object, or either
        with the settings under ``"settings"``); any other existing file is read as grid text;
-    3. a generator call ``NAME:V1,V2`` or ``NAME:param=V,...`` (``gaussian:7,2.0``);
-    4. grid text for :func:`convgui.textgrid.parse_grid` (``"1 2 1; 2 4 2; 1 2 1"``).
+    4. a generator call ``NAME:V1,V2`` or ``NAME:param=V,...`` (``gaussian:7,2.0``);
+    5. grid text for :func:`convgui.textgrid.parse_grid` (``"1 2 1; 2 4 2; 1 2 1"``).
 
     Raises ``ValueError`` with a one-line message; an unknown name gets the library's
-    "did you mean" suggestion.
+    "did you mean" suggestion (and similar preset names).
     """
     if not isinstance(spec, str) or not spec.strip():
-        raise CLIError(f"the kernel is empty: give a library name, a .json file or {GRID_EXAMPLE}")
+        raise CLIError(
+            f"the kernel is empty: give a library name, a preset name, a .json file or "
+            f"{GRID_EXAMPLE}"
+        )
     text = spec.strip()
     try:
         named = kernels.get(text)
@@ -97,19 +103,61 @@ def resolve_kernel_choice(spec: str) -> KernelChoice:
     else:
         return KernelChoice(np.array(named.grid, dtype=np.float64), float(named.divisor))
 
+    preset_names, preset = _find_preset(spec)
+    if preset is not None:
+        return _preset_choice(preset)
     path = Path(text)
     if path.suffix.lower() == ".json" or _is_file(path):
         return _kernel_from_file(path)
     generator = _generator_kernel(text)
     if generator is not None:
         return KernelChoice(generator)
+    similar = "" if "did you mean" in str(name_error) else _similar_presets(text, preset_names)
     if re.fullmatch(r"[A-Za-z_][\w\- ]*", text):  # a name, not numbers: the library's message
-        raise CLIError(f"{name_error}; see 'convgui kernels'")
+        raise CLIError(f"{name_error}{similar}; see 'convgui kernels' and 'convgui presets list'")
     try:
         grid = textgrid.parse_grid(text)
     except ValueError as exc:
-        raise CLIError(f"cannot read kernel {_short(text)}: {exc}") from None
+        raise CLIError(f"cannot read kernel {_short(text)}: {exc}{similar}") from None
     return KernelChoice(_check_grid(grid, f"kernel {_short(text)}"))
+
+
+def _find_preset(spec: str) -> tuple[list[str], Any]:
+    """(every preset name, the preset ``spec`` names or ``None``): an exact name (as given or
+    without surrounding spaces), else the only name equal to it ignoring case."""
+    from convgui.presets import PresetStore  # imports the engine (SciPy): only when needed
+
+    store = PresetStore()
+    presets = {p.name: p for p in store.list()[0]}
+    for candidate in (spec, spec.strip()):
+        if candidate in presets:
+            return list(presets), presets[candidate]
+    folded = spec.strip().casefold()
+    matches = [name for name in presets if name.casefold() == folded]
+    return list(presets), presets[matches[0]] if len(matches) == 1 else None
+
+
+def _similar_presets(text: str, names: list[str]) -> str:
+    """``"; presets with a similar name: 'A', 'B'"``, or ``""``."""
+    import difflib
+
+    by_fold: dict[str, str] = {}
+    for name in names:
+        by_fold.setdefault(name.casefold(), name)
+    close = difflib.get_close_matches(text.casefold(), list(by_fold), n=3, cutoff=0.75)
+    if not close:
+        return ""
+    return "; presets with a similar name: " + ", ".join(repr(by_fold[c]) for c in close)
+
+
+def _preset_choice(preset: Any) -> KernelChoice:
+    """The grid, divisor and settings (bias, and all the others for a full preset) of a
+    :class:`convgui.presets.Preset`."""
+    settings: dict[str, Any] = {"bias": preset.bias}
+    if preset.settings is not None:
+        settings.update({k: v for k, v in preset.settings.items() if k in APPLY_DEFAULTS})
+    return KernelChoice(np.array(preset.kernel, dtype=np.float64), float(preset.divisor),
+                        settings)
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -541,6 +589,81 @@ def cmd_kernels(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store() -> Any:
+    from convgui.presets import PresetStore  # imports the engine (SciPy): only for presets
+
+    return PresetStore()
+
+
+def cmd_presets_list(args: argparse.Namespace) -> int:
+    """Every preset (name, built-in or user, size, kernel only or full, tags, description)
+    and every broken file with its reason."""
+    store = _store()
+    presets, broken = store.list()
+    rows = [("name", "source", "size", "applies", "tags", "description")]
+    for p in presets:
+        rows.append((
+            p.name, "built-in" if p.builtin else "user",
+            f"{len(p.kernel)}×{len(p.kernel[0])}",
+            "kernel" if p.settings is None else "all settings",
+            ", ".join(p.tags) or "-", p.description,
+        ))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    for row in rows:
+        line = "  ".join(v.ljust(widths[i]) for i, v in enumerate(row[:5])) + "  " + row[5]
+        print(line.rstrip())
+    if broken:
+        print()
+        print(f"Broken files ({len(broken)}, left untouched):")
+        for b in broken:
+            print(f"  {b.path}: broken: {b.reason}")
+    print()
+    print(f"Your presets folder: {store.user_dir}")
+    return 0
+
+
+def cmd_presets_show(args: argparse.Namespace) -> int:
+    """Print one preset as JSON (the format of its file)."""
+    sys.stdout.write(_store().get(args.name).to_json())
+    return 0
+
+
+def cmd_presets_export(args: argparse.Namespace) -> int:
+    """Write presets to one collection file."""
+    _store().export(args.names, args.output)
+    count = len(dict.fromkeys(args.names))
+    noun = "preset" if count == 1 else "presets"
+    print(f"exported {count} {noun} to {args.output}")
+    return 0
+
+
+def cmd_presets_import(args: argparse.Namespace) -> int:
+    """Add the presets of a preset or collection file to the user's presets."""
+    from convgui.presets import PresetError, read_preset_file
+
+    store = _store()
+    written = store.import_file(args.file, on_conflict=args.on_conflict)
+    try:
+        total = len(read_preset_file(args.file))
+    except PresetError:  # changed meanwhile: count only what was written
+        total = len(written)
+    skipped = f", {total - len(written)} skipped (name taken)" if total > len(written) else ""
+    print(f"imported {len(written)} of {total} presets from {args.file}{skipped}")
+    for preset in written:
+        print(f"  {preset.name}")
+    return 0
+
+
+def cmd_presets_delete(args: argparse.Namespace) -> int:
+    """Delete one of the user's presets (built-ins cannot be deleted)."""
+    store = _store()
+    path = store.path_of(args.name)
+    preset = store.delete(args.name)
+    where = f" ({path})" if path is not None else ""
+    print(f"deleted preset {preset.name!r}{where}")
+    return 0
+
+
 def _gui_environment_problem(screenshot: bool) -> str | None:
     """Why the window cannot open here (no display on X11/Wayland systems), or None."""
     if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
@@ -616,7 +739,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  convgui --image photo.png --kernel sharpen\n"
             "  convgui apply photo.png -o edges.png --kernel sobel-x\n"
             "  convgui shape 128x128x3 --kernel 3 --stride 2 --filters 16\n"
-            "  convgui kernels\n\n"
+            "  convgui kernels\n"
+            "  convgui presets list\n\n"
             "Run 'convgui COMMAND --help' for the options of a command."
         ),
     )
@@ -639,7 +763,66 @@ def build_parser() -> argparse.ArgumentParser:
                     "the generators with their parameters; use either with --kernel.",
     )
     kp.set_defaults(func=cmd_kernels)
+    _add_presets(sub)
     return parser
+
+
+def _add_presets(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "presets", help="list, show, export, import and delete kernel presets",
+        formatter_class=_FORMATTER,
+        description=(
+            "Kernel presets: the built-in ones (read-only) and yours, one JSON file each in\n"
+            "$CONVGUI_HOME/presets if CONVGUI_HOME is set, else the user data folder (the\n"
+            "folder is shown by 'convgui presets list'). Use a preset with\n"
+            "'convgui apply IN -o OUT --kernel \"NAME\"'. Without ACTION: list."
+        ),
+        epilog=(
+            "examples:\n"
+            "  convgui presets list\n"
+            "  convgui presets show \"Sobel x\"\n"
+            "  convgui presets export \"My blur\" \"Sobel x\" -o lesson.json\n"
+            "  convgui presets import lesson.json --on-conflict skip\n"
+            "  convgui presets delete \"My blur\""
+        ),
+    )
+    p.set_defaults(func=cmd_presets_list)
+    actions = p.add_subparsers(dest="presets_command", metavar="ACTION", title="actions")
+    ls = actions.add_parser(
+        "list", help="every preset and every broken preset file",
+        description="List every preset: name, built-in or user, kernel size, whether applying "
+                    "it changes the kernel only or all settings, tags and description; then "
+                    "the files that could not be read, with the reason (they are left "
+                    "untouched), and the folder of your presets.")
+    ls.set_defaults(func=cmd_presets_list)
+    show = actions.add_parser("show", help="print one preset as JSON",
+                              description="Print the preset NAME as JSON, as in its file.")
+    show.add_argument("name", metavar="NAME", help="the exact name (quote it: \"Sobel x\")")
+    show.set_defaults(func=cmd_presets_show)
+    export = actions.add_parser(
+        "export", help="write presets to one collection file",
+        description="Write the presets NAME... (built-in or yours) to one collection file "
+                    "FILE, e.g. to share with a class; 'convgui presets import' reads it.")
+    export.add_argument("names", nargs="+", metavar="NAME", help="preset names")
+    export.add_argument("-o", "--output", required=True, metavar="FILE",
+                        help="the collection file to write (replaced atomically if it exists)")
+    export.set_defaults(func=cmd_presets_export)
+    imp = actions.add_parser(
+        "import", help="add the presets of a preset or collection file to yours",
+        description="Add the presets of FILE (one preset or a collection) to your presets. "
+                    "Every entry is checked first: if any is invalid nothing is added.")
+    imp.add_argument("file", metavar="FILE", help="a preset or collection .json file")
+    imp.add_argument("--on-conflict", choices=("keep-both", "replace", "skip"),
+                     default="keep-both",
+                     help="when a name is taken: keep-both (the import becomes 'NAME (2)'; "
+                          "default), replace (overwrite your preset; a built-in is never "
+                          "replaced, both are kept) or skip")
+    imp.set_defaults(func=cmd_presets_import)
+    delete = actions.add_parser(
+        "delete", help="delete one of your presets",
+        description="Delete your preset NAME (its file). Built-in presets cannot be deleted.")
+    delete.add_argument("name", metavar="NAME", help="the exact name")
+    delete.set_defaults(func=cmd_presets_delete)
 
 
 def _add_apply(sub: argparse._SubParsersAction) -> None:
@@ -661,8 +844,13 @@ def _add_apply(sub: argparse._SubParsersAction) -> None:
             "  convgui apply camera.png -o small.png --kernel gaussian:7,2.0 --stride 2 "
             "--padding same\n"
             "  convgui apply photo.jpg -o out.png --kernel my_preset.json --channels luma\n\n"
-            "A preset .json file may also hold bias, padding, stride, dilation, boundary, cval,\n"
-            "flip, channels and display: they are used unless given on the command line.\n"
+            "  convgui apply photo.jpg -o out.png --kernel \"My blur\"   (a preset name)\n\n"
+            "--kernel is tried as: 1. a library name (case, '_' and spaces do not matter),\n"
+            "2. a preset name, yours or built-in (exact, else ignoring case if only one\n"
+            "matches), 3. a file, 4. a generator NAME:VALUES, 5. the numbers themselves.\n"
+            "A preset (by name or .json file) may also hold bias, padding, stride, dilation,\n"
+            "boundary, cval, flip, channels and display: they are used unless given on the\n"
+            "command line.\n"
             "Values starting with '-' need '=': --bias=-1/2, --kernel='-1;1'."
         ),
     )
@@ -672,8 +860,10 @@ def _add_apply(sub: argparse._SubParsersAction) -> None:
                         "never a partial file)")
     p.add_argument("-k", "--kernel", required=True, metavar="KERNEL",
                    help="a library name (sobel-x, gaussian-3, ...; see 'convgui kernels'), a "
-                        "generator such as gaussian:7,2.0, a .json preset file, or the numbers "
-                        f"themselves: rows separated by ';', e.g. {GRID_EXAMPLE}")
+                        "preset name, yours or built-in (see 'convgui presets list'), a .json "
+                        "preset file, a generator such as gaussian:7,2.0, or the numbers "
+                        f"themselves: rows separated by ';', e.g. {GRID_EXAMPLE}. Tried in "
+                        "that order")
     p.add_argument("--divisor", type=number_arg, metavar="N",
                    help="divide the kernel by N (e.g. 16 or 1/16); default: the library "
                         "kernel's or the file's own divisor, else 1")
