@@ -29,16 +29,13 @@ import numpy as np
 from convgui import __version__, display, kernels, shapes, textgrid
 from convgui.atomic import describe_os_error, quote_path
 from convgui.imageio import SAVE_EXTENSIONS, load_image, save_output
-from convgui.shapes import CHANNEL_MODES, PADDING_NAMES, PaddingSpec
+from convgui.settings import DISPLAY_MODES
+from convgui.shapes import BOUNDARIES, CHANNEL_MODES, PADDING_NAMES, PaddingSpec
 
 __all__ = ["APPLY_DEFAULTS", "KernelChoice", "main", "resolve_kernel", "resolve_kernel_choice"]
 
 PROG = "convgui"
 GRID_EXAMPLE = '"1 2 1; 2 4 2; 1 2 1"'
-# The same tuples as convgui.engine.BOUNDARIES and convgui.settings.DISPLAY_MODES (a test checks
-# this), spelled out so that 'convgui shape', 'kernels' and '--help' start without SciPy.
-BOUNDARIES = ("constant", "reflect", "symmetric", "edge", "wrap")
-DISPLAY_MODES = ("auto", "clip", "abs", "normalize", "offset", "diverging")
 #: ``convgui apply``'s defaults for the options a preset file may also set (the command line
 #: wins, then the file, then these).
 APPLY_DEFAULTS: dict[str, Any] = {

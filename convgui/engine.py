@@ -25,6 +25,7 @@ import numpy as np
 
 from convgui import planner
 from convgui.shapes import (
+    BOUNDARIES,
     CHANNEL_MODES,
     Geometry,
     PaddingSpec,
@@ -34,7 +35,6 @@ from convgui.shapes import (
     positive_pair,
 )
 
-BOUNDARIES = ("constant", "reflect", "symmetric", "edge", "wrap")
 LUMA_WEIGHTS = (0.299, 0.587, 0.114)
 POOL_MODES = ("max", "avg")
 MERGE_MODES = ("sum", "mean", "weighted", "max", "magnitude")

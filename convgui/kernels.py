@@ -621,3 +621,41 @@ GENERATORS: dict[str, GeneratorSpec] = {
     )
 }
 """Parametric generators by name, in display order."""
+
+
+# --------------------------------------------------------------------------------------------
+# Frequency response
+# --------------------------------------------------------------------------------------------
+
+#: Largest grid :func:`frequency_response` computes.
+MAX_RESPONSE_SIZE = 4096
+
+
+def frequency_response(kernel: np.ndarray, size: int = 64) -> np.ndarray:
+    """Magnitude of the kernel's 2-D discrete Fourier transform: how strongly each spatial
+    frequency passes through the filter.
+
+    The kernel is placed at the top-left of a ``size``×``size`` grid of zeros, transformed with
+    the FFT, and the result is shifted so that zero frequency (the flat, constant image) is at
+    the centre ``(size // 2, size // 2)`` and the highest frequencies (pixel-to-pixel
+    alternation) are at the edges and corners. The value at the centre is ``|sum of the
+    kernel|``; the magnitude does not depend on where the kernel sits in the grid, so the
+    anchor does not matter. Blurs are bright in the middle (low-pass), edge detectors dark in
+    the middle (zero-sum: flat areas give 0) and bright at the rim (high-pass).
+
+    ``size`` is an int from the larger kernel side up to :data:`MAX_RESPONSE_SIZE`. Returns a
+    (size, size) float64 array of values ≥ 0.
+    """
+    k = _as_2d("kernel", kernel).astype(np.float64)
+    size = _int_arg("size", size, maximum=MAX_RESPONSE_SIZE)
+    if size < max(k.shape):
+        raise ValueError(
+            f"size {size} is smaller than the {k.shape[0]}×{k.shape[1]} kernel: use at least "
+            f"{max(k.shape)}"
+        )
+    padded = np.zeros((size, size))
+    padded[: k.shape[0], : k.shape[1]] = k
+    return np.abs(np.fft.fftshift(np.fft.fft2(padded)))
+
+
+__all__ += ["MAX_RESPONSE_SIZE", "frequency_response"]

@@ -12,8 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from convgui.engine import BOUNDARIES
-from convgui.shapes import CHANNEL_MODES, PADDING_NAMES, positive_pair
+from convgui.shapes import BOUNDARIES, CHANNEL_MODES, PADDING_NAMES, positive_pair
 
 DISPLAY_MODES = ("auto", "clip", "abs", "normalize", "offset", "diverging")
 MAX_KERNEL_SIDE = 31

@@ -18,6 +18,8 @@ PaddingSpec = str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, in
 
 PADDING_NAMES = ("valid", "same", "full")
 CHANNEL_MODES = ("per-channel", "sum", "luma")
+#: What fills padded cells, with numpy.pad's names.
+BOUNDARIES = ("constant", "reflect", "symmetric", "edge", "wrap")
 
 
 class ShapeError(ValueError):
@@ -310,9 +312,9 @@ def layer_shape(
 
 
 __all__ = [
-    "CHANNEL_MODES", "PADDING_NAMES", "Geometry", "LayerShape", "PaddingSpec", "ShapeError",
-    "axis_padding", "conv_output_size", "formula_text", "geometry", "layer_shape", "output_hw",
-    "pool_formula_text", "pool_output_size", "positive_pair", "resolve_padding",
+    "BOUNDARIES", "CHANNEL_MODES", "PADDING_NAMES", "Geometry", "LayerShape", "PaddingSpec",
+    "ShapeError", "axis_padding", "conv_output_size", "formula_text", "geometry", "layer_shape",
+    "output_hw", "pool_formula_text", "pool_output_size", "positive_pair", "resolve_padding",
     "transposed_formula_text", "transposed_output_size",
 ]
 
@@ -378,3 +380,280 @@ def geometry(
     k = positive_pair(kernel_hw, "kernel size")
     pads = resolve_padding(in_hw, k, padding, s, d, flip)
     return Geometry(tuple(in_hw), k, pads, s, d, output_hw(in_hw, k, pads, s, d))
+
+
+# ----------------------------------------------------------------------------------------------
+# Shape chains: what a stack of layers does to a shape, step by step
+
+ACTIVATION_LABELS = {"none": "identity", "relu": "ReLU", "abs": "|x|"}
+"""Activation modes (as :data:`convgui.engine.ACTIVATIONS`) and how a chain prints them."""
+POOL_MODES = ("max", "avg")
+
+
+@dataclass(frozen=True)
+class ConvStep:
+    """A convolution layer of ``filters`` filters, ``kernel`` n or (kh, kw).
+
+    ``channels`` as :func:`layer_shape`: ``"sum"`` (a CNN layer, each filter spans all input
+    channels), ``"per-channel"`` or ``"luma"``. ``padding`` takes any :data:`PaddingSpec`.
+    """
+
+    filters: int
+    kernel: int | tuple[int, int]
+    stride: int | tuple[int, int] = 1
+    padding: PaddingSpec = "valid"
+    dilation: int | tuple[int, int] = 1
+    channels: str = "sum"
+
+
+@dataclass(frozen=True)
+class ActivationStep:
+    """An element-wise activation: ``"relu"``, ``"abs"`` or ``"none"``; the shape is kept."""
+
+    mode: str = "relu"
+
+    def __post_init__(self) -> None:
+        if self.mode not in ACTIVATION_LABELS:
+            raise ValueError(
+                f"unknown activation {self.mode!r}: use {', '.join(ACTIVATION_LABELS)}"
+            )
+
+
+@dataclass(frozen=True)
+class PoolStep:
+    """Max or average pooling: windows of ``size`` moved by ``stride`` (default ``size``)."""
+
+    size: int | tuple[int, int]
+    stride: int | tuple[int, int] | None = None
+    mode: str = "max"
+    padding: int | tuple[int, int] = 0
+
+    def __post_init__(self) -> None:
+        _check_pool_mode(self.mode)
+
+
+@dataclass(frozen=True)
+class GlobalPoolStep:
+    """Max or average over all of H and W: H×W×C → 1×1×C."""
+
+    mode: str = "max"
+
+    def __post_init__(self) -> None:
+        _check_pool_mode(self.mode)
+
+
+@dataclass(frozen=True)
+class TransposedStep:
+    """A transposed-convolution layer (PyTorch's ``ConvTranspose2d``) of ``filters`` filters,
+    each spanning all input channels; sizes from :func:`transposed_output_size`."""
+
+    kernel: int | tuple[int, int]
+    stride: int | tuple[int, int] = 1
+    padding: int | tuple[int, int] = 0
+    output_padding: int | tuple[int, int] = 0
+    dilation: int | tuple[int, int] = 1
+    filters: int = 1
+
+
+ChainStep = ConvStep | ActivationStep | PoolStep | GlobalPoolStep | TransposedStep
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    """The result of one step of a chain.
+
+    ``label`` as :func:`chain_text` prints it (e.g. ``"conv 16×(3×3×3), s2"``), ``shape`` the
+    (H, W, C) after the step, ``params`` its weights and biases, ``formula`` the output-size
+    arithmetic with numbers substituted (one formula when height and width give the same
+    text, else ``"H: …; W: …"``), or None for steps that keep H and W.
+    """
+
+    label: str
+    shape: tuple[int, int, int]
+    params: int
+    formula: str | None
+
+
+def _check_pool_mode(mode: str) -> None:
+    if mode not in POOL_MODES:
+        raise ValueError(f"unknown pooling mode {mode!r}: use {', '.join(POOL_MODES)}")
+
+
+def _nonneg_int_pair(value: object, name: str) -> tuple[int, int]:
+    pair = _int_pair(value, name)
+    if min(pair) < 0:
+        raise ValueError(f"{name} must be ≥ 0, got {_fmt_pair(pair)}")
+    return pair
+
+
+def _chain_input(in_shape: object) -> tuple[int, int, int]:
+    if not isinstance(in_shape, (tuple, list)) or len(in_shape) not in (2, 3):
+        raise ValueError(f"input shape must be H×W or H×W×C, got {in_shape!r}")
+    values = tuple(_as_int(v, "input size") for v in in_shape)
+    if min(values) < 1:
+        raise ValueError(f"input sizes must be ≥ 1, got {_fmt_shape(values)}")
+    return values if len(values) == 3 else (*values, 1)  # type: ignore[return-value]
+
+
+def _padding_label(padding: PaddingSpec) -> str:
+    """``""`` for no padding, ``", same"``/``", full"``, ``", p1"``, ``", p(1, 2)"`` or
+    ``", p((1, 0), (2, 1))"``."""
+    if isinstance(padding, str):
+        return "" if padding == "valid" else f", {padding}"
+    if isinstance(padding, (tuple, list)):
+        flat = [v for p in padding for v in (p if isinstance(p, (tuple, list)) else (p,))]
+        if all(v == 0 for v in flat):
+            return ""
+        if all(not isinstance(p, (tuple, list)) for p in padding):
+            return f", p{_fmt_pair(tuple(padding))}"  # type: ignore[arg-type]
+        return f", p{tuple(tuple(p) if isinstance(p, (tuple, list)) else p for p in padding)}"
+    return "" if padding == 0 else f", p{padding}"
+
+
+def _option_label(prefix: str, pair: tuple[int, int], default: tuple[int, int]) -> str:
+    return "" if pair == default else f", {prefix}{_fmt_pair(pair)}"
+
+
+def step_label(step: ChainStep, in_channels: int) -> str:
+    """How :func:`chain_text` prints ``step`` for an input of ``in_channels`` channels, e.g.
+    ``"conv 16×(3×3×3), s2"``, ``"ReLU"``, ``"max-pool 2×2"``, ``"convT 1×(3×3), s2"``."""
+    if isinstance(step, ConvStep):
+        kh, kw = positive_pair(step.kernel, "kernel size")
+        if step.channels == "sum":
+            text = f"conv {step.filters}×({kh}×{kw}×{in_channels})"
+        elif step.channels == "per-channel":
+            text = f"conv {step.filters}×({kh}×{kw}) per channel"
+        else:
+            text = f"conv {step.filters}×({kh}×{kw}) on luma"
+        return (
+            text + _option_label("s", positive_pair(step.stride, "stride"), (1, 1))
+            + _option_label("d", positive_pair(step.dilation, "dilation"), (1, 1))
+            + _padding_label(step.padding)
+        )
+    if isinstance(step, ActivationStep):
+        return ACTIVATION_LABELS[step.mode]
+    if isinstance(step, PoolStep):
+        win = positive_pair(step.size, "pool size")
+        stride = win if step.stride is None else positive_pair(step.stride, "pool stride")
+        return (
+            f"{step.mode}-pool {win[0]}×{win[1]}" + _option_label("s", stride, win)
+            + _option_label("p", _nonneg_int_pair(step.padding, "pool padding"), (0, 0))
+        )
+    if isinstance(step, GlobalPoolStep):
+        return f"global {step.mode}-pool"
+    if isinstance(step, TransposedStep):
+        kh, kw = positive_pair(step.kernel, "kernel size")
+        return (
+            f"convT {step.filters}×({kh}×{kw})"
+            + _option_label("s", positive_pair(step.stride, "stride"), (1, 1))
+            + _option_label("d", positive_pair(step.dilation, "dilation"), (1, 1))
+            + _option_label("p", _nonneg_int_pair(step.padding, "padding"), (0, 0))
+            + _option_label("op", _nonneg_int_pair(step.output_padding, "output_padding"),
+                            (0, 0))
+        )
+    raise TypeError(f"not a chain step: {step!r}")
+
+
+def _axes_formula(formulas: tuple[str, str] | list[str]) -> str:
+    return formulas[0] if formulas[0] == formulas[1] else f"H: {formulas[0]}; W: {formulas[1]}"
+
+
+def _apply_step(
+    step: ChainStep, shape: tuple[int, int, int],
+) -> tuple[tuple[int, int, int], int, str | None]:
+    """(shape after, parameters, formula) of one step."""
+    h, w, c = shape
+    if isinstance(step, ConvStep):
+        layer = layer_shape(
+            shape, step.kernel, filters=step.filters, padding=step.padding, stride=step.stride,
+            dilation=step.dilation, channels=step.channels,
+        )
+        return layer.out_shape, layer.params, _axes_formula(layer.formulas)
+    if isinstance(step, ActivationStep):
+        return shape, 0, None
+    if isinstance(step, PoolStep):
+        win = positive_pair(step.size, "pool size")
+        stride = win if step.stride is None else positive_pair(step.stride, "pool stride")
+        pad = _nonneg_int_pair(step.padding, "pool padding")
+        out = [pool_output_size(n, win[i], stride[i], pad[i]) for i, n in enumerate((h, w))]
+        formulas = [pool_formula_text(n, win[i], stride[i], pad[i]) for i, n in enumerate((h, w))]
+        return (out[0], out[1], c), 0, _axes_formula(formulas)
+    if isinstance(step, GlobalPoolStep):
+        return (1, 1, c), 0, None
+    if isinstance(step, TransposedStep):
+        k = positive_pair(step.kernel, "kernel size")
+        s = positive_pair(step.stride, "stride")
+        d = positive_pair(step.dilation, "dilation")
+        p = _nonneg_int_pair(step.padding, "padding")
+        op = _nonneg_int_pair(step.output_padding, "output_padding")
+        filters = _as_int(step.filters, "filters")
+        if filters < 1:
+            raise ValueError(f"filters must be ≥ 1, got {filters}")
+        out = [
+            transposed_output_size(n, k[i], p[i], s[i], d[i], op[i])
+            for i, n in enumerate((h, w))
+        ]
+        formulas = [
+            transposed_formula_text(n, k[i], p[i], s[i], d[i], op[i])
+            for i, n in enumerate((h, w))
+        ]
+        return (out[0], out[1], filters), filters * (k[0] * k[1] * c + 1), _axes_formula(formulas)
+    raise TypeError(f"not a chain step: {step!r}")
+
+
+def shape_chain(
+    in_shape: tuple[int, int] | tuple[int, int, int], steps: list[ChainStep] | tuple,
+) -> list[ChainLink]:
+    """One :class:`ChainLink` per step (the input itself is not a link), each step fed the
+    shape the previous one produced. An (H, W) input has one channel.
+
+    Raises :class:`ShapeError` (or ValueError/TypeError for bad settings) naming the step that
+    fails, e.g. ``step 3 (max-pool 2×2): pooling window 2 is larger than the padded input 1:
+    …``.
+    """
+    shape = _chain_input(in_shape)
+    links = []
+    for n, step in enumerate(steps, start=1):
+        label = type(step).__name__
+        try:
+            label = step_label(step, shape[2])
+            out, params, formula = _apply_step(step, shape)
+        except ShapeError as err:
+            raise ShapeError(f"step {n} ({label}): {err}") from err
+        except (ValueError, TypeError) as err:
+            raise type(err)(f"step {n} ({label}): {err}") from err
+        links.append(ChainLink(label, out, params, formula))
+        shape = out
+    return links
+
+
+def chain_text(
+    in_shape: tuple[int, int] | tuple[int, int, int], steps: list[ChainStep] | tuple,
+) -> str:
+    """The chain on one line, e.g.
+    ``128×128×3 → conv 16×(3×3×3), s2 → 63×63×16 → ReLU → max-pool 2×2 → 31×31×16``.
+
+    The shape is printed after every convolution and after any other step that changes it.
+    """
+    shape = _chain_input(in_shape)
+    parts = [_fmt_shape(shape)]
+    for step, link in zip(steps, shape_chain(shape, steps), strict=True):
+        parts.append(link.label)
+        if isinstance(step, (ConvStep, TransposedStep)) or link.shape != shape:
+            parts.append(_fmt_shape(link.shape))
+        shape = link.shape
+    return " → ".join(parts)
+
+
+def chain_params(
+    in_shape: tuple[int, int] | tuple[int, int, int], steps: list[ChainStep] | tuple,
+) -> int:
+    """Total weights and biases of the chain."""
+    return sum(link.params for link in shape_chain(in_shape, steps))
+
+
+__all__ += [
+    "ACTIVATION_LABELS", "POOL_MODES", "ActivationStep", "ChainLink", "ChainStep", "ConvStep",
+    "GlobalPoolStep", "PoolStep", "TransposedStep", "chain_params", "chain_text", "shape_chain",
+    "step_label",
+]

@@ -20,6 +20,7 @@ CORE_MODULES = [
     "convgui.settings",
     "convgui.imageio",
     "convgui.display",
+    "convgui.stepper",
 ]
 
 QT_PREFIXES = ("PySide6", "shiboken6", "pyqtgraph", "PyQt")
