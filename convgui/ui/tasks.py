@@ -1,0 +1,87 @@
+"""Run any computation off the GUI thread and keep only the newest answer.
+
+The playground has its own band-wise :class:`~convgui.ui.worker.ConvolutionWorker`; the
+classroom panels (filter bank, channels, pooling, matrix mode) hand whole small jobs to a
+:class:`LatestTask` instead: a job that arrives while another waits replaces it, and a result
+that is not the newest is never emitted.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from convgui.shapes import ShapeError
+
+
+class LatestTask(QThread):
+    """A thread that runs ``submit``-ted callables, newest first.
+
+    ``finished_ok(seq, result)`` for the newest job's result; ``failed(seq, message,
+    is_shape_error)`` when it raised (ValueError/TypeError messages are shown as they are).
+    Call :meth:`stop` before the owner is destroyed (widgets do it in ``closeEvent`` or via
+    ``destroyed``); :meth:`start` happens on the first ``submit``.
+    """
+
+    finished_ok = Signal(int, object)
+    failed = Signal(int, str, bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cond = threading.Condition()
+        self._job: tuple[int, Callable[[], Any]] | None = None
+        self._seq = 0
+        self._stopping = False
+
+    @property
+    def latest_seq(self) -> int:
+        """The number of the newest job."""
+        return self._seq
+
+    def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> int:
+        """Queue ``fn(*args, **kwargs)``, replacing any waiting job; returns its number."""
+        with self._cond:
+            self._seq += 1
+            self._job = (self._seq, lambda: fn(*args, **kwargs))
+            self._cond.notify()
+            seq = self._seq
+        if not self.isRunning() and not self._stopping:
+            self.start()
+        return seq
+
+    def stop(self, timeout_ms: int = 2000) -> bool:
+        """End the thread after the running job; True when it has ended."""
+        with self._cond:
+            self._stopping = True
+            self._job = None
+            self._cond.notify()
+        return self.wait(timeout_ms) if self.isRunning() else True
+
+    def run(self) -> None:  # the worker thread
+        while True:
+            with self._cond:
+                while self._job is None and not self._stopping:
+                    self._cond.wait()
+                if self._stopping:
+                    return
+                (seq, job), self._job = self._job, None
+            try:
+                result = job()
+            except ShapeError as exc:
+                self._emit_failure(seq, str(exc), True)
+            except (ValueError, TypeError) as exc:
+                self._emit_failure(seq, str(exc), False)
+            except MemoryError:
+                self._emit_failure(seq, "not enough memory for this computation", False)
+            except Exception as exc:  # noqa: BLE001 - the window must keep working
+                self._emit_failure(seq, f"unexpected error: {type(exc).__name__}: {exc}", False)
+            else:
+                if seq == self._seq and not self._stopping:
+                    self.finished_ok.emit(seq, result)
+
+    def _emit_failure(self, seq: int, message: str, is_shape_error: bool) -> None:
+        if seq == self._seq and not self._stopping:
+            self.failed.emit(seq, message, is_shape_error)

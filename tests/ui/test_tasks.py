@@ -1,0 +1,50 @@
+"""LatestTask: runs jobs off the GUI thread and only reports the newest."""
+
+import threading
+import time
+
+from convgui.shapes import ShapeError
+from convgui.ui.tasks import LatestTask
+
+
+def test_runs_off_the_gui_thread_and_reports_the_result(qtbot):
+    task = LatestTask()
+    gui = threading.get_ident()
+    with qtbot.waitSignal(task.finished_ok, timeout=5000) as blocker:
+        task.submit(lambda: threading.get_ident())
+    seq, worker_thread = blocker.args
+    assert seq == task.latest_seq
+    assert worker_thread != gui
+    assert task.stop()
+
+
+def test_only_the_newest_of_many_jobs_is_reported(qtbot):
+    task = LatestTask()
+    seen = []
+    task.finished_ok.connect(lambda seq, value: seen.append((seq, value)))
+    task.submit(time.sleep, 0.2)  # keeps the thread busy while the others queue up
+    for n in range(50):
+        task.submit(lambda n=n: n)
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1][1] == 49, timeout=5000)
+    assert [value for _, value in seen] == [49]
+    assert task.stop()
+
+
+def test_errors_are_reported_and_the_next_job_runs(qtbot):
+    task = LatestTask()
+
+    def shape_problem():
+        raise ShapeError("kernel spans 5 but the padded input is 4")
+
+    with qtbot.waitSignal(task.failed, timeout=5000) as blocker:
+        task.submit(shape_problem)
+    assert blocker.args[1:] == ["kernel spans 5 but the padded input is 4", True]
+    with qtbot.waitSignal(task.failed, timeout=5000) as blocker:
+        task.submit(lambda: 1 / 0)
+    assert blocker.args[1].startswith("unexpected error: ZeroDivisionError")
+    assert blocker.args[2] is False
+    with qtbot.waitSignal(task.finished_ok, timeout=5000) as blocker:
+        task.submit(lambda: "fine")
+    assert blocker.args[1] == "fine"
+    assert task.stop()
+    assert not task.isRunning()
