@@ -1,0 +1,1 @@
+"""Classroom panels: filter bank, channels, layers, transposed and frequency views."""

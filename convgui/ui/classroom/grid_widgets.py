@@ -1,0 +1,510 @@
+"""Widgets for the classroom's step-by-step panels; they draw and relay, they compute nothing.
+
+:class:`NumberGrid` paints a grid of numbers: padding cells hatched with their fill values in
+grey italics, the taps of a window with thick orange borders (the kernel weight small in the
+corner), marked cells filled blue, the current cell filled orange, and an editor for the real
+cells. :class:`StepControls` is the first / previous / play / next / last bar with a speed
+slider and the presenting shortcuts.
+
+Sizes follow the widget's font (cells at least 40 px), so raising the application font for a
+presentation enlarges the grids with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPen
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QSlider,
+    QStyle,
+    QToolButton,
+    QToolTip,
+    QWidget,
+)
+
+from convgui.ui.kernel_table import fitting_texts
+
+__all__ = ["NumberGrid", "StepControls", "scaled_font"]
+
+WINDOW = QColor(255, 122, 0)  # the current window's taps: thick orange
+WINDOW_TEXT = QColor(176, 72, 0)
+CURRENT_FILL = QColor(255, 214, 160)
+MARK_FILL = QColor(120, 170, 240)  # outputs an input cell feeds: blue
+SELECTED = QColor(25, 85, 200)
+PAD_FILL = QColor(226, 226, 226)
+PAD_HATCH = QColor(178, 178, 178)
+PAD_TEXT = QColor(105, 105, 105)
+LINE = QColor(150, 150, 150)
+TEXT = QColor(20, 20, 20)
+FADED_TEXT = QColor(140, 140, 140)
+
+Cell = tuple[int, int]
+
+
+def scaled_font(font: QFont, factor: float, *, bold: bool = False,
+                italic: bool = False) -> QFont:
+    """``font`` enlarged by ``factor`` (point or pixel sized), optionally bold/italic."""
+    f = QFont(font)
+    if f.pointSizeF() > 0:
+        f.setPointSizeF(f.pointSizeF() * factor)
+    elif f.pixelSize() > 0:
+        f.setPixelSize(max(1, round(f.pixelSize() * factor)))
+    f.setBold(bold)
+    f.setItalic(italic)
+    return f
+
+
+def _label(value: float) -> str:
+    return fitting_texts(float(value))[0]
+
+
+class _CellEditor(QLineEdit):
+    """A line edit over one cell: Enter or leaving it commits, Escape cancels."""
+
+    cancelled = Signal()
+
+    def keyPressEvent(self, event):  # noqa: N802 - Qt API
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancelled.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class NumberGrid(QWidget):
+    """A grid of numbers. The owner sets what to show with the ``set_*`` methods.
+
+    ``real`` is the rectangle (top, left, rows, cols) of real cells; the cells around it are
+    padding. Signals: ``cell_clicked(row, col)`` for any cell, ``edit_requested(row, col,
+    text)`` when a real cell of an editable grid is edited (the owner parses and applies it).
+    """
+
+    cell_clicked = Signal(int, int)
+    edit_requested = Signal(int, int, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._values = np.zeros((0, 0))
+        self._real = (0, 0, 0, 0)
+        self._editable = False
+        self._row_labels: list[str] = []
+        self._col_labels: list[str] = []
+        self._editor: _CellEditor | None = None
+        self._editing: Cell | None = None
+        self._min_cell, self._row_headers = 40, True
+        self.set_window({}, None)
+        self.set_marks()
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def _relayout(self) -> None:
+        self.cancel_edit()
+        self.updateGeometry()
+        self.adjustSize()
+        self.update()
+
+    # ------------------------------------------------------------------ what to show
+    def set_values(self, values: np.ndarray, real: tuple[int, int, int, int] | None = None,
+                   row_labels: Sequence[str] | None = None,
+                   col_labels: Sequence[str] | None = None) -> None:
+        """The numbers, the real-cell rectangle (default: all real) and the header labels."""
+        values = np.asarray(values, dtype=np.float64)
+        rows, cols = values.shape
+        self._values = values
+        self._real = real if real is not None else (0, 0, rows, cols)
+        self._row_labels = list(row_labels) if row_labels is not None else [
+            str(r) for r in range(rows)]
+        self._col_labels = list(col_labels) if col_labels is not None else [
+            str(c) for c in range(cols)]
+        self._relayout()
+
+    def shape(self) -> tuple[int, int]:
+        """(rows, cols) shown."""
+        return self._values.shape  # type: ignore[return-value]
+
+    def set_row_headers(self, visible: bool) -> None:
+        """Show the row labels on the left (grids side by side can share one set)."""
+        if bool(visible) != self._row_headers:
+            self._row_headers = bool(visible)
+            self._relayout()
+
+    def set_editable(self, editable: bool) -> None:
+        self._editable = bool(editable)
+        if not editable:
+            self.cancel_edit()
+
+    def set_window(self, taps: dict[Cell, float | None], box: tuple[int, int, int, int] | None,
+                   path: Sequence[Cell] = (), path_done: int = 0) -> None:
+        """Taps (cell → weight shown in its corner, or None), the window's bounding box
+        (top, left, bottom, right), and the path of window origins (``path_done`` visited)."""
+        self._taps: dict[Cell, float | None] = dict(taps)
+        self._box = box
+        self._path, self._path_done = list(path), path_done
+        self.update()
+
+    def set_marks(self, current: Cell | None = None, marked: Sequence[Cell] = (),
+                  selected: Cell | None = None, faded_after: int | None = None) -> None:
+        """The current cell (orange), marked cells (blue), the selected cell (blue border);
+        cells after row-major index ``faded_after`` are drawn faded (not reached yet)."""
+        self._current, self._selected = current, selected
+        self._marked, self._faded_after = set(marked), faded_after
+        self.update()
+
+    def set_min_cell(self, side: int) -> None:
+        """Zoom: cells at least ``side`` px (the fonts grow with them)."""
+        side = max(40, int(side))
+        if side != self._min_cell:
+            self._min_cell = side
+            self._relayout()
+
+    # ------------------------------------------------------------------ geometry
+    def base_cell(self) -> int:
+        """The side of a cell at zoom 1: at least 40 px, growing with the widget's font."""
+        return max(40, round(QFontMetrics(scaled_font(self.font(), 1.2)).height() * 2.3))
+
+    def cell_size(self) -> int:
+        """The side of a cell in pixels."""
+        return max(self.base_cell(), self._min_cell)
+
+    def _zoom(self) -> float:
+        return self.cell_size() / self.base_cell()
+
+    def _value_font(self, italic: bool = False) -> QFont:
+        return scaled_font(self.font(), 1.2 * self._zoom(), italic=italic)
+
+    def _small_font(self) -> QFont:
+        return scaled_font(self.font(), 0.8 * self._zoom() ** 0.5, bold=True)
+
+    def _header(self) -> tuple[int, int]:
+        fm = QFontMetrics(scaled_font(self.font(), 0.8))
+        width = max([fm.horizontalAdvance(t) for t in self._row_labels] + [0]) + 8
+        return (width if self._row_headers else 2), fm.height() + 4
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        rows, cols = self._values.shape
+        side = self.cell_size()
+        hw, hh = self._header()
+        return QSize(hw + cols * side + 4, hh + rows * side + 4)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return self.sizeHint()
+
+    def cell_rect(self, r: int, c: int) -> QRect:
+        side = self.cell_size()
+        hw, hh = self._header()
+        return QRect(hw + c * side, hh + r * side, side, side)
+
+    def cell_at(self, x: float, y: float) -> Cell | None:
+        side = self.cell_size()
+        hw, hh = self._header()
+        r, c = int((y - hh) // side), int((x - hw) // side)
+        rows, cols = self._values.shape
+        if y < hh or x < hw or not (0 <= r < rows and 0 <= c < cols):
+            return None
+        return (r, c)
+
+    def is_real(self, r: int, c: int) -> bool:
+        top, left, h, w = self._real
+        return top <= r < top + h and left <= c < left + w
+
+    # ------------------------------------------------------------------ events
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.FontChange:
+            self.updateGeometry()
+            self.adjustSize()
+        super().changeEvent(event)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        cell = self.cell_at(event.position().x(), event.position().y())
+        if cell is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.cell_clicked.emit(*cell)
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt API
+        cell = self.cell_at(event.position().x(), event.position().y())
+        if cell is not None:
+            self.start_edit(*cell)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """F2 or Enter edits the selected cell; typing a digit starts editing with it."""
+        opens = event.key() in (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        typed = event.text() if event.text() and event.text() in "0123456789-−." else ""
+        if self._selected is None or not (opens or typed) or not self.start_edit(
+                *self._selected, typed):
+            super().keyPressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            cell = self.cell_at(event.pos().x(), event.pos().y())
+            if cell is None:
+                QToolTip.hideText()
+                return True
+            (r, c), value = cell, format(float(self._values[cell]), ".10g").replace("-", "−")
+            kind = "" if self.is_real(r, c) else " (padding)"
+            where = f"({self._row_labels[r]}, {self._col_labels[c]})"
+            QToolTip.showText(event.globalPos(), f"{where}{kind}: {value}", self)
+            return True
+        return super().event(event)
+
+    # ------------------------------------------------------------------ editing
+    def start_edit(self, r: int, c: int, text: str | None = None) -> bool:
+        """Open the editor on real cell (r, c) (with ``text``, else its value); False when the
+        grid is read-only or the cell is padding."""
+        if not self._editable or not self.is_real(r, c):
+            return False
+        self.cancel_edit()
+        editor = _CellEditor(self)
+        editor.setFont(self._value_font())
+        editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        editor.setText(text if text else format(float(self._values[r, c]), ".10g"))
+        editor.setGeometry(self.cell_rect(r, c).adjusted(2, 2, -2, -2))
+        editor.editingFinished.connect(self._commit)
+        editor.cancelled.connect(self.cancel_edit)
+        self._editor, self._editing = editor, (r, c)
+        editor.show()
+        editor.setFocus()
+        if not text:
+            editor.selectAll()
+        return True
+
+    def editor(self) -> QLineEdit | None:
+        """The open cell editor, if any."""
+        return self._editor
+
+    def _commit(self) -> None:
+        editor, cell = self._editor, self._editing
+        if editor is None or cell is None:
+            return
+        self._editor = self._editing = None
+        text = editor.text()
+        editor.hide()
+        editor.deleteLater()
+        self.setFocus()
+        self.edit_requested.emit(cell[0], cell[1], text)
+
+    def cancel_edit(self) -> None:
+        editor, self._editor, self._editing = self._editor, None, None
+        if editor is not None:
+            editor.hide()
+            editor.deleteLater()
+
+    # ------------------------------------------------------------------ painting
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        rows, cols = self._values.shape
+        if not rows or not cols:
+            return
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        side = self.cell_size()
+        hw, hh = self._header()
+        clip = event.rect()
+        r0, r1 = max(0, (clip.top() - hh) // side), min(rows, (clip.bottom() - hh) // side + 1)
+        c0, c1 = max(0, (clip.left() - hw) // side), min(cols, (clip.right() - hw) // side + 1)
+        self._paint_headers(p, side, hw, hh, (r0, r1), (c0, c1))
+        value_font, small_font = self._value_font(), self._small_font()
+        pad_font = self._value_font(italic=True)
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                self._paint_cell(p, r, c, side, value_font, pad_font, cols)
+        self._paint_real_border(p)
+        self._paint_path(p, side)
+        if self._box is not None:
+            top, left, bottom, right = self._box
+            rect = QRectF(self.cell_rect(top, left).united(self.cell_rect(bottom, right)))
+            p.setPen(QPen(WINDOW, 2, Qt.PenStyle.DashLine))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(rect.adjusted(-1, -1, 1, 1))
+        width = max(3.0, side / 18)
+        for (r, c), weight in self._taps.items():
+            if not (0 <= r < rows and 0 <= c < cols):
+                continue
+            rect = QRectF(self.cell_rect(r, c))
+            p.setPen(QPen(WINDOW, width))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(rect.adjusted(width / 2, width / 2, -width / 2, -width / 2))
+            if weight is not None:
+                p.setFont(small_font)
+                p.setPen(WINDOW_TEXT)
+                p.drawText(rect.adjusted(0, width, -width - 1, 0),
+                           Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
+                           "×" + _label(weight))
+        if self._selected is not None and self._in_grid(self._selected):
+            rect = QRectF(self.cell_rect(*self._selected))
+            w = width * 0.8
+            p.setPen(QPen(SELECTED, w, Qt.PenStyle.DotLine))
+            p.drawRect(rect.adjusted(w * 1.5, w * 1.5, -w * 1.5, -w * 1.5))
+        p.end()
+
+    def _in_grid(self, cell: Cell) -> bool:
+        rows, cols = self._values.shape
+        return 0 <= cell[0] < rows and 0 <= cell[1] < cols
+
+    def _paint_headers(self, p: QPainter, side: int, hw: int, hh: int,
+                       rows: tuple[int, int], cols: tuple[int, int]) -> None:
+        p.setFont(scaled_font(self.font(), 0.8))
+        p.setPen(PAD_TEXT)
+        for r in range(*rows) if self._row_headers else ():
+            p.drawText(QRect(0, hh + r * side, hw - 4, side),
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       self._row_labels[r])
+        for c in range(*cols):
+            p.drawText(QRect(hw + c * side, 0, side, hh), Qt.AlignmentFlag.AlignCenter,
+                       self._col_labels[c])
+
+    def _paint_cell(self, p: QPainter, r: int, c: int, side: int, value_font: QFont,
+                    pad_font: QFont, cols: int) -> None:
+        rect = self.cell_rect(r, c)
+        real = self.is_real(r, c)
+        if not real:
+            p.fillRect(rect, PAD_FILL)
+            p.fillRect(rect, QBrush(PAD_HATCH, Qt.BrushStyle.BDiagPattern))
+        elif (r, c) == self._current:
+            p.fillRect(rect, CURRENT_FILL)
+        elif (r, c) in self._marked:
+            p.fillRect(rect, MARK_FILL)
+        else:
+            p.fillRect(rect, Qt.GlobalColor.white)
+        if not real and (r, c) in self._marked:
+            p.fillRect(rect, QColor(MARK_FILL.red(), MARK_FILL.green(), MARK_FILL.blue(), 170))
+        p.setPen(QPen(LINE, 1))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5))
+        if (r, c) == self._current:
+            w = max(3.0, side / 18)
+            p.setPen(QPen(WINDOW, w))
+            p.drawRect(QRectF(rect).adjusted(w / 2, w / 2, -w / 2, -w / 2))
+        faded = (self._faded_after is not None and r * cols + c > self._faded_after
+                 and (r, c) not in self._marked)
+        p.setFont(value_font if real else pad_font)
+        p.setPen(PAD_TEXT if not real else FADED_TEXT if faded else TEXT)
+        room = side - 6
+        texts = fitting_texts(float(self._values[r, c]))
+        fm = p.fontMetrics()
+        text = next((t for t in texts if fm.horizontalAdvance(t) <= room), texts[-1])
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_real_border(self, p: QPainter) -> None:
+        top, left, h, w = self._real
+        rows, cols = self._values.shape
+        if (top, left, h, w) == (0, 0, rows, cols) or not h or not w:
+            return
+        rect = QRectF(self.cell_rect(top, left).united(self.cell_rect(top + h - 1,
+                                                                        left + w - 1)))
+        p.setPen(QPen(QColor(60, 60, 60), 2))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(rect)
+
+    def _paint_path(self, p: QPainter, side: int) -> None:
+        radius = max(3.0, side / 13)
+        for n, cell in enumerate(self._path):
+            if not self._in_grid(cell):
+                continue
+            rect = self.cell_rect(*cell)
+            centre = QPointF(rect.left() + radius * 2, rect.top() + radius * 2)
+            done = n <= self._path_done
+            p.setPen(QPen(WINDOW_TEXT if done else LINE, 1.5))
+            p.setBrush(WINDOW if done else Qt.BrushStyle.NoBrush)
+            p.drawEllipse(centre, radius, radius)
+
+
+_SP = QStyle.StandardPixmap
+_CONTROLS = (  # name, text, icon, tooltip, shortcuts
+    ("first", "First", _SP.SP_MediaSkipBackward, "The first output (Home)", ["Home"]),
+    ("previous", "Previous", _SP.SP_MediaSeekBackward, "The previous output (Left)", ["Left"]),
+    ("play", "Play", _SP.SP_MediaPlay, "Play or pause (P)", ["P"]),
+    ("next", "Next", _SP.SP_MediaSeekForward, "The next output (Right or Space)",
+     ["Right", "Space"]),
+    ("last", "Last", _SP.SP_MediaSkipForward, "The last output (End)", ["End"]),
+)
+
+
+class StepControls(QWidget):
+    """Buttons for the actions ``first_action``, ``prev_action``, ``play_action``,
+    ``next_action`` and ``last_action`` (shortcuts Home, Left, P, Right/Space, End, active
+    anywhere in ``owner``), a play timer and a speed slider (0.2 to 3 steps/s).
+
+    ``triggered(name)`` says which action was used ("first", "previous", "play", "next",
+    "last"); ``ticked()`` fires at the chosen speed between :meth:`start` and :meth:`stop`.
+    """
+
+    triggered = Signal(str)
+    ticked = Signal()
+    SPEED_UNIT = 0.2  # the slider counts in 0.2 steps/s
+
+    def __init__(self, owner: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._buttons: list[QToolButton] = []
+        actions = {}
+        for name, text, icon, tip, keys in _CONTROLS:
+            action = QAction(owner.style().standardIcon(icon), text, owner)
+            action.setToolTip(tip)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _=False, name=name: self.triggered.emit(name))
+            owner.addAction(action)
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            layout.addWidget(button)
+            self._buttons.append(button)
+            actions[name] = action
+        self.first_action, self.prev_action = actions["first"], actions["previous"]
+        self.play_action, self.next_action = actions["play"], actions["next"]
+        self.last_action = actions["last"]
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.ticked)
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
+        self.speed_slider.setRange(1, round(3 / self.SPEED_UNIT))
+        self.speed_slider.setValue(round(1 / self.SPEED_UNIT))
+        self.speed_slider.setMaximumWidth(180)
+        self.speed_label = QLabel()
+        self.speed_slider.valueChanged.connect(self._speed_changed)
+        layout.addSpacing(12)
+        for widget in (QLabel("Speed:"), self.speed_slider, self.speed_label):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self._speed_changed()
+        self.apply_font()
+
+    def actions_list(self) -> list[QAction]:
+        return [b.defaultAction() for b in self._buttons]
+
+    def apply_font(self) -> None:
+        """Icons as tall as a line of the widget's font."""
+        side = QFontMetrics(self.font()).height()
+        for button in self._buttons:
+            button.setIconSize(QSize(side, side))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.FontChange:
+            self.apply_font()
+        super().changeEvent(event)
+
+    def speed(self) -> float:
+        """Playing speed in steps per second."""
+        return self.speed_slider.value() * self.SPEED_UNIT
+
+    def _speed_changed(self) -> None:
+        self.speed_label.setText(f"{self.speed():.1f} steps/s")
+        self._timer.setInterval(round(1000 / self.speed()))
+
+    def is_playing(self) -> bool:
+        return self._timer.isActive()
+
+    def start(self) -> None:
+        self._timer.start()
+        self.play_action.setText("Pause")
+        self.play_action.setIcon(self.style().standardIcon(_SP.SP_MediaPause))
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self.play_action.setText("Play")
+        self.play_action.setIcon(self.style().standardIcon(_SP.SP_MediaPlay))
