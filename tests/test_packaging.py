@@ -1,0 +1,78 @@
+"""The wheel carries everything: built from a clean copy of the sources, installed on its
+own, it finds its bundled images and presets from any working directory."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _tracked_files() -> list[str]:
+    try:
+        out = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True,
+                             check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("needs a git checkout to know which files are the sources")
+    return [line for line in out.splitlines() if line]
+
+
+@pytest.fixture(scope="module")
+def installed_wheel(tmp_path_factory) -> Path:
+    """Build the wheel from a copy of the tracked files and unpack it into its own folder."""
+    pytest.importorskip("build")
+    src = tmp_path_factory.mktemp("src")
+    for name in _tracked_files():
+        target = src / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if (REPO / name).is_file():
+            target.write_bytes((REPO / name).read_bytes())
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o", str(dist),
+                    str(src)], check=True, capture_output=True)
+    (wheel,) = dist.glob("convgui-*.whl")
+    site = tmp_path_factory.mktemp("site")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    return site
+
+
+def _run(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {"PYTHONPATH": str(site), "CONVGUI_HOME": str(cwd / "home"), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_wheel_holds_resources_and_every_package(installed_wheel):
+    site = installed_wheel
+    for folder in ("convgui/ui/classroom", "convgui/resources/images",
+                   "convgui/resources/presets"):
+        assert (site / folder).is_dir(), folder
+    assert (site / "convgui/resources/images/LICENSES.md").is_file()
+    assert len(list((site / "convgui/resources/presets").glob("*.json"))) >= 16
+
+
+def test_installed_wheel_runs_kernels_and_apply_from_anywhere(installed_wheel, tmp_path):
+    site = installed_wheel
+    where = _run(site, tmp_path, "-c",
+                 "import convgui, convgui.samples as s; print(convgui.__file__); "
+                 "print(s.sample_path('camera'))")
+    assert where.returncode == 0, where.stderr
+    module_file, camera = where.stdout.split()
+    assert module_file.startswith(str(site)) and camera.startswith(str(site))
+    listing = _run(site, tmp_path, "-m", "convgui", "kernels")
+    assert listing.returncode == 0, listing.stderr
+    assert "sobel-x" in listing.stdout
+    out = tmp_path / "edges.npy"
+    applied = _run(site, tmp_path, "-m", "convgui", "apply", camera, "-o", str(out),
+                   "--kernel", "box-3")
+    assert applied.returncode == 0, applied.stderr
+    result = np.load(out)
+    assert result.shape == (510, 510)
+    presets = _run(site, tmp_path, "-m", "convgui", "presets", "list")
+    assert presets.returncode == 0, presets.stderr
+    assert "Sobel" in presets.stdout
