@@ -1,0 +1,413 @@
+"""Colour channels: the R, G and B inputs, each convolved on its own, and a CNN layer.
+
+In a CNN a filter is kh×kw×C: one 2-D slice per input channel (editable here; by default the
+current kernel repeated). Each slice filters its own channel, the channel results are added,
+then the filter's bias: one 2-D map per filter, so K filters give an H′×W′×K output
+(:func:`convgui.engine.conv_layer`). A grey image is one channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStyledItemDelegate,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from convgui.engine import conv_layer, convolve2d
+from convgui.settings import Settings
+from convgui.shapes import ShapeError, layer_shape
+from convgui.textgrid import parse_number
+from convgui.ui.classroom._common import ClassroomPanel, MapTile, geometry_kwargs, prepare_map
+from convgui.ui.kernel_table import display_number, fitting_texts, heat_color
+from convgui.ui.model import SettingsModel
+
+__all__ = ["MAX_FILTERS", "ChannelsView"]
+
+MAX_FILTERS = 4
+_CHANNEL_NAMES = ("R", "G", "B")
+_CHANNEL_COLORS = ("#c62828", "#2e7d32", "#1565c0")
+_CELL = 40  # slice table cell side (pixels)
+
+
+class _FitDelegate(QStyledItemDelegate):
+    """Paints each number with as many digits as fit its cell (the tooltip has them all)."""
+
+    def initStyleOption(self, option: Any, index: Any) -> None:  # noqa: N802 - Qt API
+        super().initStyleOption(option, index)
+        value = index.data(Qt.ItemDataRole.UserRole)
+        if value is None:
+            return
+        texts = fitting_texts(value)
+        room = option.rect.width() - 10  # the style pads each side
+        option.text = next((t for t in texts if option.fontMetrics.horizontalAdvance(t) <= room),
+                           texts[-1])
+
+
+def _compute(image: np.ndarray, value_range: tuple[float, float], kernel: np.ndarray,
+             weights: np.ndarray, bias: np.ndarray, geometry: dict[str, Any]) -> dict[str, Any]:
+    """Input planes, per-channel results and the layer output, each map ready to draw."""
+    inputs = [image] if image.ndim == 2 else [image[:, :, c] for c in range(image.shape[2])]
+    per_channel = convolve2d(image, kernel, channels="per-channel", **geometry)
+    planes = ([per_channel] if per_channel.ndim == 2
+              else [per_channel[:, :, c] for c in range(per_channel.shape[2])])
+    layer = conv_layer(image, weights, bias, **geometry)
+    return {
+        "inputs": [prepare_map(p, value_range) for p in inputs],
+        "per_channel": [prepare_map(p) for p in planes],
+        "layer": layer,
+        "maps": [prepare_map(layer[:, :, k]) for k in range(layer.shape[2])],
+    }
+
+
+class _SliceTable(QTableWidget):
+    """One editable kh×kw slice of a filter, cells coloured by a diverging heat map."""
+
+    def __init__(self, data: np.ndarray, on_edit: Callable[[int, int, float], None]) -> None:
+        kh, kw = data.shape
+        super().__init__(kh, kw)
+        self._on_edit = on_edit
+        self._data = data.copy()
+        self.horizontalHeader().hide()
+        self.verticalHeader().hide()
+        for header in (self.horizontalHeader(), self.verticalHeader()):
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+            header.setDefaultSectionSize(_CELL)
+            header.setMinimumSectionSize(_CELL)
+        self.setFixedSize(kw * _CELL + 4, kh * _CELL + 4)
+        self.setItemDelegate(_FitDelegate(self))
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._fill()
+        self.itemChanged.connect(self._changed)
+
+    def _fill(self) -> None:
+        self.blockSignals(True)
+        peak = float(np.abs(self._data).max())
+        for r in range(self._data.shape[0]):
+            for c in range(self._data.shape[1]):
+                value = float(self._data[r, c])
+                item = QTableWidgetItem(display_number(value))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                item.setBackground(QBrush(heat_color(value, peak)))
+                item.setForeground(QBrush(QColor("black")))
+                item.setData(Qt.ItemDataRole.UserRole, value)
+                item.setToolTip(display_number(value))
+                self.setItem(r, c, item)
+        self.blockSignals(False)
+
+    def set_value(self, r: int, c: int, value: float) -> None:
+        """Set one cell (exactly) and report it, as typing does."""
+        self._data[r, c] = float(value)
+        self._fill()
+        self._on_edit(r, c, float(value))
+
+    def _changed(self, item: QTableWidgetItem) -> None:
+        try:
+            value = float(parse_number(item.text()))
+        except ValueError:
+            self._fill()  # put the old number back
+            return
+        self.set_value(item.row(), item.column(), value)
+
+
+class ChannelsView(ClassroomPanel):
+    """R, G, B inputs, per-channel results and a K-filter CNN layer over all channels.
+
+    Public: :meth:`per_channel_results`, :meth:`set_filters`, :meth:`filters_and_bias`,
+    :meth:`layer_output`, :meth:`shape_text`, :meth:`is_ready`.
+    """
+
+    def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
+        super().__init__(model, parent)
+        self._kernel = model.settings.kernel_array()
+        self._weights = self._repeat(self._kernel, 1, 3)
+        self._bias = np.zeros(1)
+        self._per_channel: list[np.ndarray] | None = None
+        self._layer: np.ndarray | None = None
+        self._input_tiles: list[MapTile] = []
+        self._result_tiles: list[MapTile] = []
+        self._output_tiles: list[MapTile] = []
+        self._build()
+        self._rebuild_filter_editors()
+
+    @staticmethod
+    def _repeat(kernel: np.ndarray, k: int, c: int) -> np.ndarray:
+        return np.repeat(np.repeat(kernel[None, :, :, None], c, axis=3), k, axis=0)
+
+    def _build(self) -> None:
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        tiles = QGridLayout()
+        tiles.setSpacing(4)
+        tiles.addWidget(QLabel("<b>Input channels</b>"), 0, 0, 1, 3)
+        tiles.addWidget(QLabel("<b>Each channel convolved with the current kernel</b>"),
+                        2, 0, 1, 3)
+        for c in range(3):
+            tile = MapTile(_CHANNEL_NAMES[c], min_side=90)
+            tiles.addWidget(tile, 1, c)
+            self._input_tiles.append(tile)
+            result = MapTile(f"{_CHANNEL_NAMES[c]} ∗ kernel", min_side=90)
+            tiles.addWidget(result, 3, c)
+            self._result_tiles.append(result)
+        tiles.setRowStretch(1, 1)
+        tiles.setRowStretch(3, 1)
+        left = QVBoxLayout()
+        left.addLayout(tiles, 1)
+        left.addWidget(self.note)
+
+        self.k_spin = QSpinBox()
+        self.k_spin.setRange(1, MAX_FILTERS)
+        self.k_spin.valueChanged.connect(self._k_changed)
+        reset = QPushButton("Reset slices to the current kernel")
+        reset.clicked.connect(self.reset_slices)
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Filters K:"))
+        controls.addWidget(self.k_spin)
+        controls.addStretch(1)
+        controls.addWidget(reset)
+        self.editors = QWidget()
+        self.editors_layout = QVBoxLayout(self.editors)
+        self.editors_layout.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.editors)
+        scroll.setMinimumHeight(150)
+        self.shape_label = QLabel()
+        self.shape_label.setWordWrap(True)
+        self.shape_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.outputs = QHBoxLayout()
+        self.outputs.setSpacing(4)
+        cnn = QGroupBox("CNN layer: each filter is kh×kw×C, one slice per channel")
+        cnn_layout = QVBoxLayout(cnn)
+        cnn_layout.addLayout(controls)
+        cnn_layout.addWidget(scroll, 1)
+        cnn_layout.addWidget(QLabel("Output = Σ over channels (slice ∗ channel) + bias, "
+                                    "one map per filter:"))
+        cnn_layout.addLayout(self.outputs, 1)
+        cnn_layout.addWidget(self.shape_label)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(left, 1)
+        layout.addWidget(cnn, 1)
+
+    # ----------------------------------------------------------- public API
+
+    def channels(self) -> int:
+        """Input channels C: 3 for RGB, 1 for grey."""
+        image = self.image()
+        return 3 if image is None or image.ndim == 3 else 1
+
+    def per_channel_results(self) -> list[np.ndarray] | None:
+        """Each input channel convolved with the model's kernel (one 2-D map per channel)."""
+        return None if self._per_channel is None else list(self._per_channel)
+
+    def filters_and_bias(self) -> tuple[np.ndarray, np.ndarray]:
+        """Copies of the weights (K, kh, kw, C) and the K biases."""
+        return self._weights.copy(), self._bias.copy()
+
+    def set_filters(self, weights: np.ndarray, bias: np.ndarray | list[float] | None = None
+                    ) -> None:
+        """Use ``weights`` (K, kh, kw, C) with C the image's channel count, and K biases."""
+        w = np.array(weights, dtype=np.float64)
+        if w.ndim != 4 or not 1 <= w.shape[0] <= MAX_FILTERS:
+            raise ValueError(f"weights must be (K, kh, kw, C) with K in 1..{MAX_FILTERS}")
+        if w.shape[3] != self.channels():
+            raise ValueError(f"weights have {w.shape[3]} channel slices but the image has "
+                             f"{self.channels()}")
+        b = np.zeros(w.shape[0]) if bias is None else np.array(bias, dtype=np.float64).ravel()
+        if b.shape != (w.shape[0],):
+            raise ValueError(f"bias must hold {w.shape[0]} numbers, got {b.size}")
+        self._weights, self._bias = w, b
+        self.k_spin.blockSignals(True)
+        self.k_spin.setValue(w.shape[0])
+        self.k_spin.blockSignals(False)
+        self._rebuild_filter_editors()
+        self.schedule()
+
+    def set_slice_value(self, k: int, c: int, r: int, col: int, value: float) -> None:
+        """Edit one cell of one slice, as typing in its table does."""
+        self._editor_tables[k][c].set_value(r, col, value)
+
+    def reset_slices(self) -> None:
+        """Every slice of every filter becomes the model's kernel; biases stay."""
+        self._weights = self._repeat(self._kernel, self._weights.shape[0], self.channels())
+        self._rebuild_filter_editors()
+        self.schedule()
+
+    def layer_output(self) -> np.ndarray | None:
+        """The layer's output H′×W′×K, or None."""
+        return self._layer
+
+    def shape_text(self) -> str:
+        """``H×W×C → H′×W′×K`` from :func:`convgui.shapes.layer_shape`, or the shape error."""
+        image = self.image()
+        if image is None:
+            return ""
+        s = self.model.settings
+        try:
+            layer = layer_shape(image.shape, self._weights.shape[1:3],
+                                filters=self._weights.shape[0], padding=s.padding,
+                                stride=s.stride, dilation=s.dilation, channels="sum",
+                                flip=s.flip)
+        except (ShapeError, ValueError) as exc:
+            return str(exc)
+        return layer.describe()
+
+    # --------------------------------------------------------------- editing
+
+    def _k_changed(self, k: int) -> None:
+        old = self._weights.shape[0]
+        if k > old:
+            extra = self._repeat(self._kernel, k - old, self.channels())
+            if extra.shape[1:3] == self._weights.shape[1:3]:
+                self._weights = np.concatenate([self._weights, extra])
+            else:
+                self._weights = self._repeat(self._kernel, k, self.channels())
+            self._bias = np.concatenate([self._bias, np.zeros(k - old)])
+        else:
+            self._weights, self._bias = self._weights[:k].copy(), self._bias[:k].copy()
+        self._rebuild_filter_editors()
+        self.schedule()
+
+    def _rebuild_filter_editors(self) -> None:
+        while self.editors_layout.count():
+            item = self.editors_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().hide()  # at once: deleteLater waits for the event loop
+                item.widget().deleteLater()
+        self._editor_tables: list[list[_SliceTable]] = []
+        self._bias_spins: list[QDoubleSpinBox] = []
+        k_count, _kh, _kw, c_count = self._weights.shape
+        names = _CHANNEL_NAMES if c_count == 3 else ("grey",)
+        for k in range(k_count):
+            box = QGroupBox(f"Filter {k + 1}")
+            outer = QVBoxLayout(box)
+            outer.setContentsMargins(6, 4, 6, 4)
+            bias_row = QHBoxLayout()
+            spin = QDoubleSpinBox()
+            spin.setRange(-1e6, 1e6)
+            spin.setDecimals(2)
+            spin.setValue(float(self._bias[k]))
+            spin.valueChanged.connect(lambda v, k=k: self._bias_edited(k, v))
+            bias_row.addWidget(QLabel("bias"))
+            bias_row.addWidget(spin)
+            bias_row.addStretch(1)
+            outer.addLayout(bias_row)
+            row = QHBoxLayout()
+            outer.addLayout(row)
+            tables = []
+            for c in range(c_count):
+                column = QVBoxLayout()
+                label = QLabel(f"{names[c]} slice")
+                if c_count == 3:
+                    label.setStyleSheet(f"color: {_CHANNEL_COLORS[c]}; font-weight: bold;")
+                column.addWidget(label)
+                table = _SliceTable(self._weights[k, :, :, c],
+                                    lambda r, col, v, k=k, c=c: self._slice_edited(k, c, r, col, v))
+                column.addWidget(table)
+                column.addStretch(1)
+                row.addLayout(column)
+                tables.append(table)
+            row.addStretch(1)
+            self.editors_layout.addWidget(box)
+            self._editor_tables.append(tables)
+            self._bias_spins.append(spin)
+        self.editors_layout.addStretch(1)
+
+    def _slice_edited(self, k: int, c: int, r: int, col: int, value: float) -> None:
+        self._weights[k, r, col, c] = value
+        self.schedule()
+
+    def _bias_edited(self, k: int, value: float) -> None:
+        self._bias[k] = value
+        self.schedule()
+
+    def image_changed(self) -> None:
+        if self._weights.shape[3] != self.channels():
+            self._weights = self._repeat(self._kernel, self._weights.shape[0], self.channels())
+            self._rebuild_filter_editors()
+        image = self.image()
+        for c, tile in enumerate(self._input_tiles):
+            tile.setVisible(c < self.channels())
+            self._result_tiles[c].setVisible(c < self.channels())
+        self.note.setText(
+            "A grey image has one channel: each filter has one slice, C = 1."
+            if image.ndim == 2 else
+            "Each channel is a grey image of its own; the playground's per-channel mode "
+            "filters each one separately.")
+
+    def settings_changed(self, settings: Settings) -> None:
+        kernel = settings.kernel_array()
+        if kernel.shape != self._kernel.shape or not np.array_equal(kernel, self._kernel):
+            self._kernel = kernel
+            self._weights = self._repeat(kernel, self._weights.shape[0], self.channels())
+            self._rebuild_filter_editors()
+        self.schedule()
+
+    # ------------------------------------------------------------------ jobs
+
+    def make_job(self) -> Callable[[], Any] | None:
+        image = self.image()
+        self.shape_label.setText(f"<b>Shape:</b> {self.shape_text()}" if image is not None
+                                 else "")
+        if image is None:
+            return None
+        kernel, weights, bias = self._kernel.copy(), self._weights.copy(), self._bias.copy()
+        geometry = geometry_kwargs(self.model.settings)
+        value_range = self._value_range
+        return lambda: _compute(image, value_range, kernel, weights, bias, geometry)
+
+    def show_result(self, result: dict[str, Any]) -> None:
+        planes, layer = result["per_channel"], result["layer"]
+        self._per_channel, self._layer = [p.data for p in planes], layer
+        grey = len(planes) == 1
+        names = ["Grey (1 channel)"] if grey else list(_CHANNEL_NAMES)
+        for tile, plane, name in zip(self._input_tiles, result["inputs"], names, strict=False):
+            tile.set_map(plane, name=name)
+        for tile, plane, name in zip(self._result_tiles, planes, names, strict=False):
+            tile.set_map(plane, name=f"{name.split()[0]} ∗ kernel")
+        self._ensure_output_tiles(len(result["maps"]))
+        for k, (tile, shown) in enumerate(zip(self._output_tiles, result["maps"], strict=True)):
+            tile.set_map(shown, name=f"Map {k + 1} (filter {k + 1})")
+        params = self._weights.shape[0] * (self._weights[0].size + 1)
+        self.shape_label.setText(
+            f"<b>Shape:</b> {self.shape_text()} &nbsp; · &nbsp; {params} parameters "
+            f"({self._weights.shape[0]} × ({'×'.join(map(str, self._weights.shape[1:]))} + 1))")
+
+    def show_error(self, message: str) -> None:
+        self._per_channel, self._layer = None, None
+        for tile in self._result_tiles:
+            tile.set_message(message)
+        self._ensure_output_tiles(1)
+        self._output_tiles[0].set_message(message, name="Output")
+        self.shape_label.setText(f"<b>Shape:</b> {self.shape_text()}")
+
+    def _ensure_output_tiles(self, count: int) -> None:
+        while len(self._output_tiles) > count:
+            tile = self._output_tiles.pop()
+            self.outputs.removeWidget(tile)
+            tile.hide()
+            tile.deleteLater()
+        while len(self._output_tiles) < count:
+            tile = MapTile(min_side=80)
+            self.outputs.addWidget(tile)
+            self._output_tiles.append(tile)

@@ -1,0 +1,397 @@
+"""A filter bank: many filters → many feature maps, and one merged map.
+
+Kernels come from the current kernel (as edited in the playground), the library or a preset;
+each has a weight. Every feature map is ``convolve2d`` of the image (its luma, for RGB) with
+the model's geometry; the merged map is :func:`convgui.engine.merge` in the chosen mode (sum,
+mean, weighted sum, max, magnitude: Sobel x + Sobel y → gradient magnitude). All maps are
+computed in one job off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from convgui import kernels
+from convgui.engine import MERGE_MODES, convolve2d, merge
+from convgui.presets import PresetStore
+from convgui.ui.classroom._common import (
+    ClassroomPanel,
+    MapTile,
+    ShownMap,
+    geometry_kwargs,
+    kernel_pixmap,
+    prepare_map,
+    shape_str,
+)
+from convgui.ui.model import SettingsModel
+
+__all__ = ["MERGE_LABELS", "FilterBank"]
+
+MERGE_LABELS = {
+    "sum": ("sum", "m₁ + m₂ + … + mₙ"),
+    "mean": ("mean", "(m₁ + … + mₙ) / n"),
+    "weighted": ("weighted sum", "w₁·m₁ + … + wₙ·mₙ (the weights column)"),
+    "max": ("max", "the largest response at each pixel"),
+    "magnitude": ("magnitude", "√(m₁² + … + mₙ²): Sobel x and y give the gradient magnitude"),
+}
+
+
+@dataclass
+class _Filter:
+    name: str
+    kernel: np.ndarray
+    weight: float
+
+
+def _compute(image: np.ndarray, kernel_list: list[np.ndarray], geometry: dict[str, Any],
+             mode: str, weights: list[float]) -> tuple[list[ShownMap], ShownMap | str]:
+    """Every feature map, and the merged map (or the message why they cannot be merged),
+    ready to draw."""
+    channels = "luma" if image.ndim == 3 else "per-channel"
+    maps = [convolve2d(image, k, channels=channels, **geometry) for k in kernel_list]
+    try:
+        merged: Any = prepare_map(merge(maps, mode, weights if mode == "weighted" else None))
+    except ValueError as exc:
+        merged = str(exc)
+    return [prepare_map(m) for m in maps], merged
+
+
+class FilterBank(ClassroomPanel):
+    """Several kernels applied to one image, each giving a feature map, plus their merge.
+
+    Starts with Sobel x and Sobel y merged by magnitude. Public for tests and scripts:
+    :meth:`filters`, :meth:`add_filter`, :meth:`remove_filter`, :meth:`move_filter`,
+    :meth:`set_weight`, :meth:`set_merge_mode`, :meth:`feature_maps`, :meth:`merged`,
+    :meth:`is_ready`.
+    """
+
+    def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
+        super().__init__(model, parent)
+        self._filters: list[_Filter] = []
+        self._maps: list[np.ndarray] | None = None
+        self._merged: np.ndarray | None = None
+        self._tiles: list[MapTile] = []
+        self._columns = 1
+        self._build()
+        self._filters = [
+            _Filter(kernels.get(n).title, kernels.get(n).kernel(), 1.0)
+            for n in ("sobel-x", "sobel-y")
+        ]
+        self.set_merge_mode("magnitude")
+        self._refresh_table()
+
+    # ------------------------------------------------------------------ build
+
+    def _build(self) -> None:
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels(["Filter", "Weight"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setIconSize(QSize(32, 32))
+        self.table.verticalHeader().setDefaultSectionSize(38)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+
+        add_current = QPushButton("Add current kernel")
+        add_current.setToolTip("Add the kernel being edited in the playground")
+        add_current.clicked.connect(self._add_current)
+        self.library_button = QToolButton()
+        self.library_button.setText("Add from library")
+        self.library_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        library_menu = QMenu(self.library_button)
+        for name, named in kernels.LIBRARY.items():
+            action = library_menu.addAction(named.title)
+            action.setToolTip(named.description)
+            action.triggered.connect(lambda _=False, n=name: self._add_library(n))
+        self.library_button.setMenu(library_menu)
+        self.preset_button = QToolButton()
+        self.preset_button.setText("Add preset")
+        self.preset_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.preset_menu = QMenu(self.preset_button)
+        self.preset_menu.aboutToShow.connect(self._fill_preset_menu)
+        self.preset_button.setMenu(self.preset_menu)
+        remove = QPushButton("Remove")
+        remove.clicked.connect(lambda: self._with_row(self.remove_filter))
+        up = QPushButton("Up")
+        up.clicked.connect(lambda: self._with_row(lambda i: self.move_filter(i, -1)))
+        down = QPushButton("Down")
+        down.clicked.connect(lambda: self._with_row(lambda i: self.move_filter(i, 1)))
+        replace = QPushButton("Replace with current kernel")
+        replace.setToolTip("Give the selected filter the kernel being edited in the playground")
+        replace.clicked.connect(lambda: self._with_row(self._replace_with_current))
+
+        self.mode_combo = QComboBox()
+        for mode in MERGE_MODES:
+            self.mode_combo.addItem(MERGE_LABELS[mode][0], mode)
+        self.mode_combo.currentIndexChanged.connect(
+            lambda _i: self.set_merge_mode(self.mode_combo.currentData()))
+        self.mode_note = QLabel()
+        self.mode_note.setWordWrap(True)
+
+        adds = QHBoxLayout()
+        adds.addWidget(add_current)
+        adds.addWidget(self.library_button)
+        adds.addWidget(self.preset_button)
+        edits = QHBoxLayout()
+        for button in (remove, up, down):
+            edits.addWidget(button)
+        merge_row = QHBoxLayout()
+        merge_row.addWidget(QLabel("Merge:"))
+        merge_row.addWidget(self.mode_combo, 1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(4, 4, 4, 4)
+        left_layout.addWidget(QLabel("<b>Filter bank</b> — many filters → many feature maps"))
+        left_layout.addWidget(self.table, 1)
+        left_layout.addLayout(adds)
+        left_layout.addLayout(edits)
+        left_layout.addWidget(replace)
+        left_layout.addLayout(merge_row)
+        left_layout.addWidget(self.mode_note)
+
+        self.grid_widget = QWidget()
+        self.grid = QGridLayout(self.grid_widget)
+        self.grid.setContentsMargins(2, 2, 2, 2)
+        self.grid.setSpacing(4)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.grid_widget)
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(4, 4, 4, 4)
+        self.maps_label = QLabel("<b>Feature maps</b>")
+        self.maps_label.setWordWrap(True)
+        middle_layout.addWidget(self.maps_label)
+        middle_layout.addWidget(scroll, 1)
+
+        self.merged_tile = MapTile("Merged", min_side=160)
+        self.merged_tile.set_message("open an image")
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(middle)
+        splitter.addWidget(self.merged_tile)
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 1)
+        splitter.setSizes([270, 300, 330])
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    # ---------------------------------------------------------- public API
+
+    def filters(self) -> list[tuple[str, np.ndarray, float]]:
+        """(name, kernel, weight) of every filter, in order (kernels are copies)."""
+        return [(f.name, f.kernel.copy(), f.weight) for f in self._filters]
+
+    def add_filter(self, name: str, kernel: np.ndarray, weight: float = 1.0) -> None:
+        """Append a filter (a 2-D kernel of finite numbers)."""
+        k = np.array(kernel, dtype=np.float64)
+        if k.ndim != 2 or k.size == 0 or not np.all(np.isfinite(k)):
+            raise ValueError("a filter needs a non-empty 2-D kernel of finite numbers")
+        self._filters.append(_Filter(str(name), k, float(weight)))
+        self._refresh_table(select=len(self._filters) - 1)
+        self.schedule()
+
+    def remove_filter(self, i: int) -> None:
+        """Remove filter ``i``."""
+        del self._filters[self._index(i)]
+        self._refresh_table(select=min(i, len(self._filters) - 1))
+        self.schedule()
+
+    def move_filter(self, i: int, delta: int) -> None:
+        """Move filter ``i`` by ``delta`` places (clamped to the list)."""
+        i = self._index(i)
+        j = min(max(i + int(delta), 0), len(self._filters) - 1)
+        if i != j:
+            self._filters.insert(j, self._filters.pop(i))
+            self.schedule()
+        self._refresh_table(select=j)
+
+    def set_weight(self, i: int, weight: float) -> None:
+        """Set the weight of filter ``i`` (used by the weighted sum)."""
+        self._filters[self._index(i)].weight = float(weight)
+        self._refresh_table(select=i)
+        self.schedule()
+
+    def merge_mode(self) -> str:
+        return self.mode_combo.currentData()
+
+    def set_merge_mode(self, mode: str) -> None:
+        """One of :data:`convgui.engine.MERGE_MODES`."""
+        if mode not in MERGE_MODES:
+            raise ValueError(f"unknown merge mode {mode!r}: use {', '.join(MERGE_MODES)}")
+        index = self.mode_combo.findData(mode)
+        if index != self.mode_combo.currentIndex():
+            self.mode_combo.blockSignals(True)
+            self.mode_combo.setCurrentIndex(index)
+            self.mode_combo.blockSignals(False)
+        self.mode_note.setText(MERGE_LABELS[mode][1])
+        self._enable_weights()
+        self.schedule()
+
+    def feature_maps(self) -> list[np.ndarray] | None:
+        """The feature maps shown, one per filter, or None."""
+        return None if self._maps is None else list(self._maps)
+
+    def merged(self) -> np.ndarray | None:
+        """The merged map shown, or None (no image, no filters, or maps of different shapes)."""
+        return self._merged
+
+    # ---------------------------------------------------------------- table
+
+    def _index(self, i: int) -> int:
+        if not 0 <= i < len(self._filters):
+            raise IndexError(f"no filter {i}: there are {len(self._filters)}")
+        return i
+
+    def _with_row(self, action: Callable[[int], None]) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self._filters):
+            action(row)
+
+    def _refresh_table(self, select: int | None = None) -> None:
+        self.table.setRowCount(len(self._filters))
+        for row, f in enumerate(self._filters):
+            kh, kw = f.kernel.shape
+            item = QTableWidgetItem(QIcon(kernel_pixmap(f.kernel, 32)), f"{f.name}  ({kh}×{kw})")
+            self.table.setItem(row, 0, item)
+            spin = QDoubleSpinBox()
+            spin.setRange(-100.0, 100.0)
+            spin.setDecimals(2)
+            spin.setSingleStep(0.1)
+            spin.setValue(f.weight)
+            spin.valueChanged.connect(lambda v, r=row: self._weight_edited(r, v))
+            self.table.setCellWidget(row, 1, spin)
+        if select is not None and 0 <= select < len(self._filters):
+            self.table.selectRow(select)
+        self._enable_weights()
+
+    def _enable_weights(self) -> None:
+        weighted = self.mode_combo.currentData() == "weighted"
+        for row in range(self.table.rowCount()):
+            spin = self.table.cellWidget(row, 1)
+            if spin is not None:
+                spin.setEnabled(weighted)
+                spin.setToolTip("" if weighted else "weights are used by the weighted sum")
+
+    def _weight_edited(self, row: int, value: float) -> None:
+        if 0 <= row < len(self._filters):
+            self._filters[row].weight = float(value)
+            self.schedule()
+
+    def _add_current(self) -> None:
+        settings = self.model.settings
+        kh, kw = settings.kernel_shape
+        self.add_filter(f"Current kernel {kh}×{kw}", settings.kernel_array())
+
+    def _add_library(self, name: str) -> None:
+        named = kernels.get(name)
+        self.add_filter(named.title, named.kernel())
+
+    def _replace_with_current(self, row: int) -> None:
+        settings = self.model.settings
+        f = self._filters[row]
+        f.kernel = settings.kernel_array()
+        kh, kw = f.kernel.shape
+        f.name = f"Current kernel {kh}×{kw}"
+        self._refresh_table(select=row)
+        self.schedule()
+
+    def _fill_preset_menu(self) -> None:
+        self.preset_menu.clear()
+        presets, _broken = PresetStore().list()
+        if not presets:
+            self.preset_menu.addAction("(no presets)").setEnabled(False)
+        for preset in presets:
+            action = self.preset_menu.addAction(preset.name)
+            if preset.description:
+                action.setToolTip(preset.description)
+            kernel = np.asarray(preset.kernel, dtype=np.float64) / preset.divisor
+            action.triggered.connect(
+                lambda _=False, n=preset.name, k=kernel: self.add_filter(n, k))
+
+    # ----------------------------------------------------------------- jobs
+
+    def make_job(self) -> Callable[[], Any] | None:
+        image = self.image()
+        if image is None or not self._filters:
+            self._maps, self._merged = None, None
+            self._show_tiles([], [])
+            self.merged_tile.set_message("open an image" if image is None else "add a filter")
+            return None
+        kernel_list = [f.kernel.copy() for f in self._filters]
+        weights = [f.weight for f in self._filters]
+        geometry = geometry_kwargs(self.model.settings)
+        mode = self.merge_mode()
+        return lambda: _compute(image, kernel_list, geometry, mode, weights)
+
+    def show_result(self, result: tuple[list[ShownMap], ShownMap | str]) -> None:
+        shown, merged = result
+        maps = [m.data for m in shown]
+        self._maps = maps
+        names = [f.name for f in self._filters]
+        self._show_tiles(shown, names)
+        label = MERGE_LABELS[self.merge_mode()][0]
+        if isinstance(merged, str):
+            self._merged = None
+            self.merged_tile.set_message(f"cannot merge: {merged}", name=f"Merged ({label})")
+        else:
+            self._merged = merged.data
+            self.merged_tile.set_map(merged, name=f"Merged ({label})")
+        image = self.image()
+        source = "luma of the image" if image is not None and image.ndim == 3 else "image"
+        self.maps_label.setText(
+            f"<b>Feature maps</b> — {len(maps)} filter{'s' if len(maps) != 1 else ''} on the "
+            f"{source} → {len(maps)} map{'s' if len(maps) != 1 else ''}"
+            + (f" of {shape_str(maps[0].shape)}" if maps else ""))
+
+    def show_error(self, message: str) -> None:
+        self._maps, self._merged = None, None
+        self._show_tiles([], [])
+        self.merged_tile.set_message(message, name="Merged")
+
+    def _show_tiles(self, maps: list[ShownMap], names: list[str]) -> None:
+        columns = max(1, round(math.sqrt(len(maps))))
+        if len(self._tiles) != len(maps) or columns != self._columns:
+            for tile in self._tiles:
+                self.grid.removeWidget(tile)
+                tile.hide()
+                tile.deleteLater()
+            self._tiles = []
+            self._columns = columns
+            for n in range(len(maps)):
+                tile = MapTile(min_side=96)
+                self.grid.addWidget(tile, n // columns, n % columns)
+                self._tiles.append(tile)
+        for tile, data, name in zip(self._tiles, maps, names, strict=True):
+            tile.set_map(data, name=name)
