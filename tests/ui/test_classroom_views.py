@@ -266,3 +266,21 @@ def test_map_tiles_show_signed_maps_in_diverging_colours(qtbot):
     assert "−1000 … 80" in tile.title.text() and "blue −80 … red +80" in tile.title.text()
     plain = prepare_map(np.array([[0.0, 2.0], [4.0, 8.0]]))
     assert not plain.signed and plain.rgb[0, 0].tolist() == [0, 0, 0]
+
+
+def test_hidden_panel_waits_until_shown(qtbot):
+    """In the main window's tabs a hidden panel does not compute on every edit."""
+    from convgui.ui.classroom.filter_bank import FilterBank
+    from convgui.ui.model import SettingsModel
+
+    model = SettingsModel()
+    bank = FilterBank(model)
+    bank.compute_when_hidden = False
+    qtbot.addWidget(bank)
+    bank.set_image(np.arange(64, dtype=np.float32).reshape(8, 8), (0, 63))
+    qtbot.wait(50)
+    assert bank.merged() is None and not bank.task_running()
+    bank.show()
+    qtbot.waitUntil(bank.is_ready, timeout=5000)
+    assert bank.merged() is not None
+    bank.close()

@@ -328,10 +328,14 @@ class ClassroomPanel(QWidget):
     """
 
     updated = Signal()
+    #: False in the main window's tabs: a hidden panel only notes that it is out of date and
+    #: recomputes when it is shown, so one edit does not run every classroom view.
+    compute_when_hidden = True
 
     def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
+        self._stale = False
         self._image: np.ndarray | None = None
         self._value_range: tuple[float, float] = (0.0, 255.0)
         self._tasks: list[LatestTask] = []
@@ -375,8 +379,18 @@ class ClassroomPanel(QWidget):
     # ------------------------------------------------------------------- jobs
 
     def schedule(self) -> None:
-        """Recompute soon (once per event-loop turn, however often this is called)."""
+        """Recompute soon (once per event-loop turn, however often this is called); a hidden
+        panel with ``compute_when_hidden`` False waits until it is shown."""
+        if not self.compute_when_hidden and not self.isVisible():
+            self._stale = True
+            return
         self._timer.start()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.schedule()
 
     def is_ready(self) -> bool:
         """True when what is shown matches the current inputs (no job pending or running)."""
@@ -394,6 +408,9 @@ class ClassroomPanel(QWidget):
         raise NotImplementedError
 
     def _submit(self) -> None:
+        if not self.compute_when_hidden and not self.isVisible():
+            self._stale = True
+            return
         job = self.make_job()
         if job is None:
             if self._task is not None:
