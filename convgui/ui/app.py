@@ -38,16 +38,18 @@ def ensure_app() -> QApplication:
 def run_gui(image: str | None = None, kernel: str | None = None,
             screenshot: str | None = None) -> int:
     """Open the window (optionally on ``image`` with ``kernel``); with ``screenshot``, wait for
-    the first result, save a PNG of the window there and return 0 (1 on failure)."""
+    the first result (or the explanation of why there is none), save a PNG of the window there
+    and return 0 (1 on failure). A screenshot neither restores nor saves the user's session."""
     app = ensure_app()
     from convgui.ui.main_window import MainWindow
 
-    window = MainWindow(restore=screenshot is None)
+    interactive = screenshot is None
+    window = MainWindow(restore=interactive, save_session=interactive)
     if image and not window.open_image(image):
-        return 2
+        return _give_up(window)
     if kernel and not window.apply_kernel_name(kernel):
-        return 2
-    if screenshot is None:
+        return _give_up(window)
+    if interactive:
         window.show()
         return app.exec()
     window.resize(1280, 800)
@@ -55,15 +57,29 @@ def run_gui(image: str | None = None, kernel: str | None = None,
     outcome: dict[str, int] = {}
 
     def capture() -> None:
+        if "code" in outcome:
+            return
         app.processEvents()
         outcome["code"] = 0 if window.grab().save(screenshot) else 1
         if outcome["code"]:
             print(f"convgui: cannot write screenshot {screenshot!r}", file=sys.stderr)
         window.close()
 
-    window.first_result_shown.connect(lambda: QTimer.singleShot(300, capture))
+    def settled(*_args) -> None:  # the first result, or the message that replaces it
+        QTimer.singleShot(300, capture)
+
+    window.first_result_shown.connect(settled)
+    window.worker.failed.connect(settled)
     QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, window.close)
     app.exec()
     if "code" not in outcome:
         print("convgui: no result within the time limit; no screenshot saved", file=sys.stderr)
     return outcome.get("code", 1)
+
+
+def _give_up(window) -> int:
+    """Say why the window cannot start as asked, close it (ending its worker thread), exit 2."""
+    message = window.status_text() or "cannot start the window"
+    print(f"convgui: error: {message}", file=sys.stderr)
+    window.close()
+    return 2

@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QMimeData, Qt, Signal
+import pyqtgraph as pg
+from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QDragEnterEvent,
@@ -22,11 +23,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QWidget,
 )
 
@@ -47,7 +50,7 @@ from convgui.ui.kernel_editor import KernelEditor
 from convgui.ui.model import SettingsModel
 from convgui.ui.params import ParameterPanel
 from convgui.ui.shape_panel import ShapePanel
-from convgui.ui.views import ImageViews
+from convgui.ui.views import DIVERGING_MAP, ImageViews
 from convgui.ui.worker import ConvolutionWorker, Result
 
 START_SAMPLE = "camera"
@@ -55,69 +58,131 @@ START_KERNEL = "sobel-x"
 LARGE_IMAGE_PIXELS = 16_000_000
 PROGRESS_DELAY_S = 0.3
 MAX_RECENT = 8
+#: Initial dock widths (px): the kernel dock on the left, the parameter/shape docks on the right;
+#: the before/after views get the rest.
+KERNEL_DOCK_WIDTH = 280
+RIGHT_DOCK_WIDTH = 320
+MIN_SHAPE_DOCK_HEIGHT = 200
+#: What the session remembers as the image when the input is a bundled sample.
+SAMPLE_PREFIX = "sample:"
 SAVE_FILTERS = (
     "PNG image, as shown (*.png);;Raw values, NumPy (*.npy);;Raw values, 32-bit TIFF (*.tif)"
 )
 
 
 class MainWindow(QMainWindow):
-    """The playground window. ``first_result_shown`` fires once, when the first result is drawn."""
+    """The playground window.
+
+    ``restore``: start from the session saved by the last window (settings, image, layout);
+    ``save_session``: save it when this window closes (off for screenshots).
+    ``first_result_shown`` fires once, when the first result is drawn; ``result_shown(Result)``
+    every time a result is drawn, always newer than the one before.
+    """
 
     first_result_shown = Signal()
     result_shown = Signal(object)  # the Result now on screen
 
-    def __init__(self, restore: bool = True) -> None:
+    def __init__(self, restore: bool = True, save_session: bool = True) -> None:
         super().__init__()
         self.setWindowTitle("ConvGUI — convolution playground")
         self.setAcceptDrops(True)
         self._qsettings = app_settings()
+        self._save_on_close = save_session
         self.model = SettingsModel(Settings(), self)
         self.worker = ConvolutionWorker(self)
         self.image: LoadedImage | None = None
         self.result: Result | None = None
+        self.error_box: QMessageBox | None = None
+        self._sample: str | None = None  # the bundled sample shown, if the input is one
         self._first_shown = False
         self._started_at = 0.0
+        self._layout_restored = False
+        # First in line: a change starts the computation before the panels redraw themselves.
+        self.model.changed.connect(self._recompute)
 
         self.views = ImageViews(self)
         self.setCentralWidget(self.views)
         self.kernel_editor = KernelEditor(self.model, self)
+        # Wrap the sum line so the kernel dock can be narrow (it is one long line otherwise).
+        self.kernel_editor.sum_label.setWordWrap(True)
         self.parameters = ParameterPanel(self.model, self)
         self.shape_panel = ShapePanel(self.model, self)
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         self._docks = {
-            "kernel": self._dock(
-                "Kernel", self.kernel_editor, Qt.DockWidgetArea.LeftDockWidgetArea
-            ),
-            "parameters": self._dock(
-                "Parameters", self.parameters, Qt.DockWidgetArea.RightDockWidgetArea
-            ),
-            "shape": self._dock(
-                "Shape calculator", self.shape_panel, Qt.DockWidgetArea.RightDockWidgetArea
-            ),
+            "kernel": self._dock("Kernel", self.kernel_editor, left, scroll=True),
+            "parameters": self._dock("Parameters", self.parameters, right, scroll=True),
+            "shape": self._dock("Shape calculator", self.shape_panel, right),
         }
         self._build_status_bar()
         self._build_menus()
         self._connect()
         self.worker.start()
+        app = QCoreApplication.instance()
+        if app is not None:  # never leave the thread running when the application ends
+            app.aboutToQuit.connect(self.worker.stop)
 
         restored = restore and self._restore_session()
+        # resizeDocks needs the window's real size: the default layout is set when it shows
+        self._layout_pending = not self._layout_restored
         if not restored:
+            self._default_size()
             self.model.reset(_kernel_settings(Settings(), START_KERNEL))
-            self._set_image(samples.load_sample(START_SAMPLE))
+            self.open_sample(START_SAMPLE)
 
     # -------------------------------------------------------------------------------- building
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea,
+              scroll: bool = False) -> QDockWidget:
+        """A dock holding ``widget``; with ``scroll``, inside a frameless scroll area, so that
+        the panel fits a small screen and its size changes (a longer label) stay inside the
+        dock instead of laying out the whole window again on every edit."""
         dock = QDockWidget(title, self)
         dock.setObjectName(title.replace(" ", "_"))
-        dock.setWidget(widget)
+        if scroll:
+            area_widget = QScrollArea()
+            area_widget.setWidgetResizable(True)
+            area_widget.setFrameShape(QFrame.Shape.NoFrame)
+            area_widget.setWidget(widget)
+            dock.setWidget(area_widget)
+        else:
+            dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
+
+    def _default_size(self) -> None:
+        """1280×800, or the screen's free area if that is smaller."""
+        width, height = 1280, 800
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            width, height = min(width, free.width()), min(height, free.height())
+        self.resize(width, height)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._layout_pending:
+            self._layout_pending = False
+            self._default_dock_sizes()
+
+    def _default_dock_sizes(self) -> None:
+        """Narrow docks, so the before/after views get most of the window; the parameters at
+        their full height, the shape calculator (which scrolls) below them."""
+        self.layout().activate()  # the docks' real sizes, which resizeDocks divides
+        kernel, params, shape = (self._docks[k] for k in ("kernel", "parameters", "shape"))
+        self.resizeDocks([kernel, params], [KERNEL_DOCK_WIDTH, RIGHT_DOCK_WIDTH],
+                         Qt.Orientation.Horizontal)
+        total = params.height() + shape.height()
+        wanted = params.sizeHint().height() - params.widget().sizeHint().height()
+        wanted += self.parameters.sizeHint().height() + 4  # title bar + content + frame
+        top = max(min(wanted, total - MIN_SHAPE_DOCK_HEIGHT), total // 2)
+        self.resizeDocks([params, shape], [top, total - top], Qt.Orientation.Vertical)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self._shape_label = QLabel()
         self._method_label = QLabel()
         self._hover_label = QLabel()
+        self._hover_label.setObjectName("hover")
         self._progress = QProgressBar()
         self._progress.setMaximumWidth(160)
         self._progress.setRange(0, 100)
@@ -203,9 +268,10 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         self._patch_action = self._action(
             "&Kernel from image region",
-            self.views.set_patch_mode,
+            self.set_patch_mode,
             "Ctrl+K",
-            "Drag a rectangle on the input: that patch becomes the kernel (template matching)",
+            "Drag a rectangle on the input: that patch becomes the kernel (template matching); "
+            "move or resize it to try another, Ctrl+K or Esc to finish",
         )
         self._patch_action.setCheckable(True)
         edit_menu.addAction(self._patch_action)
@@ -215,21 +281,28 @@ class MainWindow(QMainWindow):
             "Subtract the patch's mean so flat regions give 0 and the match stands out"
         )
         edit_menu.addAction(self._zero_mean_action)
-        cancel = self._action("Cancel computation", self.cancel_computation, "Esc")
-        self.addAction(cancel)
+        escape = self._action(
+            "Cancel", self._escape, "Esc", "Stop the running computation, or leave patch mode"
+        )
+        self.addAction(escape)
 
         view_menu = menus.addMenu("&View")
         for dock in self._docks.values():
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addAction(self._action("Reset layout", self.reset_layout))
 
+    def _escape(self) -> None:
+        if self.worker.busy:
+            self.cancel_computation()
+        elif self.views.patch_mode():
+            self.set_patch_mode(False)
+
     def _connect(self) -> None:
-        self.model.changed.connect(self._recompute)
         self.worker.resultReady.connect(self._on_result)
         self.worker.failed.connect(self._on_failed)
         self.worker.progress.connect(self._on_progress)
         self.worker.cancelled.connect(self._on_cancelled)
-        self.views.hoverText.connect(self._hover_label.setText)
+        self.views.hoverText.connect(self._on_hover_text)
         self.views.patchSelected.connect(self._use_patch)
         for widget in (self.kernel_editor, self.parameters, self.views):
             if hasattr(widget, "message"):
@@ -251,7 +324,8 @@ class MainWindow(QMainWindow):
             return
         self.result = result
         self._hide_progress()
-        self.views.set_result(result)
+        self.views.set_result(result)  # also drops the hover outline of the old result
+        self._hover_label.clear()
         h, w = result.output.shape[:2]
         c = f"×{result.output.shape[2]}" if result.output.ndim == 3 else ""
         ih, iw = self.image.data.shape[:2] if self.image is not None else (0, 0)
@@ -264,8 +338,8 @@ class MainWindow(QMainWindow):
         self._method_label.setText(f"{result.method} · {result.seconds * 1000:.0f} ms")
         if result.nonfinite:
             self.show_message(
-                f"{result.nonfinite} output values are NaN or infinite "
-                "(the kernel's values are too large)"
+                f"{result.nonfinite} output values are NaN/inf (too large to represent): use "
+                "smaller kernel values or a larger divisor"
             )
         self.result_shown.emit(result)
         if not self._first_shown:
@@ -277,9 +351,10 @@ class MainWindow(QMainWindow):
             return
         self._hide_progress()
         self.result = None
+        self._hover_label.clear()
         self.views.show_message(message)
         self._method_label.setText("no output" if is_shape_error else "error")
-        self.show_message(message)
+        self.show_message(("no output: " if is_shape_error else "error: ") + message)
 
     def _on_progress(self, seq: int, fraction: float) -> None:
         if not self._is_current(seq) or fraction >= 1.0:
@@ -292,7 +367,11 @@ class MainWindow(QMainWindow):
     def _on_cancelled(self, seq: int) -> None:
         if self._is_current(seq):
             self._hide_progress()
-            self.show_message("computation cancelled")
+            if self.result is not None and self.result.settings != self.model.settings:
+                self.show_message("computation cancelled; the output shown is from before "
+                                  "the last change")
+            else:
+                self.show_message("computation cancelled")
 
     def _hide_progress(self) -> None:
         self._progress.hide()
@@ -306,7 +385,25 @@ class MainWindow(QMainWindow):
         """A transient message in the status bar."""
         self.statusBar().showMessage(text, 8000)
 
+    def status_text(self) -> str:
+        """The status bar's message, or "" when there is none."""
+        return self.statusBar().currentMessage()
+
+    def hover_text(self) -> str:
+        """The read-out of the pixel under the mouse shown in the status bar ("" if none)."""
+        return self._hover_label.text()
+
+    def _on_hover_text(self, text: str) -> None:
+        self._hover_label.setText(text)
+        if text:  # pointing at a pixel: its value matters more than an old message
+            self.statusBar().clearMessage()
+
     # ---------------------------------------------------------------------------------- images
+
+    def set_image(self, image: LoadedImage) -> None:
+        """Use ``image`` as the input (no size check: see :meth:`open_image` for files)."""
+        self._sample = None
+        self._set_image(image)
 
     def _set_image(self, image: LoadedImage) -> None:
         self.image = image
@@ -324,16 +421,20 @@ class MainWindow(QMainWindow):
             self._error("Cannot open image", str(exc))
             return False
         image = self._maybe_downscale(image)
-        self._set_image(image)
+        self.set_image(image)
         self._add_recent(os.path.abspath(path))
         return True
 
-    def open_sample(self, name: str) -> None:
+    def open_sample(self, name: str) -> bool:
         """Load one of the bundled sample images."""
         try:
-            self._set_image(samples.load_sample(name))
-        except ImageLoadError as exc:
+            image = samples.load_sample(name)
+        except ValueError as exc:  # ImageLoadError too
             self._error("Cannot open sample", str(exc))
+            return False
+        self._set_image(image)
+        self._sample = name
+        return True
 
     def open_dialog(self) -> None:
         """Ask for an image file and open it."""
@@ -356,7 +457,12 @@ class MainWindow(QMainWindow):
         buffer = np.frombuffer(qimage.constBits(), dtype=np.uint8)
         rows = buffer.reshape(qimage.height(), qimage.bytesPerLine())
         rgb = rows[:, : qimage.width() * 3].reshape(qimage.height(), qimage.width(), 3)
-        self._set_image(image_from_array(rgb.copy()))
+        try:
+            image = image_from_array(rgb.copy())
+        except ImageLoadError as exc:
+            self._error("Cannot paste image", str(exc))
+            return
+        self.set_image(self._maybe_downscale(image))
 
     def _maybe_downscale(self, image: LoadedImage) -> LoadedImage:
         h, w = image.data.shape[:2]
@@ -414,20 +520,30 @@ class MainWindow(QMainWindow):
             return False
         return True
 
+    def set_patch_mode(self, on: bool) -> None:
+        """Patch mode on/off: while on, a rectangle dragged on the input becomes the kernel; it
+        stays on (the rectangle can be moved or resized to try another patch) until turned off."""
+        on = bool(on)
+        self._patch_action.setChecked(on)
+        self.views.set_patch_mode(on)
+        if on:
+            self.show_message("drag a rectangle (at most 31×31) on the input to use it as the "
+                              "kernel; Esc or Ctrl+K to finish")
+
     def _use_patch(self, patch: np.ndarray) -> None:
-        kernel = patch.astype(np.float64)
-        if self._zero_mean_action.isChecked():
-            kernel = kernel - kernel.mean()
-        scale = float(np.abs(kernel).sum()) or 1.0
+        kernel = patch_kernel(patch, self._zero_mean_action.isChecked())
         self.model.edit(
             "Kernel from image region",
-            kernel=np.round(kernel / scale, 6),
+            kernel=kernel,
             divisor=1,
             bias=0,
             display="auto",
         )
-        self._patch_action.setChecked(False)
-        self.views.set_patch_mode(False)
+        h, w = kernel.shape
+        rect = self.views.patch_rect()
+        where = f" at ({rect[0]}, {rect[1]})" if rect else ""
+        self.show_message(f"kernel from the {h}×{w} patch{where}; move or resize the rectangle "
+                          "to try another, Esc to finish")
 
     # --------------------------------------------------------------------------------- output
 
@@ -450,9 +566,10 @@ class MainWindow(QMainWindow):
     def save_output(self, path: str) -> bool:
         """Save the current output to ``path``; on failure say why (no partial file is left)."""
         if self.result is None:
+            self.show_message("there is no output to save")
             return False
         try:
-            save_output(path, self.result.output, self.result.display)
+            save_output(path, self.result.output, shown_image(self.result))
         except ImageSaveError as exc:
             self._error("Cannot save output", str(exc))
             return False
@@ -462,8 +579,9 @@ class MainWindow(QMainWindow):
     def copy_output_image(self) -> None:
         """Copy the displayed output to the clipboard."""
         if self.result is None:
+            self.show_message("there is no output to copy")
             return
-        image = np.ascontiguousarray(self.result.display)
+        image = np.ascontiguousarray(shown_image(self.result))
         if image.ndim == 2:
             qimage = QImage(
                 image.data,
@@ -486,6 +604,9 @@ class MainWindow(QMainWindow):
     def copy_python(self) -> None:
         """Copy a Python snippet reproducing the current result."""
         path = self.image.path if self.image is not None else None
+        if self._sample is not None and path is None:  # a generated sample: its file, if any
+            sample_file = samples.sample_path(self._sample)
+            path = str(sample_file) if sample_file.is_file() else None
         QGuiApplication.clipboard().setText(python_snippet(self.model.settings, path))
         self.show_message("Python snippet copied to the clipboard")
 
@@ -497,18 +618,22 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
-            self.restoreState(state)
+            self._layout_restored = self.restoreState(state)
         try:
             settings = Settings.from_dict(json.loads(str(self._qsettings.value("settings", ""))))
         except (ValueError, TypeError):
             return False
-        image_path = str(self._qsettings.value("image", ""))
-        try:
-            image = load_image(image_path) if image_path else samples.load_sample(START_SAMPLE)
-        except ImageLoadError:
-            image = samples.load_sample(START_SAMPLE)
         self.model.reset(settings)
-        self._set_image(image)
+        source = str(self._qsettings.value("image", ""))
+        if source.startswith(SAMPLE_PREFIX) and self.open_sample(source[len(SAMPLE_PREFIX):]):
+            return True
+        if source and not source.startswith(SAMPLE_PREFIX):
+            try:
+                self.set_image(self._maybe_downscale(load_image(source)))
+                return True
+            except ImageLoadError as exc:
+                self.show_message(f"last image not reopened: {exc}")
+        self.open_sample(START_SAMPLE)
         return True
 
     def _save_session(self) -> None:
@@ -516,8 +641,11 @@ class MainWindow(QMainWindow):
         self._qsettings.setValue("window/state", self.saveState())
         self._qsettings.setValue("settings", json.dumps(self.model.settings.to_dict()))
         path = self.image.path if self.image is not None else None
-        is_sample = path is not None and Path(path).parent == samples.images_dir()
-        self._qsettings.setValue("image", "" if is_sample or path is None else path)
+        if self._sample is not None:
+            source = SAMPLE_PREFIX + self._sample
+        else:  # a pasted image cannot be reopened: start from the sample next time
+            source = os.path.abspath(path) if path else ""
+        self._qsettings.setValue("image", source)
         self._qsettings.sync()
 
     def reset_layout(self) -> None:
@@ -527,9 +655,13 @@ class MainWindow(QMainWindow):
             dock.setFloating(False)
             dock.show()
             self.addDockWidget(areas.get(key, Qt.DockWidgetArea.RightDockWidgetArea), dock)
+        self._default_dock_sizes()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        self._save_session()
+        if self._save_on_close:
+            self._save_session()
+        # The running band finishes, then the thread ends: no result arrives after this, and
+        # the thread is never destroyed while it runs.
         self.worker.stop()
         super().closeEvent(event)
 
@@ -538,10 +670,38 @@ class MainWindow(QMainWindow):
         that does not block (so nothing waits on it)."""
         self.show_message(text)
         if self.isVisible():
+            if self.error_box is not None:
+                self.error_box.close()
             self.error_box = QMessageBox(
                 QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
             )
             self.error_box.open()
+
+
+def patch_kernel(patch: np.ndarray, zero_mean: bool = True) -> np.ndarray:
+    """The kernel made from an image patch: minus its mean (``zero_mean``, so flat regions give
+    0 and a match stands out), scaled so the absolute values sum to 1, rounded to 6 decimals."""
+    kernel = np.asarray(patch, dtype=np.float64)
+    if zero_mean:
+        kernel = kernel - kernel.mean()
+    scale = float(np.abs(kernel).sum()) or 1.0
+    return np.round(kernel / scale, 6)
+
+
+_DIVERGING_LUT: np.ndarray | None = None
+
+
+def shown_image(result: Result) -> np.ndarray:
+    """The 8-bit image the after view shows for ``result``: ``result.display``, or for the
+    diverging mode its colours (the display holds indexes into the colour map)."""
+    global _DIVERGING_LUT
+    image = np.asarray(result.display)
+    if result.display_mode != "diverging" or image.ndim != 2:
+        return image
+    if _DIVERGING_LUT is None:
+        lut = pg.colormap.get(DIVERGING_MAP).getLookupTable(nPts=256, alpha=False)
+        _DIVERGING_LUT = np.ascontiguousarray(lut, dtype=np.uint8)
+    return _DIVERGING_LUT[image]
 
 
 def _kernel_settings(settings: Settings, name: str) -> Settings:

@@ -288,7 +288,8 @@ class ImageViews(QWidget):
         title = f"Output  {out_shape}  ·  {result.display_mode}"
         if result.nonfinite:
             title += f"  ·  {result.nonfinite} NaN/inf"
-        self.after.title.setText(title, **_TITLE_STYLE)
+        if title != self.after.title.text:  # an unchanged title costs no relayout
+            self.after.title.setText(title, **_TITLE_STYLE)
 
     def result(self) -> Result | None:
         """The result shown, or ``None`` (none yet, or a message replaced it)."""

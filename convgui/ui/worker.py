@@ -4,10 +4,16 @@ Each request gets a sequence number. Only the newest request matters: a request 
 while another is waiting replaces it, and one that arrives while another runs stops that run at
 its next band. A result whose number is not the newest is never emitted as current; the window
 also drops any that arrive late.
+
+Every request that is neither replaced nor stopped by :meth:`ConvolutionWorker.stop` ends with
+exactly one of ``resultReady``, ``failed`` or ``cancelled``. Progress is reported only for
+computations that take a while (after :data:`PROGRESS_START_S`, at most every
+:data:`PROGRESS_INTERVAL_S`), so a quick one costs the GUI thread nothing but its result.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -18,6 +24,11 @@ from PySide6.QtCore import QThread, Signal
 from convgui import display, engine
 from convgui.settings import Settings
 from convgui.shapes import Geometry, ShapeError
+
+#: No progress signal before a computation has run this long (a quick one sends none).
+PROGRESS_START_S = 0.1
+#: At most one progress signal per this interval.
+PROGRESS_INTERVAL_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -62,17 +73,72 @@ def resolve_display_mode(settings: Settings) -> str:
 def render(output: np.ndarray, mode: str,
            value_range: tuple[float, float]) -> tuple[np.ndarray, tuple[float, float]]:
     """8-bit display image and the levels its 0 and 255 stand for."""
-    image = display.to_uint8(output, mode, value_range)
-    if mode == "diverging":
-        return image, display.symmetric_levels(output)
+    image, levels, _ = render_counted(output, mode, value_range)
+    return image, levels
+
+
+#: Outputs with at least this many values are mapped to 8 bits in row blocks on several threads.
+PARALLEL_RENDER_VALUES = 1 << 19
+_RENDER_THREADS = max(1, min(os.cpu_count() or 1, 4))
+
+
+def render_counted(output: np.ndarray, mode: str, value_range: tuple[float, float],
+                   ) -> tuple[np.ndarray, tuple[float, float], int]:
+    """:func:`render` plus the number of NaN/inf values in ``output``.
+
+    Equal to :func:`convgui.display.to_uint8`, value for value; the modes that map each value
+    on its own (clip, abs, offset, and diverging once its scale is known) are done in row
+    blocks on up to four threads (NumPy releases the GIL), which matters for large images.
+    """
+    if mode == "diverging":  # offset with (−m, m), m = max |finite value|: the same mapping
+        levels = display.symmetric_levels(output)
+        image, nonfinite = _map_rows(output, "offset", levels)
+        return image, levels, nonfinite
+    if mode == "normalize":
+        image = display.to_uint8(output, mode, value_range)
+        finite = output[np.isfinite(output)]
+        nonfinite = int(output.size - finite.size)
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        return image, (lo, hi if hi > lo else lo + 1.0), nonfinite
+    image, nonfinite = _map_rows(output, mode, value_range)
     if mode == "offset":
         m = max(abs(value_range[0]), abs(value_range[1]))
-        return image, (-m, m)
-    if mode == "normalize":
-        finite = output[np.isfinite(output)]
-        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        return image, (lo, hi if hi > lo else lo + 1.0)
-    return image, (float(value_range[0]), float(value_range[1]))
+        return image, (-m, m), nonfinite
+    return image, (float(value_range[0]), float(value_range[1])), nonfinite
+
+
+def _map_rows(output: np.ndarray, mode: str,
+              value_range: tuple[float, float]) -> tuple[np.ndarray, int]:
+    """``display.to_uint8(output, mode, value_range)`` and the NaN/inf count, for a mode that
+    maps every value on its own, computed in row blocks in parallel when ``output`` is big."""
+    parts = min(_RENDER_THREADS, output.shape[0], output.size // PARALLEL_RENDER_VALUES + 1)
+    if parts <= 1:
+        image = display.to_uint8(output, mode, value_range)
+        return image, int(output.size - np.count_nonzero(np.isfinite(output)))
+    image = np.empty(output.shape, dtype=np.uint8)
+    counts = [0] * parts
+    errors: list[BaseException] = []
+    bounds = np.linspace(0, output.shape[0], parts + 1).astype(int)
+
+    def block(i: int) -> None:
+        try:
+            with np.errstate(all="ignore"):
+                rows = output[bounds[i]:bounds[i + 1]]
+                image[bounds[i]:bounds[i + 1]] = display.to_uint8(rows, mode, value_range)
+                counts[i] = int(rows.size - np.count_nonzero(np.isfinite(rows)))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+            errors.append(exc)
+
+    helpers = [threading.Thread(target=block, args=(i,), name="convgui-render", daemon=True)
+               for i in range(1, parts)]
+    for t in helpers:
+        t.start()
+    block(0)
+    for t in helpers:
+        t.join()
+    if errors:
+        raise errors[0]
+    return image, sum(counts)
 
 
 class _Aborted(Exception):
@@ -98,11 +164,17 @@ class ConvolutionWorker(QThread):
         self._seq = 0
         self._cancel_seq = -1
         self._stopping = False
+        self._running_seq = 0  # the request being computed, 0 when idle
 
     @property
     def latest_seq(self) -> int:
         """The number of the newest request."""
         return self._seq
+
+    @property
+    def busy(self) -> bool:
+        """Whether a computation is running or waiting to run."""
+        return self._running_seq != 0 or self._pending is not None
 
     def submit(self, image: np.ndarray, value_range: tuple[float, float],
                settings: Settings) -> int:
@@ -114,18 +186,26 @@ class ConvolutionWorker(QThread):
             return self._seq
 
     def cancel(self) -> None:
-        """Stop the current computation at its next band and drop any waiting one."""
+        """Stop the current computation at its next band and drop any waiting one.
+
+        The running computation reports ``cancelled`` when it stops; a waiting one that is
+        dropped reports it at once (so the newest request always gets an answer).
+        """
         with self._cond:
             self._cancel_seq = self._seq
-            self._pending = None
+            dropped, self._pending = self._pending, None
+        if dropped is not None:
+            self.cancelled.emit(dropped.seq)
 
-    def stop(self, timeout_ms: int = 2000) -> bool:
-        """Finish the thread (the current band completes); True when it has ended."""
+    def stop(self, timeout_ms: int | None = None) -> bool:
+        """Finish the thread: the running computation stops at its next band and nothing more
+        is emitted as current. Waits ``timeout_ms`` (default: until it has ended); True when
+        the thread has ended."""
         with self._cond:
             self._stopping = True
             self._pending = None
             self._cond.notify()
-        return self.wait(timeout_ms)
+        return self.wait() if timeout_ms is None else self.wait(timeout_ms)
 
     def run(self) -> None:  # runs in the worker thread
         while True:
@@ -135,18 +215,30 @@ class ConvolutionWorker(QThread):
                 if self._stopping:
                     return
                 request, self._pending = self._pending, None
-            self._compute(request)
+                self._running_seq = request.seq
+            try:
+                self._compute(request)
+            finally:
+                self._running_seq = 0
 
     def _should_abort(self, seq: int) -> bool:
         return self._stopping or self._pending is not None or self._cancel_seq >= seq
 
     def _compute(self, request: Request) -> None:
+        # Overflow to inf/NaN is counted and reported in the result, not warned about on stderr
+        # (np.errstate is per thread: this covers the engine's work in this thread only).
+        with np.errstate(all="ignore"):
+            self._compute_quietly(request)
+
+    def _compute_quietly(self, request: Request) -> None:
         seq, settings = request.seq, request.settings
+        steps = None
         try:
             start = time.perf_counter()
             conv = engine.prepare(request.image, settings.kernel_array(),
                                   **settings.engine_kwargs())
             steps = conv.bands()
+            next_report = start + PROGRESS_START_S
             while True:
                 try:
                     fraction = next(steps)
@@ -155,12 +247,15 @@ class ConvolutionWorker(QThread):
                     break
                 if self._should_abort(seq):
                     raise _Aborted
-                self.progress.emit(seq, fraction)
+                now = time.perf_counter()
+                if now >= next_report:
+                    next_report = now + PROGRESS_INTERVAL_S
+                    self.progress.emit(seq, fraction)
             seconds = time.perf_counter() - start
+            if self._should_abort(seq):
+                raise _Aborted
             mode = resolve_display_mode(settings)
-            with np.errstate(all="ignore"):
-                image, levels = render(output, mode, request.value_range)
-            nonfinite = int(output.size - np.count_nonzero(np.isfinite(output)))
+            image, levels, nonfinite = render_counted(output, mode, request.value_range)
             if self._should_abort(seq):
                 raise _Aborted
             self.resultReady.emit(Result(seq, settings, output, image, mode, levels,
@@ -175,3 +270,6 @@ class ConvolutionWorker(QThread):
             self.failed.emit(seq, "not enough memory for this computation", False)
         except Exception as exc:  # noqa: BLE001 - the window must keep working
             self.failed.emit(seq, f"unexpected error: {type(exc).__name__}: {exc}", False)
+        finally:
+            if steps is not None:
+                steps.close()  # an abandoned run drops the bands it has not started
