@@ -8,16 +8,57 @@ that is not the newest is never emitted.
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal
 
 from convgui.shapes import ShapeError
 
+_RUNNING: set[QThread] = set()
 
-class LatestTask(QThread):
+
+@atexit.register
+def _stop_running_threads() -> None:
+    """At interpreter exit, end every guarded thread still running (an idle worker waits for
+    work forever) before Python tears the objects down."""
+    for thread in list(_RUNNING):
+        if shiboken6.isValid(thread):  # its owner may have deleted it after stopping it
+            thread.stop()
+    _RUNNING.clear()
+
+
+class GuardedThread(QThread):
+    """A QThread that Python's garbage collector cannot delete while its thread runs.
+
+    Qt aborts the whole process when a running QThread is destroyed. A thread object whose
+    owner dropped it (a closed panel, a test) could otherwise be collected mid-run; here a
+    module-level reference is held from :meth:`start` until the thread has finished and been
+    joined on the GUI thread.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.finished.connect(self._release)
+
+    def start(self, *args: Any) -> None:
+        _RUNNING.add(self)
+        super().start(*args)
+
+    def _release(self) -> None:
+        self.wait()
+        _RUNNING.discard(self)
+
+    def stop(self, timeout_ms: int = 2000) -> bool:  # pragma: no cover - overridden
+        """End the thread; subclasses wake their loop first."""
+        self.quit()
+        return self.wait(timeout_ms)
+
+
+class LatestTask(GuardedThread):
     """A thread that runs ``submit``-ted callables, newest first.
 
     ``finished_ok(seq, result)`` for the newest job's result; ``failed(seq, message,

@@ -19,11 +19,12 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import Signal
 
 from convgui import display, engine
 from convgui.settings import Settings
 from convgui.shapes import Geometry, ShapeError
+from convgui.ui.tasks import GuardedThread
 
 #: No progress signal before a computation has run this long (a quick one sends none).
 PROGRESS_START_S = 0.1
@@ -145,7 +146,7 @@ class _Aborted(Exception):
     pass
 
 
-class ConvolutionWorker(QThread):
+class ConvolutionWorker(GuardedThread):
     """Runs :mod:`convgui.engine` on requests from :meth:`submit`, newest first.
 
     Signals carry the request's sequence number: ``progress(seq, fraction)``,

@@ -7,7 +7,6 @@ after view draws against :func:`convgui.display.to_uint8`.
 
 from __future__ import annotations
 
-import gc
 import os
 import subprocess
 import sys
@@ -471,7 +470,6 @@ def test_closing_mid_computation_leaves_no_thread_and_no_warning(
         qtbot, qtlog, monkeypatch, engine_name):
     monkeypatch.setenv("CONVGUI_ENGINE", engine_name)
     monkeypatch.setattr(engine, "BAND_PIXELS", 1 << 14)  # many bands: stops every few rows
-    gc.collect()  # earlier tests' garbage now, not while the band pool starts (see test_worker)
     threads_before = set(threading.enumerate())
     window = MainWindow(restore=False)
     try:

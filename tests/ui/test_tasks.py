@@ -48,3 +48,24 @@ def test_errors_are_reported_and_the_next_job_runs(qtbot):
     assert blocker.args[1] == "fine"
     assert task.stop()
     assert not task.isRunning()
+
+
+def test_a_dropped_running_thread_is_not_collected(qtbot):
+    """Dropping the last reference to a running task must not let the GC destroy the
+    QThread (Qt would abort the process); it is released once it has finished."""
+    import gc
+
+    from convgui.ui import tasks
+
+    release = threading.Event()
+    task = LatestTask()
+    task.submit(release.wait)
+    qtbot.waitUntil(task.isRunning, timeout=5000)
+    assert task in tasks._RUNNING
+    ident = id(task)
+    del task
+    gc.collect()  # would abort here without the guard
+    (kept,) = [t for t in tasks._RUNNING if id(t) == ident]
+    release.set()
+    assert kept.stop()
+    qtbot.waitUntil(lambda: kept not in tasks._RUNNING, timeout=5000)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 
@@ -38,17 +37,8 @@ class Recorder:
                 or any(f[0] == seq for f in self.failures) or seq in self.cancelled)
 
 
-def collect_leftovers() -> None:
-    """Free what earlier tests left for the garbage collector (Qt widgets in reference cycles)
-    now, before a big computation starts the engine's band pool: in about one full run of
-    tests/ui in three, a collection of that garbage while the pool was starting crashed the
-    interpreter (abort or segfault, inside the GC; not reproduced outside the full suite)."""
-    gc.collect()
-
-
 @pytest.fixture
 def worker(qtbot):
-    collect_leftovers()
     w = ConvolutionWorker()
     w.start()
     yield w
