@@ -10,7 +10,7 @@ choice the user makes:
                0..255; a constant result (or one with no finite value) maps to 0.
 ``offset``     signed view with a fixed scale: 0 -> 128 (mid-grey), +m -> 255, -m -> 0 where
                m = max(|lo|, |hi|) of ``value_range`` (m = 255 for 8-bit input); beyond is clipped.
-``diverging``  like ``offset`` but m = max |x| over the finite values of the result
+``diverging``  like ``offset`` but m = the 99.5th percentile of |x| over the finite values
                (see :func:`symmetric_levels`); the GUI shows it with a diverging colour map.
 
 Every mode: the continuous value is rounded half up (``floor(v + 0.5)``) and clipped to
@@ -57,18 +57,32 @@ def _finite_min_max(x: np.ndarray) -> tuple[float, float] | None:
     return float(vals.min()), float(vals.max())
 
 
+#: ``diverging`` scales to this percentile of |x| (not the maximum), so that one extreme
+#: pixel does not wash every other value out to near-white; values beyond it saturate.
+DIVERGING_PERCENTILE = 99.5
+_PERCENTILE_SAMPLE = 1 << 18
+
+
 def symmetric_levels(result: np.ndarray) -> tuple[float, float]:
-    """``(-m, m)`` with m = max |x| over the finite values (m = 1.0 if there are none or m is 0)."""
+    """``(-m, m)`` with m the 99.5th percentile of |x| over the finite values (the next value
+    up, so for 200 values or fewer it is the maximum); the maximum when that percentile is 0
+    (sparse results), 1.0 when there are no non-zero finite values. Large arrays are sampled
+    evenly for the percentile."""
     x = np.asarray(result)
     if x.dtype.kind == "b":
         x = x.astype(np.uint8)
     mm = _finite_min_max(x)
     if mm is None:
         return (-1.0, 1.0)
-    m = max(abs(mm[0]), abs(mm[1]))
-    if m == 0.0 or not np.isfinite(m):
-        m = 1.0
-    return (-m, m)
+    peak = max(abs(mm[0]), abs(mm[1]))
+    if peak == 0.0 or not np.isfinite(peak):
+        return (-1.0, 1.0)
+    flat = x.reshape(-1)
+    if flat.size > _PERCENTILE_SAMPLE:
+        flat = flat[:: flat.size // _PERCENTILE_SAMPLE]
+    magnitude = np.abs(flat[np.isfinite(flat)].astype(np.float64))
+    m = float(np.percentile(magnitude, DIVERGING_PERCENTILE, method="higher"))
+    return (-(m or peak), m or peak)
 
 
 def _check_range(value_range: tuple[float, float]) -> tuple[float, float]:

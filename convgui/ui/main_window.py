@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QWidget,
 )
 
@@ -46,9 +47,13 @@ from convgui.imageio import (
 from convgui.settings import Settings
 from convgui.snippet import python_snippet
 from convgui.ui.app import app_settings
+from convgui.ui.classroom.frequency_view import FrequencyView
+from convgui.ui.classroom.tabs import ClassroomTabs
 from convgui.ui.kernel_editor import KernelEditor
 from convgui.ui.model import SettingsModel
 from convgui.ui.params import ParameterPanel
+from convgui.ui.presentation import Presentation
+from convgui.ui.preset_panel import PresetPanel
 from convgui.ui.shape_panel import ShapePanel
 from convgui.ui.views import DIVERGING_MAP, ImageViews
 from convgui.ui.worker import ConvolutionWorker, Result
@@ -101,18 +106,30 @@ class MainWindow(QMainWindow):
         self.model.changed.connect(self._recompute)
 
         self.views = ImageViews(self)
-        self.setCentralWidget(self.views)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.views, "Playground")
+        self.tabs.setTabToolTip(0, "Any kernel on any image, live, with exact numbers on hover")
+        self.classroom = ClassroomTabs(self.model, self.tabs, self)
+        self.setCentralWidget(self.tabs)
         self.kernel_editor = KernelEditor(self.model, self)
         # Wrap the sum line so the kernel dock can be narrow (it is one long line otherwise).
         self.kernel_editor.sum_label.setWordWrap(True)
         self.parameters = ParameterPanel(self.model, self)
         self.shape_panel = ShapePanel(self.model, self)
+        self.preset_panel = PresetPanel(self.model, parent=self)
+        self.frequency = FrequencyView(self.model, self)
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         self._docks = {
             "kernel": self._dock("Kernel", self.kernel_editor, left, scroll=True),
+            "presets": self._dock("Presets", self.preset_panel, left),
             "parameters": self._dock("Parameters", self.parameters, right, scroll=True),
             "shape": self._dock("Shape calculator", self.shape_panel, right),
+            "frequency": self._dock("Frequency response", self.frequency, right),
         }
+        self.tabifyDockWidget(self._docks["shape"], self._docks["frequency"])
+        self._docks["shape"].raise_()
+        self.presentation = Presentation(self, self._qsettings)
         self._build_status_bar()
         self._build_menus()
         self._connect()
@@ -176,6 +193,11 @@ class MainWindow(QMainWindow):
         wanted += self.parameters.sizeHint().height() + 4  # title bar + content + frame
         top = max(min(wanted, total - MIN_SHAPE_DOCK_HEIGHT), total // 2)
         self.resizeDocks([params, shape], [top, total - top], Qt.Orientation.Vertical)
+        presets = self._docks["presets"]
+        column = kernel.height() + presets.height()
+        kernel_height = min(kernel.sizeHint().height() + 40, int(column * 0.62))
+        self.resizeDocks([kernel, presets], [kernel_height, column - kernel_height],
+                         Qt.Orientation.Vertical)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -290,6 +312,9 @@ class MainWindow(QMainWindow):
         for dock in self._docks.values():
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addAction(self._action("Reset layout", self.reset_layout))
+        view_menu.addSeparator()
+        for action in self.presentation.actions():
+            view_menu.addAction(action)
 
     def _escape(self) -> None:
         if self.worker.busy:
@@ -304,9 +329,9 @@ class MainWindow(QMainWindow):
         self.worker.cancelled.connect(self._on_cancelled)
         self.views.hoverText.connect(self._on_hover_text)
         self.views.patchSelected.connect(self._use_patch)
-        for widget in (self.kernel_editor, self.parameters, self.views):
-            if hasattr(widget, "message"):
-                widget.message.connect(self.show_message)
+        for widget in (self.kernel_editor, self.parameters, self.views, self.preset_panel,
+                       self.classroom.matrix):
+            widget.message.connect(self.show_message)
 
     # ------------------------------------------------------------------------------- computing
 
@@ -408,6 +433,7 @@ class MainWindow(QMainWindow):
     def _set_image(self, image: LoadedImage) -> None:
         self.image = image
         self.views.set_input(image.data, image.value_range)
+        self.classroom.set_image(image.data, image.value_range)
         self.shape_panel.set_input_shape(image.data.shape)
         name = Path(image.path).name if image.path else "pasted image"
         self.setWindowTitle(f"{name} — ConvGUI")
@@ -650,11 +676,15 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         """Put every panel back where it starts."""
-        areas = {"kernel": Qt.DockWidgetArea.LeftDockWidgetArea}
+        left = {"kernel", "presets"}
         for key, dock in self._docks.items():
             dock.setFloating(False)
             dock.show()
-            self.addDockWidget(areas.get(key, Qt.DockWidgetArea.RightDockWidgetArea), dock)
+            area = Qt.DockWidgetArea.LeftDockWidgetArea if key in left else \
+                Qt.DockWidgetArea.RightDockWidgetArea
+            self.addDockWidget(area, dock)
+        self.tabifyDockWidget(self._docks["shape"], self._docks["frequency"])
+        self._docks["shape"].raise_()
         self._default_dock_sizes()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -663,6 +693,7 @@ class MainWindow(QMainWindow):
         # The running band finishes, then the thread ends: no result arrives after this, and
         # the thread is never destroyed while it runs.
         self.worker.stop()
+        self.classroom.shutdown()
         super().closeEvent(event)
 
     def _error(self, title: str, text: str) -> None:

@@ -172,10 +172,13 @@ class ImageViews(QWidget):
         self.after_view.addItem(self._cursor_item, ignoreBounds=True)
         self._cmap = pg.colormap.get(DIVERGING_MAP)
         self._diverging_lut = self._cmap.getLookupTable(nPts=256, alpha=False)
+        # Below the output, not beside it: the two views keep equal widths, so the linked
+        # zoom shows the whole output wherever the input is whole.
         self.colorbar = pg.ColorBarItem(
             values=(-1.0, 1.0), width=14, colorMap=self._cmap, interactive=False,
-            colorMapMenu=False)
+            colorMapMenu=False, orientation="horizontal")
         self.colorbar.hide()
+        self._colorbar_spacer = pg.GraphicsWidget()
         self._colorbar_shown = False
         self._syncing = False
         self.before_view.sigRangeChanged.connect(self._sync_from_before)
@@ -317,7 +320,7 @@ class ImageViews(QWidget):
         return None if self._placeholder.isHidden() else self._placeholder.text()
 
     def colorbar_visible(self) -> bool:
-        """Whether the diverging colour bar is shown next to the after view."""
+        """Whether the diverging colour bar is shown under the after view."""
         return self._colorbar_shown
 
     def _show_colorbar(self, show: bool, levels: tuple[float, float] | None) -> None:
@@ -327,11 +330,15 @@ class ImageViews(QWidget):
             return
         self._colorbar_shown = show
         if show:
-            self.after.addItem(self.colorbar, row=1, col=1)
+            self.after.addItem(self.colorbar, row=2, col=0)
             self.colorbar.show()
+            # the same height under the input, so both views keep one scale and one centre
+            self._colorbar_spacer.setFixedHeight(self.colorbar.preferredHeight())
+            self.before.addItem(self._colorbar_spacer, row=2, col=0)
         else:
             self.after.removeItem(self.colorbar)
             self.colorbar.hide()
+            self.before.removeItem(self._colorbar_spacer)
 
     def _place_placeholder(self) -> None:
         area = self.after.rect()

@@ -91,7 +91,7 @@ def render_counted(output: np.ndarray, mode: str, value_range: tuple[float, floa
     on its own (clip, abs, offset, and diverging once its scale is known) are done in row
     blocks on up to four threads (NumPy releases the GIL), which matters for large images.
     """
-    if mode == "diverging":  # offset with (−m, m), m = max |finite value|: the same mapping
+    if mode == "diverging":  # offset with (−m, m) from symmetric_levels: the same mapping
         levels = display.symmetric_levels(output)
         image, nonfinite = _map_rows(output, "offset", levels)
         return image, levels, nonfinite

@@ -194,3 +194,14 @@ def test_symmetric_levels():
 )
 def test_suggest_mode(kernel, expected):
     assert suggest_mode(np.asarray(kernel, dtype=float)) == expected
+
+
+def test_symmetric_levels_ignore_a_few_extreme_values():
+    """One huge pixel among many must not wash the rest out: the scale is the 99.5th
+    percentile of |x| (the max for small or sparse results)."""
+    x = np.concatenate([np.linspace(-10.0, 10.0, 10_000), [1e6]])
+    lo, hi = symmetric_levels(x)
+    assert lo == -hi and 9.9 < hi <= 10.0
+    sparse = np.zeros(10_000)
+    sparse[:5] = [3.0, -8.0, 1.0, 2.0, 4.0]  # 0.05% non-zero: the percentile is 0
+    assert symmetric_levels(sparse) == (-8.0, 8.0)
