@@ -211,15 +211,13 @@ class Convolution:
 
     @cached_property
     def engine(self) -> str:
-        """``"opencv"`` or ``"scipy"`` (see :func:`convgui.planner.backend`); SciPy's direct
-        sums when the input holds NaN or infinity, which the FFT would smear over everything."""
-        chosen = planner.backend()
-        g = self.geometry
-        fast = planner.make_plan(self.kernel, g.stride, g.dilation, chosen)
-        may_smear = chosen == "opencv" or any(f.method == "fft" for _, _, f in fast.pieces)
-        if may_smear and not all(np.isfinite(p).all() for p in self.planes):
+        """``"opencv"`` or ``"scipy"`` (see :func:`convgui.planner.backend`); for input with NaN
+        or infinity, SciPy's direct sums ("scipy-direct"), which skip zero weights, so a NaN
+        reaches exactly the outputs that read it with a non-zero weight (an FFT or a 1-D pass
+        would spread it further)."""
+        if not all(np.isfinite(p).all() for p in self.planes):
             return "scipy-direct"
-        return chosen
+        return planner.backend()
 
     @cached_property
     def plan(self) -> planner.Plan:
