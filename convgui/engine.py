@@ -31,6 +31,7 @@ from convgui.shapes import (
     PaddingSpec,
     ShapeError,
     geometry,
+    one_line_repr,
     pool_output_size,
     positive_pair,
 )
@@ -106,9 +107,11 @@ def prepare(
     s = positive_pair(stride, "stride")
     d = positive_pair(dilation, "dilation")
     if boundary not in BOUNDARIES:
-        raise ValueError(f"unknown boundary {boundary!r}: use {', '.join(BOUNDARIES)}")
+        raise ValueError(f"unknown boundary {one_line_repr(boundary)}: use {', '.join(BOUNDARIES)}")
     if channels not in CHANNEL_MODES:
-        raise ValueError(f"unknown channel mode {channels!r}: use {', '.join(CHANNEL_MODES)}")
+        raise ValueError(
+            f"unknown channel mode {one_line_repr(channels)}: use {', '.join(CHANNEL_MODES)}"
+        )
     cval_f, bias_f = _finite(cval, "cval"), _finite(bias, "bias")
     if flip:
         k = k[::-1, ::-1]
@@ -159,7 +162,9 @@ def _finite(value: object, name: str) -> float:
     try:
         v = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number, got {value!r}") from None
+        raise TypeError(f"{name} must be a number, got {one_line_repr(value)}") from None
+    except OverflowError:  # an int beyond any float, e.g. 10**400
+        raise ValueError(f"{name} must be finite, got {one_line_repr(value)}") from None
     if not np.isfinite(v):
         raise ValueError(f"{name} must be finite, got {v}")
     return v
@@ -229,22 +234,32 @@ class Convolution:
     def kernel_method(self) -> str:
         """The method of the largest piece: ``zero``, ``scale``, ``separable``, ``low-rank``,
         ``direct`` or ``fft``."""
+        if self.in_one_call:
+            return self._one_call_factors.method
         return max(self.plan.pieces, key=lambda piece: piece[2].kernel.size)[2].method
 
     @property
     def method(self) -> str:
         """What computes this call, e.g. ``"separable"``, ``"opencv direct · 4 phases"``."""
-        main = max(self.plan.pieces, key=lambda piece: piece[2].kernel.size)[2]
+        if self.in_one_call:
+            main = self._one_call_factors
+        else:
+            main = max(self.plan.pieces, key=lambda piece: piece[2].kernel.size)[2]
         name = main.method if main.method != "low-rank" else f"low-rank {main.rank}"
         if self.engine == "opencv":
             name = f"opencv {name}"
         elif self._threads() > 1:
             name = f"{name} ×{self._threads()} threads"
+        if self.in_one_call:
+            g = self.geometry
+            if g.stride == (1, 1) and g.out_hw == g.in_hw:
+                return name + " in place"
+            return name + (" · one call, subsampled" if g.stride != (1, 1) else " · one call")
         if len(self.plan.pieces) > 1:
             name += f" · {len(self.plan.pieces)} phases"
         if self.plan.subsample != (1, 1):
             name += " · subsampled"
-        return name + (" in place" if self.in_one_call else "")
+        return name
 
     def run(self) -> np.ndarray:
         """Compute the whole result."""
@@ -299,19 +314,27 @@ class Convolution:
 
     @cached_property
     def in_one_call(self) -> bool:
-        """True when OpenCV fills the border itself and writes the result in place (stride 1,
-        no dilation, output as large as the input, a border it fills like numpy.pad does);
-        ``bands()`` then yields once."""
+        """True when OpenCV computes the whole image in one call, filling the border itself
+        (no padded copy, no bands; ``bands()`` then yields once): a border OpenCV fills like
+        numpy.pad, pads shorter than the image, the anchor inside the (dilated) kernel, and a
+        stride of at most 2 (the stride-1 result it subsamples is at most 4× the output)."""
         g = self.geometry
-        pads = [p for pair in g.pads for p in pair]
-        return (
-            self.engine == "opencv" and g.stride == g.dilation == (1, 1) and g.out_hw == g.in_hw
-            and self.boundary in planner.opencv_borders()
-            and (self.boundary != "constant" or self.cval == 0.0)
-            and max(pads) < min(g.in_hw)
-            and self.kernel_method in ("direct", "separable", "low-rank")
-            and (self.squeeze or len(self.planes) <= 4)
-        )
+        if self.engine != "opencv" or max(g.stride) > 2:
+            return False
+        if self.boundary not in planner.opencv_borders() or (
+                self.boundary == "constant" and self.cval != 0.0):
+            return False
+        for axis in (0, 1):
+            span = g.dilation[axis] * (self.kernel.shape[axis] - 1) + 1
+            if g.pads[axis][0] > span - 1 or (g.out_hw[axis] - 1) * g.stride[axis] >= g.in_hw[axis]:
+                return False
+        return (max(p for pair in g.pads for p in pair) < min(g.in_hw)
+                and self._one_call_factors.method in ("direct", "separable", "low-rank")
+                and (self.squeeze or len(self.planes) <= 4))
+
+    @cached_property
+    def _one_call_factors(self) -> planner.Factors:
+        return planner.factorize(planner.inflate(self.kernel, self.geometry.dilation), "opencv")
 
     def _opencv_same(self, out: np.ndarray) -> None:
         if self.squeeze:
@@ -322,10 +345,15 @@ class Convolution:
             src = self.source
         src = np.ascontiguousarray(src, dtype=self.dtype)
         g = self.geometry
+        anchor = (g.pads[0][0], g.pads[1][0])
         target = out if out.ndim == src.ndim else out[:, :, 0]
-        planner.opencv_same(src, self.plan.pieces[0][2], (g.pads[0][0], g.pads[1][0]),
-                            self.boundary,
-                            target)
+        if g.stride == (1, 1) and g.out_hw == g.in_hw:
+            planner.opencv_same(src, self._one_call_factors, anchor, self.boundary, target)
+            return
+        full = np.empty_like(src)
+        planner.opencv_same(src, self._one_call_factors, anchor, self.boundary, full)
+        (sh, sw), (oh, ow) = g.stride, g.out_hw
+        target[...] = full[: (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw]
 
     def _threads(self) -> int:
         return 1 if self.engine == "opencv" else _cpu_count()
@@ -379,7 +407,7 @@ def pool2d(
     """
     arr = _as_image(x)
     if mode not in POOL_MODES:
-        raise ValueError(f"unknown pooling mode {mode!r}: use {', '.join(POOL_MODES)}")
+        raise ValueError(f"unknown pooling mode {one_line_repr(mode)}: use {', '.join(POOL_MODES)}")
     win = positive_pair(size, "pool size")
     step = win if stride is None else positive_pair(stride, "pool stride")
     pad = _nonneg_pair(padding, "pool padding")
@@ -404,7 +432,7 @@ def _nonneg_pair(value: int | tuple[int, int], name: str) -> tuple[int, int]:
     else:
         pair = (value, value)
     if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) and v >= 0 for v in pair):
-        raise ValueError(f"{name} must be an int ≥ 0 or a pair of them, got {value!r}")
+        raise ValueError(f"{name} must be an int ≥ 0 or a pair of them, got {one_line_repr(value)}")
     return (int(pair[0]), int(pair[1]))
 
 
@@ -412,7 +440,7 @@ def global_pool(x: np.ndarray, mode: str = "max") -> np.ndarray | float:
     """Max or average over all of H and W: a float for (H, W), a (C,) array for (H, W, C)."""
     arr = _as_image(x)
     if mode not in POOL_MODES:
-        raise ValueError(f"unknown pooling mode {mode!r}: use {', '.join(POOL_MODES)}")
+        raise ValueError(f"unknown pooling mode {one_line_repr(mode)}: use {', '.join(POOL_MODES)}")
     reduce = np.max if mode == "max" else np.mean
     result = reduce(arr.astype(np.float64), axis=(0, 1))
     return float(result) if arr.ndim == 2 else result
@@ -428,7 +456,7 @@ def merge(
     magnitude). Returns float64 unless every map is float32.
     """
     if mode not in MERGE_MODES:
-        raise ValueError(f"unknown merge mode {mode!r}: use {', '.join(MERGE_MODES)}")
+        raise ValueError(f"unknown merge mode {one_line_repr(mode)}: use {', '.join(MERGE_MODES)}")
     arrays = [np.asarray(m) for m in maps]
     if not arrays:
         raise ValueError("merge needs at least one feature map")
@@ -544,15 +572,17 @@ def _index_pair(value: object, name: str) -> tuple[int, int]:
     """An int ≥ 0 or an (h, w) pair of them, as a pair; TypeError/ValueError otherwise."""
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
-            raise ValueError(f"{name} must be an int or a pair (h, w), got {value!r}")
+            raise ValueError(f"{name} must be an int or a pair (h, w), got {one_line_repr(value)}")
         items = tuple(value)
     else:
         items = (value, value)
     for v in items:
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
-            raise TypeError(f"{name} must be an int or a pair (h, w) of ints, got {value!r}")
+            raise TypeError(
+                f"{name} must be an int or a pair (h, w) of ints, got {one_line_repr(value)}"
+            )
         if v < 0:
-            raise ValueError(f"{name} must be ≥ 0, got {value!r}")
+            raise ValueError(f"{name} must be ≥ 0, got {one_line_repr(value)}")
     return (int(items[0]), int(items[1]))
 
 
@@ -560,7 +590,7 @@ def activate(x: np.ndarray, mode: str) -> np.ndarray:
     """Apply an activation element-wise: ``"none"`` (a copy), ``"relu"`` max(x, 0) or
     ``"abs"`` |x|. Returns a new array of the same shape and dtype."""
     if mode not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {mode!r}: use {', '.join(ACTIVATIONS)}")
+        raise ValueError(f"unknown activation {one_line_repr(mode)}: use {', '.join(ACTIVATIONS)}")
     arr = np.asarray(x)
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
@@ -608,7 +638,10 @@ def conv_layer(
     else:
         b = np.asarray(bias)
         if b.ndim == 0:
-            raise ValueError(f"bias must hold one number per filter ({len(filters)}), got {bias!r}")
+            raise ValueError(
+                f"bias must hold one number per filter ({len(filters)}), got "
+                f"{one_line_repr(bias)}"
+            )
         if b.ndim != 1 or b.shape[0] != len(filters):
             raise ValueError(
                 f"bias has {b.size} values but there are {len(filters)} filters"

@@ -40,9 +40,9 @@ def method_costs(kh: int, kw: int, taps: int, rank: int, engine: str) -> dict[st
     a 2-core machine): what the planner minimises. SciPy's ndimage skips zero taps, OpenCV
     does not."""
     if engine == "opencv":
-        costs = {"direct": 1.0 + 0.15 * kh * kw if kh * kw < OPENCV_DFT_TAPS else 45.0}
-        if min(kh, kw) > 1:
-            costs["low-rank"] = rank * (1.2 + 0.12 * (kh + kw))
+        costs = {"direct": 1.0 + 0.05 * kh * kw if kh * kw < OPENCV_DFT_TAPS else 45.0}
+        if min(kh, kw) > 1:  # each extra rank also costs a temporary and an add
+            costs["low-rank"] = rank * (1.2 + 0.12 * (kh + kw)) + (rank - 1) * 2.0
         return costs
     costs = {"direct": 3.5 + 3.0 * taps}
     if engine == "scipy":
@@ -285,7 +285,7 @@ def candidate_plans(kernel: np.ndarray, stride: tuple[int, int], dilation: tuple
     """Every exact way the planner knows: polyphase for both stride and dilation; dilation by
     a zero-inserted kernel (free for ndimage, which skips zero taps) with polyphase for the
     stride; a stride-1 result subsampled (cheap for small kernels)."""
-    inflated = _inflate(kernel, dilation)
+    inflated = inflate(kernel, dilation)
     candidates = [_polyphase(kernel, stride, dilation, engine)]
     if dilation != (1, 1):
         candidates.append(_polyphase(inflated, stride, (1, 1), engine))
@@ -299,7 +299,8 @@ def candidate_plans(kernel: np.ndarray, stride: tuple[int, int], dilation: tuple
 _WHOLE = Phase(0, 1, (0,), (0,), 0, 1)  # the whole axis, for a subsampled plan's one piece
 
 
-def _inflate(kernel: np.ndarray, dilation: tuple[int, int]) -> np.ndarray:
+def inflate(kernel: np.ndarray, dilation: tuple[int, int]) -> np.ndarray:
+    """The kernel with its taps spread ``dilation`` apart (zeros between)."""
     if dilation == (1, 1):
         return kernel
     kh, kw = kernel.shape
