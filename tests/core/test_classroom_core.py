@@ -7,13 +7,11 @@ from convgui), from NumPy written here and from numbers worked out by hand.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
+from engines import ENGINES, selected_engine
 from reference import reference_convolve2d
 
-from convgui import planner
 from convgui.engine import ACTIVATIONS, activate, conv_layer
 from convgui.kernels import box, frequency_response, gaussian
 from convgui.shapes import (
@@ -30,19 +28,7 @@ from convgui.shapes import (
     shape_chain,
 )
 
-ENGINES = ["scipy"] + (["opencv"] if planner.cv2 is not None else [])
-
-
-@pytest.fixture(params=ENGINES)
-def engine_name(request):
-    """conv_layer calls convolve2d: check it on each backend."""
-    previous = os.environ.get("CONVGUI_ENGINE")
-    os.environ["CONVGUI_ENGINE"] = request.param
-    yield request.param
-    if previous is None:
-        del os.environ["CONVGUI_ENGINE"]
-    else:
-        os.environ["CONVGUI_ENGINE"] = previous
+engine_name = pytest.fixture(params=ENGINES)(selected_engine)
 
 
 # ----------------------------------------------------------------------------------------------

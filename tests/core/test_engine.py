@@ -8,12 +8,12 @@ from NumPy expressions written here — never from convgui itself.
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 import scipy.signal
+from engines import ENGINES, selected_engine
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from reference import (
@@ -32,19 +32,9 @@ from convgui.engine import convolve2d, global_pool, merge, pool2d, prepare
 from convgui.shapes import ShapeError
 
 CONVGUI_DIR = Path(convgui.__file__).resolve().parent
-ENGINES = ["scipy"] + (["opencv"] if planner.cv2 is not None else [])
 
 
-@pytest.fixture(autouse=True, scope="module", params=ENGINES)
-def engine_name(request):
-    """Every test here runs on each backend: SciPy (the reference path) and OpenCV."""
-    previous = os.environ.get("CONVGUI_ENGINE")
-    os.environ["CONVGUI_ENGINE"] = request.param
-    yield request.param
-    if previous is None:
-        del os.environ["CONVGUI_ENGINE"]
-    else:
-        os.environ["CONVGUI_ENGINE"] = previous
+engine_name = pytest.fixture(autouse=True, scope="module", params=ENGINES)(selected_engine)
 BOUNDARIES = ["constant", "reflect", "symmetric", "edge", "wrap"]
 CHANNEL_MODES = ["per-channel", "sum", "luma"]
 TOL = {np.float64: 1e-9, np.float32: 1e-5, np.uint8: 1e-5}

@@ -6,18 +6,15 @@ from convgui), from sums and strings worked out by hand, and from index arithmet
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
+from engines import ENGINES, selected_engine
 from reference import _source_index, reference_convolve2d, reference_pads
 
-from convgui import planner
 from convgui.engine import convolve2d
 from convgui.shapes import ShapeError
 from convgui.stepper import EXAMPLES, Walkthrough, format_number
 
-ENGINES = ["scipy"] + (["opencv"] if planner.cv2 is not None else [])
 BOUNDARIES = ["constant", "reflect", "symmetric", "edge", "wrap"]
 
 FIVE = EXAMPLES["5×5 input, 3×3 kernel"]
@@ -25,16 +22,7 @@ THREE_BY_FOUR = EXAMPLES["3×4 input, 2×2 kernel"]
 RGB = EXAMPLES["4×4 RGB input, 3×3 kernel"]
 
 
-@pytest.fixture(autouse=True, params=ENGINES)
-def engine_name(request):
-    """The walkthrough's output comes from the engine: check it on each backend."""
-    previous = os.environ.get("CONVGUI_ENGINE")
-    os.environ["CONVGUI_ENGINE"] = request.param
-    yield request.param
-    if previous is None:
-        del os.environ["CONVGUI_ENGINE"]
-    else:
-        os.environ["CONVGUI_ENGINE"] = previous
+engine_name = pytest.fixture(autouse=True, params=ENGINES)(selected_engine)
 
 
 SETTINGS = (
