@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QMainWindow
 
@@ -39,6 +39,7 @@ class Presentation(QObject):
         presenting = settings.value("ui/presentation", "false") in (True, "true")
         self.presentation_action.setChecked(presenting)
         self._apply()
+        window.installEventFilter(self)  # the full-screen action follows the window's state
 
     def _make(self, text: str, shortcut, slot, checkable: bool = False) -> QAction:
         action = QAction(text, self._window, checkable=checkable)
@@ -66,12 +67,22 @@ class Presentation(QObject):
         self._apply()
 
     def set_full_screen(self, on: bool) -> None:
-        """Full screen on or off."""
+        """Full screen on or off; off returns to the state before (maximized stays
+        maximized)."""
         self.full_screen_action.setChecked(bool(on))
+        state = self._window.windowState()
         if on:
-            self._window.showFullScreen()
+            state |= Qt.WindowState.WindowFullScreen
         else:
-            self._window.showNormal()
+            state &= ~Qt.WindowState.WindowFullScreen
+        self._window.setWindowState(state)
+        self._window.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self._window and event.type() == QEvent.Type.WindowStateChange:
+            # left (or entered) full screen some other way: the action says so
+            self.full_screen_action.setChecked(self._window.isFullScreen())
+        return super().eventFilter(watched, event)
 
     def effective_scale(self) -> float:
         """The font scale in use (presentation mode multiplies it)."""

@@ -233,8 +233,9 @@ def test_engine_failure_is_reported_and_the_next_edit_works(loaded, qtbot, monke
     calls = []
 
     def flaky(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 1:
+        # only the window's own computation fails: classroom panels call the engine too
+        if np.shape(args[0]) == window.image.data.shape and not calls:
+            calls.append(1)
             raise RuntimeError("broken once")
         return real(*args, **kwargs)
 
