@@ -146,7 +146,7 @@ class LayerView(ClassroomPanel):
         self.chain_label = QLabel()
         self.chain_label.setWordWrap(True)
         self.chain_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.chain_label.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        self.chain_label.setStyleSheet("font-weight: bold;")  # size follows the app font
         self.chain_table = QTableWidget(0, 4)
         self.chain_table.setHorizontalHeaderLabels(["Step", "Shape after", "Parameters",
                                                     "Size arithmetic"])

@@ -159,7 +159,7 @@ class TransposedView(ClassroomPanel):
         for label in (self.forward_label, self.transposed_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setWordWrap(True)
-            label.setStyleSheet("font-family: monospace; font-size: 10pt;")
+            label.setStyleSheet("font-family: monospace;")  # size follows the app font
         self.explain = QLabel(
             "Each input pixel stamps the kernel, scaled by its value, s′ pixels apart; "
             "overlapping stamps add up. When the kernel size is not a multiple of the stride "
