@@ -6,6 +6,7 @@ import os
 import sys
 
 import pyqtgraph as pg
+from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -23,12 +24,28 @@ def app_settings() -> QSettings:
     return QSettings(ORGANIZATION, APPLICATION)
 
 
+_GUI_THREAD_GC: GarbageCollector | None = None
+
+
+def collect_garbage_on_gui_thread() -> None:
+    """Run Python's cyclic garbage collector only on the GUI thread, on a timer.
+
+    Left automatic, a collection can start in a worker thread (any allocation may trigger
+    it) and destroy Qt widgets there: PySide then deadlocks or crashes. pyqtgraph's
+    GarbageCollector disables automatic collection and collects from a QTimer instead.
+    """
+    global _GUI_THREAD_GC
+    if _GUI_THREAD_GC is None:
+        _GUI_THREAD_GC = GarbageCollector(interval=0.5)
+
+
 def ensure_app() -> QApplication:
     """The running QApplication, created (with ConvGUI's names and pyqtgraph options) if needed."""
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
+    collect_garbage_on_gui_thread()
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("ConvGUI")

@@ -69,3 +69,31 @@ def test_a_dropped_running_thread_is_not_collected(qtbot):
     release.set()
     assert kept.stop()
     qtbot.waitUntil(lambda: kept not in tasks._RUNNING, timeout=5000)
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
+    """Cyclic garbage (such as a dropped widget in a reference cycle) is freed by a timer on
+    the GUI thread, never by a collection that happens to start in a worker thread."""
+    import gc
+
+    from convgui.ui.app import collect_garbage_on_gui_thread
+
+    collect_garbage_on_gui_thread()
+    assert not gc.isenabled()
+    freed_on = []
+
+    class Marker:
+        def __del__(self):
+            freed_on.append(threading.get_ident())
+
+    def make_cycles():
+        for _ in range(2000):  # far past gen-0's threshold
+            a, b = Marker(), Marker()
+            a.other, b.other = b, a
+
+    worker = threading.Thread(target=make_cycles)
+    worker.start()
+    worker.join()
+    assert freed_on == []  # nothing collected in the worker thread
+    qtbot.waitUntil(lambda: len(freed_on) >= 4000, timeout=5000)
+    assert set(freed_on) == {threading.get_ident()}
