@@ -207,8 +207,10 @@ def test_progress_is_reported_only_for_slow_work_and_throttled(worker, rec, qtbo
     fractions = [f for _, f, _ in rec.progress]
     assert rec.progress and all(s == seq for s, _, _ in rec.progress)
     assert times[0] >= worker_module.PROGRESS_START_S * 0.9
-    assert all(b - a >= worker_module.PROGRESS_INTERVAL_S * 0.9
-               for a, b in zip(times, times[1:], strict=False))
+    # Throttled: times are taken on arrival, where a busy GUI thread can bunch two signals,
+    # so count them over the run instead of checking each gap.
+    span = times[-1] - times[0]
+    assert len(times) <= span / (worker_module.PROGRESS_INTERVAL_S * 0.9) + 2
     assert len(rec.progress) < 15 and fractions == sorted(fractions) and fractions[-1] <= 1
 
 
