@@ -29,7 +29,7 @@ import numpy as np
 from convgui import __version__, display, kernels, shapes, textgrid
 from convgui.atomic import describe_os_error, quote_path
 from convgui.imageio import SAVE_EXTENSIONS, load_image, save_output
-from convgui.settings import DISPLAY_MODES
+from convgui.settings import DISPLAY_MODES, is_finite_number
 from convgui.shapes import BOUNDARIES, CHANNEL_MODES, PADDING_NAMES, PaddingSpec
 
 __all__ = ["APPLY_DEFAULTS", "KernelChoice", "main", "resolve_kernel", "resolve_kernel_choice"]
@@ -221,7 +221,7 @@ def _kernel_from_json(data: Any, shown: str) -> KernelChoice:
             raise CLIError(f"cannot use {where}: divisor: {exc}") from None
     if isinstance(divisor, bool) or not isinstance(divisor, (int, float)):
         raise CLIError(f"cannot use {where}: divisor must be a number, got {divisor!r}")
-    _check_divisor(float(divisor), where)
+    _check_divisor(divisor, where)
     grid = _check_grid(rows, where)
     saved = {k: v for k, v in {**nested, **data}.items() if k in APPLY_DEFAULTS}
     return KernelChoice(grid, float(divisor), _saved_settings(saved, where))
@@ -255,13 +255,13 @@ def _check_grid(rows: Any, where: str) -> np.ndarray:
         for c, v in enumerate(row, start=1):
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 raise CLIError(f"cannot use {where}: row {r}, column {c} is not a number")
-            if not np.isfinite(v):
+            if not is_finite_number(v):
                 raise CLIError(f"cannot use {where}: row {r}, column {c}: NaN/inf not allowed")
     return np.array(rows, dtype=np.float64)
 
 
 def _check_divisor(divisor: float, where: str) -> None:
-    if divisor == 0 or not np.isfinite(divisor):
+    if divisor == 0 or not is_finite_number(divisor):
         raise CLIError(f"cannot use {where}: the divisor must be a finite number other than 0")
 
 
@@ -473,7 +473,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     rendered = None
     if out_ext == ".png":
         mode = display.suggest_mode(kernel) if opt["display"] == "auto" else opt["display"]
-        rendered = display.to_uint8(result, mode, image.value_range)
+        rendered = _with_alpha(display.to_uint8(result, mode, image.value_range), image)
     save_output(args.output, result, rendered)
 
     detail = f"{_fmt_padding(opt['padding'])}, stride {_fmt_pair(opt['stride'])}"
@@ -484,6 +484,19 @@ def cmd_apply(args: argparse.Namespace) -> int:
         f"({detail}) in {_fmt_seconds(seconds)} → {args.output}"
     )
     return 0
+
+
+def _with_alpha(rendered: np.ndarray, image: Any) -> np.ndarray:
+    """``rendered`` (uint8) with the input's alpha channel added back when the output has the
+    input's height and width (stride 1 with 'same' padding, a 1×1 kernel, ...); otherwise, or
+    without alpha, unchanged: the alpha is dropped, it cannot be resized to fit."""
+    alpha = image.alpha
+    if alpha is None or rendered.shape[:2] != alpha.shape:
+        return rendered
+    lo, hi = image.value_range
+    alpha8 = np.clip(np.rint((alpha - lo) * (255.0 / (hi - lo))), 0, 255).astype(np.uint8)
+    planes = rendered if rendered.ndim == 3 else rendered[:, :, None]
+    return np.concatenate([planes, alpha8[:, :, None]], axis=2)
 
 
 def cmd_shape(args: argparse.Namespace) -> int:
@@ -829,7 +842,8 @@ def _add_apply(sub: argparse._SubParsersAction) -> None:
         description=(
             "Convolve INPUT (PNG, JPEG, TIFF, BMP; 8- or 16-bit; grey, RGB or RGBA - the alpha\n"
             "channel is set aside) with a kernel and save the result to OUTPUT:\n"
-            "  .png         mapped to 8 bits for viewing (see --display)\n"
+            "  .png         mapped to 8 bits for viewing (see --display); the input's alpha is\n"
+            "               kept when the output is as large as the input\n"
             "  .npy         the raw floating-point result, any number of channels\n"
             "  .tif/.tiff   the raw result as 32-bit float, one channel only\n"
             "By default this is a cross-correlation (the CNN convention) with no padding."

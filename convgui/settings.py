@@ -40,7 +40,7 @@ def _grid(value: Any) -> Grid:
         for c, v in enumerate(row, start=1):
             if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
                 raise ValueError(f"cell ({r}, {c}) is not a number")
-            if not math.isfinite(v):
+            if not is_finite_number(v):
                 raise ValueError(f"cell ({r}, {c}) is {v}: NaN/inf not allowed")
             cells.append(_number(v))
         rows.append(tuple(cells))
@@ -55,6 +55,14 @@ def _number(v: float) -> float:
     """Keep integers as ints (so a saved grid reads as it was typed), other values as floats."""
     f = float(v)
     return int(f) if f.is_integer() and abs(f) < 2**53 else f
+
+
+def is_finite_number(v: float) -> bool:
+    """``math.isfinite``, but False (not OverflowError) for an int too large for a float."""
+    try:
+        return math.isfinite(v)
+    except OverflowError:
+        return False
 
 
 def _padding(value: Any) -> str | Pads:
@@ -107,7 +115,7 @@ class Settings:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
                 raise ValueError(f"{name} must be a number, got {value!r}")
-            if not math.isfinite(value):
+            if not is_finite_number(value):
                 raise ValueError(f"{name} must be finite, got {value}")
             put(self, name, _number(value))
         if self.divisor == 0:

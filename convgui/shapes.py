@@ -37,7 +37,7 @@ def positive_pair(value: int | tuple[int, int], name: str) -> tuple[int, int]:
 def _int_pair(value: object, name: str) -> tuple[int, int]:
     if isinstance(value, (list, tuple)):
         if len(value) != 2:
-            raise ValueError(f"{name} must be an int or a pair (h, w), got {value!r}")
+            raise ValueError(f"{name} must be an int or a pair (h, w), got {one_line_repr(value)}")
         return (_as_int(value[0], name), _as_int(value[1], name))
     v = _as_int(value, name)
     return (v, v)
@@ -45,8 +45,15 @@ def _int_pair(value: object, name: str) -> tuple[int, int]:
 
 def _as_int(value: object, name: str) -> int:
     if isinstance(value, bool) or not hasattr(value, "__index__"):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
+        raise TypeError(f"{name} must be an integer, got {one_line_repr(value)}")
     return int(value.__index__())  # type: ignore[attr-defined]
+
+
+def one_line_repr(value: object, limit: int = 80) -> str:
+    """``repr(value)`` for an error message: on one line (an array's repr has several) and at
+    most ``limit`` characters."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _fmt_pair(pair: tuple[int, int]) -> str:
@@ -76,12 +83,12 @@ def axis_padding(
             small, large = total // 2, total - total // 2
             return (large, small) if flip else (small, large)
         raise ValueError(
-            f"unknown padding {padding!r}: use 'valid', 'same', 'full', an int, "
+            f"unknown padding {one_line_repr(padding)}: use 'valid', 'same', 'full', an int, "
             "(ph, pw) or ((top, bottom), (left, right))"
         )
     before, after = _int_pair(padding, "padding")
     if before < 0 or after < 0:
-        raise ValueError(f"padding must be ≥ 0, got {padding!r}")
+        raise ValueError(f"padding must be ≥ 0, got {one_line_repr(padding)}")
     return (before, after)
 
 
@@ -94,10 +101,10 @@ def resolve_padding(
         per_axis: tuple = (padding, padding)
     elif isinstance(padding, (list, tuple)):
         if len(padding) != 2:
-            raise ValueError(f"padding must have 2 entries (h, w), got {padding!r}")
+            raise ValueError(f"padding must have 2 entries (h, w), got {one_line_repr(padding)}")
         nested = [isinstance(p, (list, tuple)) for p in padding]
         if any(nested) and not all(nested):
-            raise ValueError(f"padding {padding!r} mixes pairs and single values")
+            raise ValueError(f"padding {one_line_repr(padding)} mixes pairs and single values")
         per_axis = tuple(p if pair else (p, p) for p, pair in zip(padding, nested, strict=True))
     else:
         p = _as_int(padding, "padding")
@@ -112,16 +119,21 @@ def conv_output_size(
     n: int, k: int, padding: str | int | tuple[int, int] = 0, stride: int = 1, dilation: int = 1,
 ) -> int:
     """Outputs along one axis: ⌊(n + p₁ + p₂ − d·(k−1) − 1)/s⌋ + 1; ``ShapeError`` if < 1."""
-    _check_axis_args(n, k, stride, dilation)
+    n, k, stride, dilation = _check_axis_args(n, k, stride, dilation)
     before, after = axis_padding(n, k, padding, stride, dilation)
     return _axis_out(n, k, before, after, stride, dilation, axis="")
 
 
-def _check_axis_args(n: int, k: int, stride: int, dilation: int) -> None:
+def _check_axis_args(n: int, k: int, stride: int, dilation: int) -> tuple[int, int, int, int]:
+    """The four values as Python ints (NumPy integers mixed with huge Python ints overflow),
+    each checked to be ≥ 1."""
+    values = []
     for name, v in (("input size", n), ("kernel size", k), ("stride", stride),
                     ("dilation", dilation)):
-        if _as_int(v, name) < 1:
-            raise ValueError(f"{name} must be ≥ 1, got {v}")
+        values.append(_as_int(v, name))
+        if values[-1] < 1:
+            raise ValueError(f"{name} must be ≥ 1, got {values[-1]}")
+    return values[0], values[1], values[2], values[3]
 
 
 def _axis_out(n: int, k: int, before: int, after: int, s: int, d: int, axis: str) -> int:
@@ -181,7 +193,7 @@ def transposed_output_size(
 
     (n−1)·s − 2p + d·(k−1) + output_padding + 1, with ``output_padding < max(s, d)``.
     """
-    _check_axis_args(n, k, stride, dilation)
+    n, k, stride, dilation = _check_axis_args(n, k, stride, dilation)
     p, op = _as_int(padding, "padding"), _as_int(output_padding, "output_padding")
     if p < 0 or op < 0:
         raise ValueError("padding and output_padding must be ≥ 0")
@@ -209,7 +221,7 @@ def transposed_formula_text(
 def pool_output_size(n: int, size: int, stride: int | None = None, padding: int = 0) -> int:
     """Pooling outputs along one axis: ⌊(n + 2p − size)/s⌋ + 1, stride defaulting to ``size``."""
     stride = size if stride is None else stride
-    _check_axis_args(n, size, stride, 1)
+    n, size, stride, _ = _check_axis_args(n, size, stride, 1)
     p = _as_int(padding, "padding")
     if p < 0:
         raise ValueError(f"padding must be ≥ 0, got {p}")
@@ -277,7 +289,7 @@ def layer_shape(
     elif len(in_shape) == 3:
         h, w, c = in_shape
     else:
-        raise ValueError(f"input shape must be H×W or H×W×C, got {in_shape!r}")
+        raise ValueError(f"input shape must be H×W or H×W×C, got {one_line_repr(in_shape)}")
     h, w, c = (_as_int(v, "input size") for v in (h, w, c))
     if min(h, w, c) < 1:
         raise ValueError(f"input sizes must be ≥ 1, got {h}×{w}×{c}")
@@ -288,7 +300,9 @@ def layer_shape(
     if k_filters < 1:
         raise ValueError(f"filters must be ≥ 1, got {k_filters}")
     if channels not in CHANNEL_MODES:
-        raise ValueError(f"unknown channel mode {channels!r}: use {', '.join(CHANNEL_MODES)}")
+        raise ValueError(
+            f"unknown channel mode {one_line_repr(channels)}: use {', '.join(CHANNEL_MODES)}"
+        )
     pads = resolve_padding((h, w), k_hw, padding, s_hw, d_hw, flip)
     oh, ow = output_hw((h, w), k_hw, pads, s_hw, d_hw)
     taps = k_hw[0] * k_hw[1]
@@ -314,8 +328,8 @@ def layer_shape(
 __all__ = [
     "BOUNDARIES", "CHANNEL_MODES", "PADDING_NAMES", "Geometry", "LayerShape", "PaddingSpec",
     "ShapeError", "axis_padding", "conv_output_size", "formula_text", "geometry", "layer_shape",
-    "output_hw", "pool_formula_text", "pool_output_size", "positive_pair", "resolve_padding",
-    "transposed_formula_text", "transposed_output_size",
+    "one_line_repr", "output_hw", "pool_formula_text", "pool_output_size", "positive_pair",
+    "resolve_padding", "transposed_formula_text", "transposed_output_size",
 ]
 
 
@@ -415,7 +429,7 @@ class ActivationStep:
     def __post_init__(self) -> None:
         if self.mode not in ACTIVATION_LABELS:
             raise ValueError(
-                f"unknown activation {self.mode!r}: use {', '.join(ACTIVATION_LABELS)}"
+                f"unknown activation {one_line_repr(self.mode)}: use {', '.join(ACTIVATION_LABELS)}"
             )
 
 
@@ -476,7 +490,7 @@ class ChainLink:
 
 def _check_pool_mode(mode: str) -> None:
     if mode not in POOL_MODES:
-        raise ValueError(f"unknown pooling mode {mode!r}: use {', '.join(POOL_MODES)}")
+        raise ValueError(f"unknown pooling mode {one_line_repr(mode)}: use {', '.join(POOL_MODES)}")
 
 
 def _nonneg_int_pair(value: object, name: str) -> tuple[int, int]:
@@ -488,7 +502,7 @@ def _nonneg_int_pair(value: object, name: str) -> tuple[int, int]:
 
 def _chain_input(in_shape: object) -> tuple[int, int, int]:
     if not isinstance(in_shape, (tuple, list)) or len(in_shape) not in (2, 3):
-        raise ValueError(f"input shape must be H×W or H×W×C, got {in_shape!r}")
+        raise ValueError(f"input shape must be H×W or H×W×C, got {one_line_repr(in_shape)}")
     values = tuple(_as_int(v, "input size") for v in in_shape)
     if min(values) < 1:
         raise ValueError(f"input sizes must be ≥ 1, got {_fmt_shape(values)}")
@@ -551,7 +565,7 @@ def step_label(step: ChainStep, in_channels: int) -> str:
             + _option_label("op", _nonneg_int_pair(step.output_padding, "output_padding"),
                             (0, 0))
         )
-    raise TypeError(f"not a chain step: {step!r}")
+    raise TypeError(f"not a chain step: {one_line_repr(step)}")
 
 
 def _axes_formula(formulas: tuple[str, str] | list[str]) -> str:
@@ -598,7 +612,7 @@ def _apply_step(
             for i, n in enumerate((h, w))
         ]
         return (out[0], out[1], filters), filters * (k[0] * k[1] * c + 1), _axes_formula(formulas)
-    raise TypeError(f"not a chain step: {step!r}")
+    raise TypeError(f"not a chain step: {one_line_repr(step)}")
 
 
 def shape_chain(
