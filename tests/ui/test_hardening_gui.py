@@ -67,7 +67,18 @@ def window(qtbot):
     w.show()
     qtbot.waitExposed(w)
     wait_current(qtbot, w)
-    return w
+    yield w
+    release(qtbot, w)
+
+
+def release(qtbot, *windows: MainWindow) -> None:
+    """Close the windows (their threads end) and free what they leave behind now, on the GUI
+    thread: garbage piling up from many windows made a later test's full collection crash
+    now and then (tests/ui/test_tasks.py, in gc.collect())."""
+    for w in windows:
+        w.close()
+    qtbot.wait(1)  # deferred deletions
+    gc.collect()
 
 
 @pytest.fixture
@@ -356,3 +367,4 @@ def test_presets_end_to_end_through_the_window(qtbot, monkeypatch):
     second.kernel_editor.undo_action.trigger()  # applying is one undoable step
     assert second.model.settings != settings
     assert corrupt.read_bytes() == b'{"format": "convgui-preset", "version": 1, "na'
+    release(qtbot, first, second)
