@@ -15,6 +15,7 @@ bands: :func:`prepare` validates and plans, :meth:`Convolution.bands` computes. 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -23,7 +24,8 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from convgui import planner
+from convgui import accel, planner
+from convgui.padding import padded_rows
 from convgui.shapes import (
     BOUNDARIES,
     CHANNEL_MODES,
@@ -203,6 +205,7 @@ class Convolution:
     bias: float
     dtype: type
     squeeze: bool
+    forced_engine: str | None = None
 
     @property
     def out_hw(self) -> tuple[int, int]:
@@ -216,50 +219,121 @@ class Convolution:
 
     @cached_property
     def engine(self) -> str:
-        """``"opencv"`` or ``"scipy"`` (see :func:`convgui.planner.backend`); for input with NaN
-        or infinity, SciPy's direct sums ("scipy-direct"), which skip zero weights, so a NaN
-        reaches exactly the outputs that read it with a non-zero weight (an FFT or a 1-D pass
-        would spread it further)."""
-        if not all(np.isfinite(p).all() for p in self.planes):
-            return "scipy-direct"
-        return planner.backend()
+        """``"opencv"`` or ``"scipy"`` (see :func:`convgui.planner.backend`), or
+        ``"scipy-direct"`` (SciPy without FFT or 1-D passes) when a fast path met NaN or
+        infinity: its direct sums skip zero weights, so a NaN reaches exactly the outputs that
+        read it with a non-zero weight."""
+        return self.forced_engine or planner.backend()
 
     @cached_property
     def plan(self) -> planner.Plan:
         """The pieces and the method for each (see :mod:`convgui.planner`)."""
         g = self.geometry
-        return planner.make_plan(self.kernel, g.stride, g.dilation, self.engine)
+        return planner.make_plan(self.kernel, g.stride, g.dilation, self.engine, self.dtype)
+
+    @cached_property
+    def route(self) -> str:
+        """How the whole call runs: ``"bands"`` (padded row bands, each by :attr:`plan`, on all
+        cores with SciPy) or an OpenCV whole-image route with OpenCV's own border
+        (:mod:`convgui.accel`): ``"same"`` (one call, straight into the output),
+        ``"dilated"`` (one call per row phase, kernel not inflated) or ``"subsampled"`` (the
+        stride-1 rows each band needs, then every s-th). The cheapest that applies."""
+        return min(self._route_costs, key=self._route_costs.get)
+
+    @cached_property
+    def _inflated(self) -> planner.Factors:
+        return planner.factorize(planner.inflate(self.kernel, self.geometry.dilation), "opencv",
+                                 self.dtype)
+
+    @cached_property
+    def _undilated(self) -> planner.Factors:
+        return planner.factorize(self.kernel, "opencv", self.dtype)
+
+    @cached_property
+    def _route_costs(self) -> dict[str, float]:
+        """Route → cost (ms per 4 Mpixels of output per plane, see planner.method_costs)."""
+        g = self.geometry
+        (sh, sw), (dh, dw) = g.stride, g.dilation
+        split = any(p.step > 1 for p in planner.axis_phases(
+            self.kernel.shape[1], sw, dw)) if len(self.plan.pieces) > 1 else False
+        costs = {"bands": self.plan.cost + (1.0 + split) * sh * sw}
+        if not self._opencv_border():
+            return costs
+        same_size = g.stride == (1, 1) and g.out_hw == g.in_hw
+        if same_size:
+            costs["same"] = self._inflated.cost
+        if same_size and g.dilation != (1, 1) and self._phases_line_up():
+            costs["dilated"] = self._undilated.cost + 0.1 * dh
+        if g.stride != (1, 1):
+            costs["subsampled"] = sh * sw * self._inflated.cost + 0.5
+        return costs
+
+    def _opencv_border(self) -> bool:
+        """OpenCV can fill this border itself: its border types, pads shorter than the image,
+        every output's window starting in the image or its pad, and a zero fill for
+        'constant'."""
+        g = self.geometry
+        if self.engine != "opencv" or self.boundary not in accel.opencv_borders() or (
+                self.boundary == "constant" and self.cval != 0.0):
+            return False
+        if not (self.squeeze or len(self.planes) * max(g.dilation[1], 1) <= accel.MAX_CHANNELS):
+            return False
+        for axis in (0, 1):
+            span = g.dilation[axis] * (self.kernel.shape[axis] - 1) + 1
+            if (g.pads[axis][0] > span - 1 or max(g.pads[axis]) >= g.in_hw[axis]
+                    or (g.out_hw[axis] - 1) * g.stride[axis] >= g.in_hw[axis]):
+                return False
+        return True
+
+    def _phases_line_up(self) -> bool:
+        """The dilated route's phases map onto themselves: zero border, pads and width
+        divisible by the dilation."""
+        g = self.geometry
+        return (self.boundary == "constant" and g.in_hw[1] % g.dilation[1] == 0
+                and g.pads[0][0] % g.dilation[0] == 0 and g.pads[1][0] % g.dilation[1] == 0
+                and (self.squeeze or len(self.planes) * g.dilation[1] <= accel.MAX_CHANNELS))
+
+    @cached_property
+    def _route_factors(self) -> list[planner.Factors]:
+        if self.route == "dilated":
+            return [self._undilated]
+        if self.route in ("same", "subsampled"):
+            return [self._inflated]
+        return [factors for _, _, factors in self.plan.pieces]
 
     @property
     def kernel_method(self) -> str:
         """The method of the largest piece: ``zero``, ``scale``, ``separable``, ``low-rank``,
         ``direct`` or ``fft``."""
-        if self.in_one_call:
-            return self._one_call_factors.method
-        return max(self.plan.pieces, key=lambda piece: piece[2].kernel.size)[2].method
+        return max(self._route_factors, key=lambda f: f.kernel.size).method
 
     @property
     def method(self) -> str:
         """What computes this call, e.g. ``"separable"``, ``"opencv direct · 4 phases"``."""
-        if self.in_one_call:
-            main = self._one_call_factors
-        else:
-            main = max(self.plan.pieces, key=lambda piece: piece[2].kernel.size)[2]
+        main = max(self._route_factors, key=lambda f: f.kernel.size)
         name = main.method if main.method != "low-rank" else f"low-rank {main.rank}"
         if self.engine == "opencv":
             name = f"opencv {name}"
         elif self._threads() > 1:
             name = f"{name} ×{self._threads()} threads"
-        if self.in_one_call:
-            g = self.geometry
-            if g.stride == (1, 1) and g.out_hw == g.in_hw:
-                return name + " in place"
-            return name + (" · one call, subsampled" if g.stride != (1, 1) else " · one call")
+        g = self.geometry
+        if self.route == "same":
+            return name + " in place"
+        if self.route == "dilated":
+            return name + f" · {g.dilation[0]} row phases in place"
+        if self.route == "subsampled":
+            return name + " · one call, subsampled"
         if len(self.plan.pieces) > 1:
             name += f" · {len(self.plan.pieces)} phases"
         if self.plan.subsample != (1, 1):
             name += " · subsampled"
         return name
+
+    @property
+    def _nan_exact(self) -> bool:
+        """Every piece sums only its non-zero taps (so NaN and infinity spread exactly as in
+        the definition); otherwise a non-finite result is recomputed with "scipy-direct"."""
+        return all(f.method in ("zero", "scale", "direct") for f in self._route_factors)
 
     def run(self) -> np.ndarray:
         """Compute the whole result."""
@@ -278,106 +352,94 @@ class Convolution:
         have not started.
         """
         out = np.empty(self.out_shape, dtype=self.dtype)
-        if self.in_one_call:
-            self._opencv_same(out)
-            yield 1.0
-            return out + self.dtype(self.bias) if self.bias else out
-        out2d = out[:, :, None] if out.ndim == 2 else out
+        if self.route in ("same", "dilated"):
+            yield from self._in_place(out)
+        else:
+            yield from self._banded(out)
+        if not self._nan_exact and not np.isfinite(out).all():
+            if self.engine == "scipy-direct" or all(np.isfinite(p).all() for p in self.planes):
+                pass  # a true overflow: the exact path would overflow too
+            else:
+                out = dataclasses.replace(self, forced_engine="scipy-direct").run()
+                return out
+        if self.bias:
+            out += self.dtype(self.bias)
+        return out
+
+    def _banded(self, out: np.ndarray) -> Generator[float, None, None]:
         oh, ow = self.out_hw
         band_pixels = BAND_PIXELS * (8 if self.engine == "opencv" else 1)
         rows = max(1, band_pixels // max(ow, 1))
         starts = range(0, oh, rows)
-        planes = self._padded_planes()
-        total, done = len(starts) * len(self.planes), 0
+        if self.route == "subsampled":  # OpenCV filters all channels in one call
+            work = [(self._opencv_source(), out)]
+        elif out.ndim == 2:
+            work = [(self.planes[0], out)]
+        else:
+            work = [(plane, out[:, :, c]) for c, plane in enumerate(self.planes)]
+        total, done = len(starts) * len(work), 0
         pool = _thread_pool() if self._threads() > 1 and len(starts) > 1 else None
-        for c, xp in enumerate(planes):
+        for plane, target in work:
             bands = [(r0, min(r0 + rows, oh)) for r0 in starts]
             if pool is None:
                 for r0, r1 in bands:
-                    out2d[r0:r1, :, c] = self._band(xp, r0, r1)
+                    target[r0:r1] = self._band(plane, r0, r1)
                     done += 1
                     yield done / total
                 continue
-            futures = {pool.submit(self._band, xp, r0, r1): (r0, r1) for r0, r1 in bands}
+            futures = {pool.submit(self._band, plane, r0, r1): (r0, r1) for r0, r1 in bands}
             try:
                 for future in as_completed(futures):
                     r0, r1 = futures[future]
-                    out2d[r0:r1, :, c] = future.result()
+                    target[r0:r1] = future.result()
                     done += 1
                     yield done / total
             finally:
                 for future in futures:
                     future.cancel()
-        if self.bias:
-            out += self.dtype(self.bias)
-        return out
 
-    @cached_property
-    def in_one_call(self) -> bool:
-        """True when OpenCV computes the whole image in one call, filling the border itself
-        (no padded copy, no bands; ``bands()`` then yields once): a border OpenCV fills like
-        numpy.pad, pads shorter than the image, the anchor inside the (dilated) kernel, and a
-        stride of at most 2 (the stride-1 result it subsamples is at most 4× the output)."""
+    def _in_place(self, out: np.ndarray) -> Generator[float, None, None]:
+        src = self._opencv_source()
+        target = out if out.ndim == src.ndim else out[:, :, 0]
         g = self.geometry
-        if self.engine != "opencv" or max(g.stride) > 2:
-            return False
-        if self.boundary not in planner.opencv_borders() or (
-                self.boundary == "constant" and self.cval != 0.0):
-            return False
-        for axis in (0, 1):
-            span = g.dilation[axis] * (self.kernel.shape[axis] - 1) + 1
-            if g.pads[axis][0] > span - 1 or (g.out_hw[axis] - 1) * g.stride[axis] >= g.in_hw[axis]:
-                return False
-        return (max(p for pair in g.pads for p in pair) < min(g.in_hw)
-                and self._one_call_factors.method in ("direct", "separable", "low-rank")
-                and (self.squeeze or len(self.planes) <= 4))
+        anchor = (g.pads[0][0], g.pads[1][0])
+        if self.route == "dilated":
+            yield from accel.dilated_in_place(src, self._undilated, anchor, g.dilation, target)
+            return
+        accel.filter_into(src, self._inflated, anchor, accel.opencv_borders()[self.boundary],
+                          target)
+        yield 1.0
 
-    @cached_property
-    def _one_call_factors(self) -> planner.Factors:
-        return planner.factorize(planner.inflate(self.kernel, self.geometry.dilation), "opencv")
-
-    def _opencv_same(self, out: np.ndarray) -> None:
+    def _opencv_source(self) -> np.ndarray:
+        """The image OpenCV filters: the plane, the channels summed, or all channels (OpenCV
+        filters each channel of a multi-channel image)."""
         if self.squeeze:
             src = self.planes[0]
             if src.ndim == 3:  # channels="sum"
                 src = src.sum(axis=2, dtype=np.float64)
-        else:  # per-channel: OpenCV filters each channel of a multi-channel image
+        else:
             src = self.source
-        src = np.ascontiguousarray(src, dtype=self.dtype)
-        g = self.geometry
-        anchor = (g.pads[0][0], g.pads[1][0])
-        target = out if out.ndim == src.ndim else out[:, :, 0]
-        if g.stride == (1, 1) and g.out_hw == g.in_hw:
-            planner.opencv_same(src, self._one_call_factors, anchor, self.boundary, target)
-            return
-        full = np.empty_like(src)
-        planner.opencv_same(src, self._one_call_factors, anchor, self.boundary, full)
-        (sh, sw), (oh, ow) = g.stride, g.out_hw
-        target[...] = full[: (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw]
+        return np.ascontiguousarray(src, dtype=self.dtype)
 
     def _threads(self) -> int:
         return 1 if self.engine == "opencv" else _cpu_count()
 
-    def _padded_planes(self) -> Generator[np.ndarray, None, None]:
-        """Each plane padded, one at a time (so only one padded copy is alive)."""
-        for plane in self.planes:
-            xp = self._pad(plane)
-            if xp.ndim == 3:  # channels="sum": one filter over the depth
-                xp = xp.sum(axis=2, dtype=np.float64).astype(self.dtype)
-            yield xp
-
-    def _pad(self, plane: np.ndarray) -> np.ndarray:
-        pads = list(self.geometry.pads) + ([(0, 0)] if plane.ndim == 3 else [])
-        plane = plane.astype(self.dtype, copy=False)
-        if self.boundary == "constant":
-            return np.pad(plane, pads, mode="constant", constant_values=self.cval)
-        return np.pad(plane, pads, mode=self.boundary)
-
-    def _band(self, xp: np.ndarray, r0: int, r1: int) -> np.ndarray:
+    def _band(self, plane: np.ndarray, r0: int, r1: int) -> np.ndarray:
+        """Output rows [r0, r1) of ``plane``."""
         g = self.geometry
+        if self.route == "subsampled":
+            return accel.subsampled_rows(plane, self._inflated, (g.pads[0][0], g.pads[1][0]),
+                                         g.stride, accel.opencv_borders()[self.boundary],
+                                         (r0, r1), g.out_hw[1])
         sh, dh = g.stride[0], g.dilation[0]
-        rows = xp[r0 * sh:(r1 - 1) * sh + dh * (self.kernel.shape[0] - 1) + 1]
-        return planner.correlate_strided(rows, self.plan, (r1 - r0, g.out_hw[1]), self.engine)
+        step = max(p.step for _, p, _ in self.plan.pieces)
+        width = g.in_hw[1] + sum(g.pads[1])
+        xp = padded_rows(plane, (r0 * sh, (r1 - 1) * sh + dh * (self.kernel.shape[0] - 1) + 1),
+                         g.pads, self.boundary, self.cval, self.dtype,
+                         width=-(-width // step) * step)
+        if xp.ndim == 3:  # channels="sum": one filter over the depth
+            xp = xp.sum(axis=2, dtype=np.float64).astype(self.dtype)
+        return planner.correlate_strided(xp, self.plan, (r1 - r0, g.out_hw[1]), self.engine)
 
 
 @lru_cache(maxsize=1)

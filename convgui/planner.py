@@ -31,18 +31,25 @@ except ImportError:  # pragma: no cover - depends on the environment
 ENGINES = ("auto", "scipy", "opencv")
 #: Singular values below this fraction of the largest count as zero (float64 round-off).
 RANK_TOL = 1e-10
-#: OpenCV's filter2D switches to a DFT from this many taps on.
-OPENCV_DFT_TAPS = 121
 
 
-def method_costs(kh: int, kw: int, taps: int, rank: int, engine: str) -> dict[str, float]:
-    """Cost per output pixel of each method (milliseconds per 4 Mpixels, float32, measured on
-    a 2-core machine): what the planner minimises. SciPy's ndimage skips zero taps, OpenCV
-    does not."""
+def opencv_dft_area(dtype: type) -> int:
+    """Kernel cells from which OpenCV's filter2D uses a DFT (which does not skip zero taps):
+    130 for float32, 50 for float64 (OpenCV's filter.dispatch.cpp)."""
+    return 130 if np.dtype(dtype) == np.float32 else 50
+
+
+def method_costs(kh: int, kw: int, taps: int, rank: int, engine: str,
+                 dtype: type = np.float32) -> dict[str, float]:
+    """Cost of each method (milliseconds per 4 Mpixels of output, float32, measured on a 2-core
+    machine): what the planner minimises. Both SciPy's ndimage and OpenCV's direct filter2D
+    skip zero taps; OpenCV's filter2D turns to a DFT ("fft") from :func:`opencv_dft_area`
+    kernel cells on."""
     if engine == "opencv":
-        costs = {"direct": 1.0 + 0.05 * kh * kw if kh * kw < OPENCV_DFT_TAPS else 45.0}
+        costs = ({"direct": 1.0 + 0.085 * taps} if kh * kw < opencv_dft_area(dtype)
+                 else {"fft": 44.0})
         if min(kh, kw) > 1:  # each extra rank also costs a temporary and an add
-            costs["low-rank"] = rank * (1.2 + 0.12 * (kh + kw)) + (rank - 1) * 2.0
+            costs["low-rank"] = rank * (1.4 + 0.14 * (kh + kw)) + (rank - 1) * 1.5
         return costs
     costs = {"direct": 3.5 + 3.0 * taps}
     if engine == "scipy":
@@ -81,7 +88,7 @@ class Factors:
         return 0 if self.columns is None else len(self.columns)
 
 
-def factorize(kernel: np.ndarray, engine: str) -> Factors:
+def factorize(kernel: np.ndarray, engine: str, dtype: type = np.float32) -> Factors:
     """Pick the cheapest exact method for a stride-1, undilated correlation with ``kernel``."""
     kh, kw = kernel.shape
     if not kernel.any():
@@ -89,7 +96,7 @@ def factorize(kernel: np.ndarray, engine: str) -> Factors:
     if kh == kw == 1:
         return Factors(kernel, "scale", cost=0.5)
     rank, columns, rows = _low_rank(kernel)
-    costs = method_costs(kh, kw, int(np.count_nonzero(kernel)), rank, engine)
+    costs = method_costs(kh, kw, int(np.count_nonzero(kernel)), rank, engine, dtype)
     method = min(costs, key=costs.get)
     if method == "low-rank":
         return Factors(kernel, "separable" if rank == 1 else "low-rank", columns, rows,
@@ -164,8 +171,9 @@ def _ndimage_1d(x: np.ndarray, weights: np.ndarray, axis: int) -> np.ndarray:
 
 def _opencv_valid(x: np.ndarray, factors: Factors, oh: int, ow: int) -> np.ndarray:
     """OpenCV with anchor (0, 0): output (i, j) reads x[i + a, j + b]; the rows and columns
-    past the valid region (which read OpenCV's own border) are cut off."""
-    src = np.ascontiguousarray(x)
+    past the valid region (which read OpenCV's own border) are cut off. ``x`` may be a
+    row-step view (OpenCV reads it in place); other layouts are copied."""
+    src = x if x.strides[-1] == x.itemsize else np.ascontiguousarray(x)
     if factors.method in ("separable", "low-rank"):
         out = None
         for col, row in zip(factors.columns, factors.rows, strict=True):
@@ -173,37 +181,9 @@ def _opencv_valid(x: np.ndarray, factors: Factors, oh: int, ow: int) -> np.ndarr
                                    anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)[:oh, :ow]
             out = part if out is None else np.add(out, part, out=out)
         return out
-    kernel = factors.kernel.astype(src.dtype if src.dtype == np.float64 else np.float32)
+    kernel = factors.kernel.astype(src.dtype)
     return cv2.filter2D(src, -1, kernel, anchor=(0, 0),
                         borderType=cv2.BORDER_CONSTANT)[:oh, :ow]
-
-
-def opencv_borders() -> dict[str, int]:
-    """numpy.pad boundary names → OpenCV border types that fill the same values (for pads
-    shorter than the image); 'constant' only means a fill of 0."""
-    if cv2 is None:
-        return {}
-    return {"constant": cv2.BORDER_CONSTANT, "reflect": cv2.BORDER_REFLECT_101,
-            "symmetric": cv2.BORDER_REFLECT, "edge": cv2.BORDER_REPLICATE}
-
-
-def opencv_same(src: np.ndarray, factors: Factors, anchor: tuple[int, int], boundary: str,
-                out: np.ndarray) -> None:
-    """Whole-image stride-1 correlation into ``out`` (same shape as ``src``, 1–4 channels),
-    with OpenCV filling the border itself: output (i, j) reads src[i + a − top, j + b − left],
-    ``anchor`` = (top, left). No padded copy is made."""
-    border = opencv_borders()[boundary]
-    top, left = anchor
-    if factors.method in ("separable", "low-rank"):
-        for n, (col, row) in enumerate(zip(factors.columns, factors.rows, strict=True)):
-            target = out if n == 0 else np.empty_like(out)
-            cv2.sepFilter2D(src, -1, row.astype(src.dtype), col.astype(src.dtype), dst=target,
-                            anchor=(left, top), borderType=border)
-            if n:
-                np.add(out, target, out=out)
-        return
-    cv2.filter2D(src, -1, factors.kernel.astype(src.dtype), dst=out, anchor=(left, top),
-                 borderType=border)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -270,27 +250,28 @@ class Plan:
     cost: float
 
 
-#: Fixed cost of one polyphase piece (a strided read, an add), per output pixel.
-PIECE_OVERHEAD = {"opencv": 8.0, "scipy": 12.0, "scipy-direct": 12.0}
+#: Fixed cost of one more polyphase piece (its call, an add), per 4 Mpixels of its output.
+PIECE_OVERHEAD = {"opencv": 1.5, "scipy": 3.0, "scipy-direct": 3.0}
 
 
 def make_plan(kernel: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int],
-              engine: str) -> Plan:
+              engine: str, dtype: type = np.float32) -> Plan:
     """The cheapest of :func:`candidate_plans` by the cost model."""
-    return min(candidate_plans(kernel, stride, dilation, engine), key=lambda plan: plan.cost)
+    return min(candidate_plans(kernel, stride, dilation, engine, dtype),
+               key=lambda plan: plan.cost)
 
 
 def candidate_plans(kernel: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int],
-                    engine: str) -> list[Plan]:
+                    engine: str, dtype: type = np.float32) -> list[Plan]:
     """Every exact way the planner knows: polyphase for both stride and dilation; dilation by
     a zero-inserted kernel (free for ndimage, which skips zero taps) with polyphase for the
     stride; a stride-1 result subsampled (cheap for small kernels)."""
     inflated = inflate(kernel, dilation)
-    candidates = [_polyphase(kernel, stride, dilation, engine)]
+    candidates = [_polyphase(kernel, stride, dilation, engine, dtype)]
     if dilation != (1, 1):
-        candidates.append(_polyphase(inflated, stride, (1, 1), engine))
+        candidates.append(_polyphase(inflated, stride, (1, 1), engine, dtype))
     if stride != (1, 1):
-        full = factorize(inflated, engine)
+        full = factorize(inflated, engine, dtype)
         cost = stride[0] * stride[1] * full.cost + 0.5
         candidates.append(Plan(((_WHOLE, _WHOLE, full),), stride, cost))
     return candidates
@@ -310,9 +291,9 @@ def inflate(kernel: np.ndarray, dilation: tuple[int, int]) -> np.ndarray:
 
 
 def _polyphase(kernel: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int],
-               engine: str) -> Plan:
+               engine: str, dtype: type) -> Plan:
     pieces = tuple(
-        (ph, pw, factorize(phase_kernel(kernel, ph, pw), engine))
+        (ph, pw, factorize(phase_kernel(kernel, ph, pw), engine, dtype))
         for ph in axis_phases(kernel.shape[0], stride[0], dilation[0])
         for pw in axis_phases(kernel.shape[1], stride[1], dilation[1])
     )
@@ -334,14 +315,16 @@ def correlate_strided(x: np.ndarray, plan: Plan, out_hw: tuple[int, int],
     oh, ow = out_hw
     out: np.ndarray | None = None
     written: set[tuple[int, int, int, int]] = set()
+    columns = ColumnPhases(x, engine)
     for ph, pw, factors in plan.pieces:
         rows = len(range(ph.out_start, oh, ph.out_step))
         cols = len(range(pw.out_start, ow, pw.out_step))
         if rows == 0 or cols == 0:
             continue
         kh, kw = factors.kernel.shape
-        sub = x[ph.start:ph.start + (rows + kh - 2) * ph.step + 1:ph.step,
-                pw.start:pw.start + (cols + kw - 2) * pw.step + 1:pw.step]
+        plane, first = columns.phase(pw.start, pw.step)
+        sub = plane[ph.start:ph.start + (rows + kh - 2) * ph.step + 1:ph.step,
+                    first:first + cols + kw - 1]
         part = correlate_valid(sub, factors, engine)
         key = (ph.out_start, ph.out_step, pw.out_start, pw.out_step)
         if out is None and key == (0, 1, 0, 1):
@@ -356,3 +339,26 @@ def correlate_strided(x: np.ndarray, plan: Plan, out_hw: tuple[int, int],
                 region[...] = part
         written.add(key)
     return out
+
+
+class ColumnPhases:
+    """The column phases ``x[:, q::step]`` of a band, each copied once into a contiguous
+    array and shared by every piece that reads it (row phases stay free row-step views)."""
+
+    def __init__(self, x: np.ndarray, engine: str) -> None:
+        self.x, self.engine = x, engine
+        self.planes: dict[tuple[int, int], np.ndarray] = {}
+
+    def phase(self, start: int, step: int) -> tuple[np.ndarray, int]:
+        """(array, first column) such that ``array[:, first + j]`` is ``x[:, start + j·step]``."""
+        if step == 1:
+            return self.x, start
+        q = start % step
+        if (q, step) not in self.planes:
+            x = self.x
+            if self.engine == "opencv" and x.shape[1] % step == 0 and x.flags.c_contiguous:
+                split = cv2.split(x.reshape(x.shape[0], x.shape[1] // step, step))
+                self.planes.update({(r, step): plane for r, plane in enumerate(split)})
+            else:
+                self.planes[q, step] = np.ascontiguousarray(x[:, q::step])
+        return self.planes[q, step], start // step

@@ -1,0 +1,84 @@
+"""OpenCV whole-image routes: no padded copy, OpenCV fills the border itself.
+
+Each function computes part or all of a 'same'-anchored correlation of ``src`` (H, W) or
+(H, W, C) straight from the unpadded image: output (i, j) reads
+``src[i·sh + a·dh − top, j·sw + b·dw − left]`` and OpenCV's border type supplies the cells
+outside (see :func:`opencv_borders`). The engine checks when a route applies
+(:func:`convgui.engine.Convolution.route`); the polyphase and band paths in
+:mod:`convgui.planner` cover everything else. No Qt here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convgui.planner import Factors, cv2
+
+#: Most channels an OpenCV image may have (CV_CN_MAX).
+MAX_CHANNELS = 512
+
+
+def opencv_borders() -> dict[str, int]:
+    """numpy.pad boundary names → OpenCV border types that fill the same values (for pads
+    shorter than the image); 'constant' only means a fill of 0."""
+    if cv2 is None:
+        return {}
+    return {"constant": cv2.BORDER_CONSTANT, "reflect": cv2.BORDER_REFLECT_101,
+            "symmetric": cv2.BORDER_REFLECT, "edge": cv2.BORDER_REPLICATE}
+
+
+def filter_into(src: np.ndarray, factors: Factors, anchor: tuple[int, int], border: int,
+                out: np.ndarray) -> None:
+    """Stride-1 correlation of ``src`` with ``factors`` into ``out`` (same shape; row-step
+    views allowed for both): output (i, j) reads ``src[i + a − top, j + b − left]``,
+    ``anchor`` = (top, left)."""
+    top, left = anchor
+    if factors.method in ("separable", "low-rank"):
+        for n, (col, row) in enumerate(zip(factors.columns, factors.rows, strict=True)):
+            target = out if n == 0 else np.empty(out.shape, out.dtype)
+            cv2.sepFilter2D(src, -1, row.astype(src.dtype), col.astype(src.dtype), dst=target,
+                            anchor=(left, top), borderType=border)
+            if n:
+                np.add(out, target, out=out)
+        return
+    cv2.filter2D(src, -1, factors.kernel.astype(src.dtype), dst=out, anchor=(left, top),
+                 borderType=border)
+
+
+def dilated_in_place(src: np.ndarray, factors: Factors, anchor: tuple[int, int],
+                     dilation: tuple[int, int], out: np.ndarray):
+    """Dilated stride-1 correlation with OpenCV's zero border, without inflating the kernel.
+
+    Output rows ``r::dh`` read input rows ``r::dh`` only, and, with the row seen as
+    (W/dw, dw·C), output column phase q reads input column phase q only: so each row phase
+    is one call on a dw·C-channel view with the undilated kernel (OpenCV filters channels
+    independently), written straight into ``out``. Needs W divisible by dw and ``anchor``
+    divisible by ``dilation``. Yields after each row phase.
+    """
+    dh, dw = dilation
+    h, w = src.shape[:2]
+    channels = dw * (src.shape[2] if src.ndim == 3 else 1)
+    src3 = src.reshape(h, w // dw, channels)
+    out3 = out.reshape(h, w // dw, channels)
+    for r in range(dh):
+        filter_into(src3[r::dh], factors, (anchor[0] // dh, anchor[1] // dw),
+                    cv2.BORDER_CONSTANT, out3[r::dh])
+        yield (r + 1) / dh
+
+
+def subsampled_rows(src: np.ndarray, factors: Factors, anchor: tuple[int, int],
+                    stride: tuple[int, int], border: int, rows: tuple[int, int],
+                    out_w: int) -> np.ndarray:
+    """Output rows ``rows = (i0, i1)`` of a strided correlation with ``factors`` (the
+    dilated kernel): the stride-1 rows they need, from the input rows they read, with
+    OpenCV's border, then every sh-th row and sw-th column. Rows of the band that read
+    past its ends get OpenCV's border, but they are never kept."""
+    (sh, sw), (top, left) = stride, anchor
+    span = factors.kernel.shape[0]
+    i0, i1 = rows
+    first, last = i0 * sh - top, (i1 - 1) * sh - top + span  # input rows read
+    lo, hi = max(first, 0), min(last, src.shape[0])
+    band = np.empty((hi - lo, *src.shape[1:]), dtype=src.dtype)
+    filter_into(src[lo:hi], factors, (top, left), border, band)
+    start = i0 * sh - lo
+    return band[start:start + (i1 - i0 - 1) * sh + 1:sh, :(out_w - 1) * sw + 1:sw]
