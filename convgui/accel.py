@@ -71,13 +71,19 @@ def subsampled_rows(src: np.ndarray, factors: Factors, anchor: tuple[int, int],
                     out_w: int) -> np.ndarray:
     """Output rows ``rows = (i0, i1)`` of a strided correlation with ``factors`` (the
     dilated kernel): the stride-1 rows they need, from the input rows they read, with
-    OpenCV's border, then every sh-th row and sw-th column. Rows of the band that read
+    OpenCV's border, then every sh-th row and sw-th column. A band at the top or bottom of
+    the image also holds the rows OpenCV mirrors into the border; rows of a band that read
     past its ends get OpenCV's border, but they are never kept."""
     (sh, sw), (top, left) = stride, anchor
     span = factors.kernel.shape[0]
     i0, i1 = rows
     first, last = i0 * sh - top, (i1 - 1) * sh - top + span  # input rows read
-    lo, hi = max(first, 0), min(last, src.shape[0])
+    h = src.shape[0]
+    lo, hi = max(first, 0), min(last, h)
+    if first < 0:  # the band holds the rows OpenCV mirrors into the top border
+        hi = max(hi, min(h, 1 - first))
+    if last > h:  # ... and into the bottom border
+        lo = min(lo, max(0, h - (last - h) - 1))
     band = np.empty((hi - lo, *src.shape[1:]), dtype=src.dtype)
     filter_into(src[lo:hi], factors, (top, left), border, band)
     start = i0 * sh - lo

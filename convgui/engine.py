@@ -25,7 +25,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from convgui import accel, planner
-from convgui.padding import padded_rows
+from convgui.padding import padded_phases
 from convgui.shapes import (
     BOUNDARIES,
     CHANNEL_MODES,
@@ -253,13 +253,14 @@ class Convolution:
     def _route_costs(self) -> dict[str, float]:
         """Route → cost (ms per 4 Mpixels of output per plane, see planner.method_costs)."""
         g = self.geometry
-        (sh, sw), (dh, dw) = g.stride, g.dilation
-        split = any(p.step > 1 for p in planner.axis_phases(
-            self.kernel.shape[1], sw, dw)) if len(self.plan.pieces) > 1 else False
+        (sh, sw), dh = g.stride, g.dilation[0]
+        same_size = g.stride == (1, 1) and g.out_hw == g.in_hw
+        if same_size and g.dilation == (1, 1) and self._opencv_border():
+            return {"same": self._inflated.cost}  # the bands would run the same call, padded
+        split = planner.column_step(self.plan) > 1  # one more pass over the input
         costs = {"bands": self.plan.cost + (1.0 + split) * sh * sw}
         if not self._opencv_border():
             return costs
-        same_size = g.stride == (1, 1) and g.out_hw == g.in_hw
         if same_size:
             costs["same"] = self._inflated.cost
         if same_size and g.dilation != (1, 1) and self._phases_line_up():
@@ -331,9 +332,11 @@ class Convolution:
 
     @property
     def _nan_exact(self) -> bool:
-        """Every piece sums only its non-zero taps (so NaN and infinity spread exactly as in
-        the definition); otherwise a non-finite result is recomputed with "scipy-direct"."""
-        return all(f.method in ("zero", "scale", "direct") for f in self._route_factors)
+        """Every piece sums only its non-zero taps, or, separable, has no zero tap at all (so
+        NaN and infinity reach exactly the outputs the definition says); otherwise a
+        non-finite result is recomputed with "scipy-direct"."""
+        return all(f.method in ("zero", "scale", "direct") or (
+            f.method == "separable" and f.kernel.all()) for f in self._route_factors)
 
     def run(self) -> np.ndarray:
         """Compute the whole result."""
@@ -356,7 +359,7 @@ class Convolution:
             yield from self._in_place(out)
         else:
             yield from self._banded(out)
-        if not self._nan_exact and not np.isfinite(out).all():
+        if not self._nan_exact and not _all_finite(out):
             if self.engine == "scipy-direct" or all(np.isfinite(p).all() for p in self.planes):
                 pass  # a true overflow: the exact path would overflow too
             else:
@@ -432,14 +435,17 @@ class Convolution:
                                          g.stride, accel.opencv_borders()[self.boundary],
                                          (r0, r1), g.out_hw[1])
         sh, dh = g.stride[0], g.dilation[0]
-        step = max(p.step for _, p, _ in self.plan.pieces)
-        width = g.in_hw[1] + sum(g.pads[1])
-        xp = padded_rows(plane, (r0 * sh, (r1 - 1) * sh + dh * (self.kernel.shape[0] - 1) + 1),
-                         g.pads, self.boundary, self.cval, self.dtype,
-                         width=-(-width // step) * step)
-        if xp.ndim == 3:  # channels="sum": one filter over the depth
-            xp = xp.sum(axis=2, dtype=np.float64).astype(self.dtype)
-        return planner.correlate_strided(xp, self.plan, (r1 - r0, g.out_hw[1]), self.engine)
+        rows = (r0 * sh, (r1 - 1) * sh + dh * (self.kernel.shape[0] - 1) + 1)
+        phases = padded_phases(plane, rows, g.pads, self.boundary, self.cval, self.dtype,
+                               planner.column_step(self.plan))
+        if phases.ndim == 4:  # channels="sum": one filter over the depth
+            phases = phases.sum(axis=3, dtype=np.float64).astype(self.dtype)
+        return planner.correlate_strided(phases, self.plan, (r1 - r0, g.out_hw[1]), self.engine)
+
+
+def _all_finite(a: np.ndarray) -> bool:
+    """No NaN or infinity in ``a`` (a fast sum first; the exact test only if that overflows)."""
+    return bool(np.isfinite(a.sum())) or bool(np.isfinite(a).all())
 
 
 @lru_cache(maxsize=1)

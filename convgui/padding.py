@@ -1,7 +1,7 @@
 """Pieces of a padded image, built without padding the whole image.
 
 The engine works in row bands; each band needs only its own rows of the padded input
-``Xp`` (the image padded as ``numpy.pad`` would pad it). :func:`padded_rows` builds exactly
+``Xp`` (the image padded as ``numpy.pad`` would pad it). :func:`padded_phases` builds exactly
 those rows, so no call ever holds a padded copy of a whole large image. No Qt here.
 """
 
@@ -32,36 +32,42 @@ def pad_index(index: np.ndarray, n: int, boundary: str) -> np.ndarray:
     raise ValueError(f"unknown boundary {boundary!r}")
 
 
-def padded_rows(plane: np.ndarray, rows: tuple[int, int],
-                pads: tuple[tuple[int, int], tuple[int, int]], boundary: str, cval: float,
-                dtype: type, width: int | None = None) -> np.ndarray:
-    """Rows ``rows = (y0, y1)`` of ``numpy.pad(plane, pads, boundary)`` as a new C-contiguous
-    ``dtype`` array, all padded columns included (``plane`` is (H, W) or (H, W, C)).
-
-    ``width`` (≥ the padded width) adds columns on the right whose values are unspecified,
-    for callers that need a width divisible by something; they must not read them.
-    """
+def padded_phases(plane: np.ndarray, rows: tuple[int, int],
+                  pads: tuple[tuple[int, int], tuple[int, int]], boundary: str, cval: float,
+                  dtype: type, step: int) -> np.ndarray:
+    """Rows ``rows = (y0, y1)`` of ``numpy.pad(plane, pads, boundary)`` split into ``step``
+    column phases in one pass: ``out[q, i, t] = Xp[y0 + i, q + step·t]``, shape
+    (step, y1 − y0, ⌈padded width / step⌉[, C]). Cells past the padded width are
+    unspecified; callers must not read them. """
     y0, y1 = rows
     h, w = plane.shape[:2]
     (top, _), (left, right) = pads
-    full_width = left + w + right
-    width = full_width if width is None else width
-    out = np.empty((y1 - y0, width, *plane.shape[2:]), dtype=dtype)
-    body = out[:, left:left + w]
+    cols = -(-(left + w + right) // step)
+    out = np.empty((step, y1 - y0, cols, *plane.shape[2:]), dtype=dtype)
     index = np.arange(y0, y1) - top
-    real = (index >= 0) & (index < h)
-    if real.any():  # the real rows: one slice copy
-        a, b = np.flatnonzero(real)[[0, -1]]
-        body[a:b + 1] = plane[index[a]:index[b] + 1]
-    source = pad_index(index, h, boundary)
-    for r in np.flatnonzero(~real):  # padded rows (only in the first and last bands)
-        body[r] = cval if source[r] < 0 else plane[source[r]]
-    for cols, index in ((slice(0, left), np.arange(-left, 0)),
-                        (slice(left + w, full_width), np.arange(w, w + right))):
-        if len(index) == 0:
-            continue
-        if boundary == "constant":
-            out[:, cols] = cval
-        else:
-            out[:, cols] = np.take(body, pad_index(index, w, boundary), axis=1)
+    real = np.flatnonzero((index >= 0) & (index < h))
+    source_rows = pad_index(index, h, boundary)
+    for q in range(step):
+        column = np.arange(cols) * step + q - left  # the real column each cell copies
+        source = pad_index(column, w, boundary)
+        inside = np.flatnonzero((column >= 0) & (column < w))
+        outside = np.flatnonzero((column < 0) | (column >= w))
+        target = out[q]
+        if len(real) and len(inside):  # the body: one strided copy
+            a, b, c, d = real[0], real[-1] + 1, inside[0], inside[-1] + 1
+            target[a:b, c:d] = plane[index[a]:index[b - 1] + 1,
+                                     column[c]:column[d - 1] + 1:step]
+        if len(real) and len(outside):  # padded columns of real rows
+            if boundary == "constant":
+                target[real[0]:real[-1] + 1, outside] = cval
+            else:
+                target[real[0]:real[-1] + 1, outside] = np.take(
+                    plane[index[real[0]]:index[real[-1]] + 1], source[outside], axis=1)
+        for r in np.flatnonzero((index < 0) | (index >= h)):  # padded rows
+            if source_rows[r] < 0:
+                target[r] = cval
+            else:
+                target[r] = np.take(plane[source_rows[r]], np.maximum(source, 0), axis=0)
+                if boundary == "constant":
+                    target[r, outside] = cval
     return out

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import ndimage, signal
@@ -89,16 +90,25 @@ class Factors:
 
 
 def factorize(kernel: np.ndarray, engine: str, dtype: type = np.float32) -> Factors:
-    """Pick the cheapest exact method for a stride-1, undilated correlation with ``kernel``."""
+    """Pick the cheapest exact method for a stride-1, undilated correlation with ``kernel``
+    (remembered for the last few kernels: the window asks again for every image and edit)."""
+    kernel = np.asarray(kernel, dtype=np.float64)
+    return _factorize(kernel.tobytes(), kernel.shape, engine, np.dtype(dtype).str)
+
+
+@lru_cache(maxsize=64)
+def _factorize(data: bytes, shape: tuple[int, int], engine: str, dtype: str) -> Factors:
+    kernel = np.frombuffer(data, dtype=np.float64).reshape(shape)  # read-only
     kh, kw = kernel.shape
     if not kernel.any():
         return Factors(kernel, "zero", cost=0.0)
     if kh == kw == 1:
         return Factors(kernel, "scale", cost=0.5)
     rank, columns, rows = _low_rank(kernel)
-    costs = method_costs(kh, kw, int(np.count_nonzero(kernel)), rank, engine, dtype)
+    costs = method_costs(kh, kw, int(np.count_nonzero(kernel)), rank, engine, np.dtype(dtype))
     method = min(costs, key=costs.get)
     if method == "low-rank":
+        columns.flags.writeable = rows.flags.writeable = False  # shared by the cache
         return Factors(kernel, "separable" if rank == 1 else "low-rank", columns, rows,
                        costs[method])
     return Factors(kernel, method, cost=costs[method])
@@ -305,24 +315,28 @@ def _polyphase(kernel: np.ndarray, stride: tuple[int, int], dilation: tuple[int,
 def correlate_strided(x: np.ndarray, plan: Plan, out_hw: tuple[int, int],
                       engine: str) -> np.ndarray:
     """``Y[i, j] = Σ X[i·sh + a·dh, j·sw + b·dw]·K[a, b]`` for ``out_hw`` outputs, following
-    a :func:`make_plan` plan."""
+    a :func:`make_plan` plan. ``x`` is ``X`` (rows, W), or ``X`` already split into the
+    plan's column phases (see :func:`split_columns`): then every piece reads a contiguous
+    column phase through a free row-step view."""
+    phases = x if x.ndim == 3 else split_columns(x, column_step(plan))
+    step = phases.shape[0]
     if plan.subsample != (1, 1):
         (_, _, factors), = plan.pieces
         sh, sw = plan.subsample
         kh, kw = factors.kernel.shape
         rows, cols = (out_hw[0] - 1) * sh + kh, (out_hw[1] - 1) * sw + kw
-        return correlate_valid(x[:rows, :cols], factors, engine)[::sh, ::sw]
+        return correlate_valid(phases[0][:rows, :cols], factors, engine)[::sh, ::sw]
     oh, ow = out_hw
     out: np.ndarray | None = None
     written: set[tuple[int, int, int, int]] = set()
-    columns = ColumnPhases(x, engine)
     for ph, pw, factors in plan.pieces:
         rows = len(range(ph.out_start, oh, ph.out_step))
         cols = len(range(pw.out_start, ow, pw.out_step))
         if rows == 0 or cols == 0:
             continue
         kh, kw = factors.kernel.shape
-        plane, first = columns.phase(pw.start, pw.step)
+        plane, first = (phases[pw.start % step], pw.start // step) if step > 1 else (
+            phases[0], pw.start)
         sub = plane[ph.start:ph.start + (rows + kh - 2) * ph.step + 1:ph.step,
                     first:first + cols + kw - 1]
         part = correlate_valid(sub, factors, engine)
@@ -341,24 +355,15 @@ def correlate_strided(x: np.ndarray, plan: Plan, out_hw: tuple[int, int],
     return out
 
 
-class ColumnPhases:
-    """The column phases ``x[:, q::step]`` of a band, each copied once into a contiguous
-    array and shared by every piece that reads it (row phases stay free row-step views)."""
+def column_step(plan: Plan) -> int:
+    """The column step every piece of ``plan`` reads with (1: no column phases)."""
+    return max(pw.step for _, pw, _ in plan.pieces)
 
-    def __init__(self, x: np.ndarray, engine: str) -> None:
-        self.x, self.engine = x, engine
-        self.planes: dict[tuple[int, int], np.ndarray] = {}
 
-    def phase(self, start: int, step: int) -> tuple[np.ndarray, int]:
-        """(array, first column) such that ``array[:, first + j]`` is ``x[:, start + j·step]``."""
-        if step == 1:
-            return self.x, start
-        q = start % step
-        if (q, step) not in self.planes:
-            x = self.x
-            if self.engine == "opencv" and x.shape[1] % step == 0 and x.flags.c_contiguous:
-                split = cv2.split(x.reshape(x.shape[0], x.shape[1] // step, step))
-                self.planes.update({(r, step): plane for r, plane in enumerate(split)})
-            else:
-                self.planes[q, step] = np.ascontiguousarray(x[:, q::step])
-        return self.planes[q, step], start // step
+def split_columns(x: np.ndarray, step: int) -> np.ndarray:
+    """``x`` (rows, W) as (step, rows, ⌈W/step⌉) column phases: ``out[q, :, t] = x[:, q + step·t]``
+    (cells past W unspecified), the layout :func:`correlate_strided` reads."""
+    width = -(-x.shape[1] // step) * step
+    if width != x.shape[1]:
+        x = np.pad(x, ((0, 0), (0, width - x.shape[1])))
+    return np.ascontiguousarray(x.reshape(x.shape[0], width // step, step).transpose(2, 0, 1))

@@ -1,0 +1,130 @@
+"""The engine's routes (OpenCV with its own border, padded row bands) and the padded-band
+builder, each checked against the brute-force reference or numpy.pad, never against convgui."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reference import reference_convolve2d
+
+from convgui import engine, planner
+from convgui.engine import prepare
+from convgui.padding import pad_index, padded_phases
+
+BOUNDARIES = ["constant", "reflect", "symmetric", "edge", "wrap"]
+needs_opencv = pytest.mark.skipif(planner.cv2 is None, reason="OpenCV routes need OpenCV")
+
+
+@settings(max_examples=400, deadline=None)
+@given(n=st.integers(1, 6), before=st.integers(0, 15), after=st.integers(0, 15),
+       boundary=st.sampled_from(BOUNDARIES))
+def test_pad_index_is_numpy_pad(n, before, after, boundary):
+    """Every padded position maps to the cell numpy.pad copies, for pads of any length."""
+    expected = np.pad(np.arange(n), (before, after), mode=boundary,
+                      **({"constant_values": -1} if boundary == "constant" else {}))
+    assert pad_index(np.arange(-before, n + after), n, boundary).tolist() == expected.tolist()
+
+
+@settings(max_examples=400, deadline=None)
+@given(shape=st.tuples(st.integers(1, 6), st.integers(1, 6)), depth=st.integers(0, 3),
+       pads=st.tuples(st.tuples(st.integers(0, 9), st.integers(0, 9)),
+                      st.tuples(st.integers(0, 9), st.integers(0, 9))),
+       boundary=st.sampled_from(BOUNDARIES), step=st.integers(1, 4), data=st.data())
+def test_padded_phases_are_numpy_pad_split_by_column(shape, depth, pads, boundary, step, data):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape + ((depth,) if depth else ()))
+    mode = {"mode": boundary} | ({"constant_values": 2.5} if boundary == "constant" else {})
+    full = np.pad(x, list(pads) + ([(0, 0)] if depth else []), **mode)
+    y0 = data.draw(st.integers(0, full.shape[0] - 1))
+    y1 = data.draw(st.integers(y0 + 1, full.shape[0]))
+    got = padded_phases(x, (y0, y1), pads, boundary, 2.5, np.float64, step)
+    assert got.flags.c_contiguous
+    assert got.shape[:3] == (step, y1 - y0, -(-full.shape[1] // step))
+    for q in range(step):
+        expected = full[y0:y1, q::step]
+        np.testing.assert_array_equal(got[q][:, :expected.shape[1]], expected)
+
+
+# (route, image shape, kernel shape, kwargs): a case where the OpenCV cost model picks each route
+ROUTE_CASES = [
+    ("same", (64, 60), (3, 3), {"padding": "same"}),
+    ("same", (64, 60, 3), (5, 5), {"padding": "same", "boundary": "reflect"}),
+    ("same", (64, 60), (4, 3), {"padding": "same", "boundary": "symmetric", "flip": True}),
+    ("same", (64, 60, 3), (3, 3), {"padding": "same", "channels": "sum", "boundary": "edge"}),
+    ("dilated", (64, 60), (7, 7), {"padding": "same", "dilation": 2}),
+    ("dilated", (65, 60, 3), (7, 7), {"padding": "same", "dilation": (3, 2)}),
+    ("dilated", (64, 60), (9, 9), {"padding": "same", "dilation": 4}),
+    ("subsampled", (64, 61), (3, 3), {"padding": "same", "stride": 2, "boundary": "reflect"}),
+    ("subsampled", (64, 60, 3), (3, 3), {"padding": "same", "stride": (2, 3)}),
+    ("subsampled", (63, 60), (2, 3), {"padding": "same", "stride": 2, "flip": True,
+                                       "boundary": "edge"}),
+    ("bands", (64, 60), (15, 15), {"padding": "same", "stride": 4}),
+    ("bands", (64, 60), (3, 3), {"padding": "same", "boundary": "wrap"}),
+    ("bands", (64, 60), (3, 3), {"padding": "same", "cval": 1.5}),
+    ("bands", (64, 60, 3), (7, 7), {"padding": "valid", "stride": 3, "dilation": 2}),
+]
+
+
+@needs_opencv
+@pytest.mark.parametrize("band_pixels", [engine.BAND_PIXELS, 64])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(("route", "shape", "kshape", "kwargs"), ROUTE_CASES)
+def test_each_route_matches_reference(monkeypatch, band_pixels, dtype, route, shape, kshape,
+                                      kwargs):
+    monkeypatch.setenv("CONVGUI_ENGINE", "opencv")
+    monkeypatch.setattr(engine, "BAND_PIXELS", band_pixels)
+    rng = np.random.default_rng(sum(shape) + sum(kshape))
+    x = rng.standard_normal(shape).astype(dtype)
+    k = rng.standard_normal(kshape)
+    conv = prepare(x, k, bias=0.5, **kwargs)
+    if dtype == np.float32:  # float64 may take another route (OpenCV's DFT threshold is lower)
+        assert conv.route == route
+    got = conv.run()
+    expected = reference_convolve2d(x.astype(np.float64), k, bias=0.5, **kwargs)
+    assert got.shape == expected.shape and got.dtype == dtype
+    scale = float(np.abs(k).sum() * np.abs(x).max())
+    tol = 1e-5 if dtype == np.float32 else 1e-9
+    assert float(np.max(np.abs(got - expected))) <= tol * scale
+
+
+@needs_opencv
+@pytest.mark.parametrize(("route", "shape", "kshape", "kwargs"),
+                         [c for c in ROUTE_CASES if c[0] != "bands"])
+def test_nan_reaches_exactly_the_outputs_that_weigh_it(monkeypatch, route, shape, kshape,
+                                                       kwargs):
+    """On every OpenCV route (whether or not its method skips zero taps) a NaN pixel makes
+    NaN exactly the outputs that read it with a non-zero weight."""
+    monkeypatch.setenv("CONVGUI_ENGINE", "opencv")
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal(shape).astype(np.float32)
+    x[shape[0] // 2, shape[1] // 2] = np.nan
+    k = np.outer(rng.standard_normal(kshape[0]), rng.standard_normal(kshape[1]))
+    k[0, :] = 0.0  # separable with a zero row: a 1-D pass would spread the NaN through it
+    got = prepare(x, k, **kwargs).run()
+    clean = np.where(np.isnan(x), 0.0, x).astype(np.float64)
+    reach = reference_convolve2d(np.isnan(x).astype(np.float64), np.abs(k) > 0, **{
+        key: value for key, value in kwargs.items() if key != "cval"}) != 0
+    assert np.array_equal(np.isnan(got), reach)
+    expected = reference_convolve2d(clean, k, **kwargs)
+    np.testing.assert_allclose(got[~reach], expected[~reach], rtol=1e-4, atol=1e-4)
+
+
+def test_bands_never_pad_the_whole_image(monkeypatch):
+    """Each band pads only its own rows: the padded rows built for a stride-2 call add up to
+    about the input, never a whole padded copy at once."""
+    sizes = []
+    real = engine.padded_phases
+
+    def spy(plane, rows, *args, **kwargs):
+        out = real(plane, rows, *args, **kwargs)
+        sizes.append(out.shape[1])
+        return out
+
+    monkeypatch.setenv("CONVGUI_ENGINE", "scipy")
+    monkeypatch.setattr(engine, "padded_phases", spy)
+    monkeypatch.setattr(engine, "BAND_PIXELS", 4096)
+    x = np.random.default_rng(0).random((256, 256), dtype=np.float32)
+    prepare(x, np.ones((5, 5)), padding="same", stride=2).run()
+    assert len(sizes) == 4 and max(sizes) <= 2 * 32 + 3
