@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from convgui.padding import band_rows
 from convgui.planner import Factors, cv2
 
 #: Most channels an OpenCV image may have (CV_CN_MAX).
@@ -75,15 +76,8 @@ def subsampled_rows(src: np.ndarray, factors: Factors, anchor: tuple[int, int],
     the image also holds the rows OpenCV mirrors into the border; rows of a band that read
     past its ends get OpenCV's border, but they are never kept."""
     (sh, sw), (top, left) = stride, anchor
-    span = factors.kernel.shape[0]
     i0, i1 = rows
-    first, last = i0 * sh - top, (i1 - 1) * sh - top + span  # input rows read
-    h = src.shape[0]
-    lo, hi = max(first, 0), min(last, h)
-    if first < 0:  # the band holds the rows OpenCV mirrors into the top border
-        hi = max(hi, min(h, 1 - first))
-    if last > h:  # ... and into the bottom border
-        lo = min(lo, max(0, h - (last - h) - 1))
+    lo, hi = band_rows(i0 * sh, (i1 - 1) * sh + 1, top, factors.kernel.shape[0], src.shape[0])
     band = np.empty((hi - lo, *src.shape[1:]), dtype=src.dtype)
     filter_into(src[lo:hi], factors, (top, left), border, band)
     start = i0 * sh - lo

@@ -25,7 +25,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from convgui import accel, planner
-from convgui.padding import padded_phases
+from convgui.padding import band_rows, padded_phases
 from convgui.shapes import (
     BOUNDARIES,
     CHANNEL_MODES,
@@ -259,6 +259,8 @@ class Convolution:
             return {"same": self._inflated.cost}  # the bands would run the same call, padded
         split = planner.column_step(self.plan) > 1  # one more pass over the input
         costs = {"bands": self.plan.cost + (1.0 + split) * sh * sw}
+        if same_size and self._ndimage_border():
+            costs["ndimage"] = self._ndimage_factors.cost
         if not self._opencv_border():
             return costs
         if same_size:
@@ -286,6 +288,26 @@ class Convolution:
                 return False
         return True
 
+    @cached_property
+    def _ndimage_factors(self) -> planner.Factors:
+        return planner.factorize(planner.inflate(self.kernel, self.geometry.dilation),
+                                 self.engine, self.dtype)
+
+    def _ndimage_border(self) -> bool:
+        """SciPy's ndimage can fill this border itself on row bands of the image (see
+        planner.ndimage_same): 2-D planes, a mirroring or constant border, pads shorter than the image, the anchor inside the
+        (dilated) kernel, and a method ndimage runs (1-D passes need a zero fill)."""
+        g = self.geometry
+        if self.engine == "opencv" or self.planes[0].ndim != 2 or self.boundary == "wrap":
+            return False  # (a band's wrap would read the band's own far end)
+        for axis in (0, 1):
+            span = g.dilation[axis] * (self.kernel.shape[axis] - 1) + 1
+            if g.pads[axis][0] > span - 1 or max(g.pads[axis]) >= g.in_hw[axis]:
+                return False
+        method = self._ndimage_factors.method
+        return method == "direct" or (method in ("separable", "low-rank") and (
+            self.boundary != "constant" or self.cval == 0.0))
+
     def _phases_line_up(self) -> bool:
         """The dilated route's phases map onto themselves: zero border, pads and width
         divisible by the dilation."""
@@ -296,6 +318,8 @@ class Convolution:
 
     @cached_property
     def _route_factors(self) -> list[planner.Factors]:
+        if self.route == "ndimage":
+            return [self._ndimage_factors]
         if self.route == "dilated":
             return [self._undilated]
         if self.route in ("same", "subsampled"):
@@ -324,6 +348,8 @@ class Convolution:
             return name + f" · {g.dilation[0]} row phases in place"
         if self.route == "subsampled":
             return name + " · one call, subsampled"
+        if self.route == "ndimage":
+            return name + " · no padded copy"
         if len(self.plan.pieces) > 1:
             name += f" · {len(self.plan.pieces)} phases"
         if self.plan.subsample != (1, 1):
@@ -386,15 +412,14 @@ class Convolution:
             bands = [(r0, min(r0 + rows, oh)) for r0 in starts]
             if pool is None:
                 for r0, r1 in bands:
-                    target[r0:r1] = self._band(plane, r0, r1)
+                    self._band_into(plane, target, r0, r1)
                     done += 1
                     yield done / total
                 continue
-            futures = {pool.submit(self._band, plane, r0, r1): (r0, r1) for r0, r1 in bands}
+            futures = [pool.submit(self._band_into, plane, target, r0, r1) for r0, r1 in bands]
             try:
                 for future in as_completed(futures):
-                    r0, r1 = futures[future]
-                    target[r0:r1] = future.result()
+                    future.result()
                     done += 1
                     yield done / total
             finally:
@@ -427,13 +452,25 @@ class Convolution:
     def _threads(self) -> int:
         return 1 if self.engine == "opencv" else _cpu_count()
 
+    def _band_into(self, plane: np.ndarray, target: np.ndarray, r0: int, r1: int) -> None:
+        """Compute output rows [r0, r1) of ``plane`` into ``target`` (in the calling thread)."""
+        target[r0:r1] = self._band(plane, r0, r1)
+
     def _band(self, plane: np.ndarray, r0: int, r1: int) -> np.ndarray:
         """Output rows [r0, r1) of ``plane``."""
         g = self.geometry
+        anchor = (g.pads[0][0], g.pads[1][0])
         if self.route == "subsampled":
-            return accel.subsampled_rows(plane, self._inflated, (g.pads[0][0], g.pads[1][0]),
-                                         g.stride, accel.opencv_borders()[self.boundary],
-                                         (r0, r1), g.out_hw[1])
+            return accel.subsampled_rows(plane, self._inflated, anchor, g.stride,
+                                         accel.opencv_borders()[self.boundary], (r0, r1),
+                                         g.out_hw[1])
+        if self.route == "ndimage":
+            lo, hi = band_rows(r0, r1, anchor[0], self._ndimage_factors.kernel.shape[0],
+                               g.in_hw[0])
+            rows = planner.ndimage_same(plane[lo:hi].astype(self.dtype, copy=False),
+                                        self._ndimage_factors, anchor, self.boundary,
+                                        self.cval)
+            return rows[r0 - lo:r1 - lo]
         sh, dh = g.stride[0], g.dilation[0]
         rows = (r0 * sh, (r1 - 1) * sh + dh * (self.kernel.shape[0] - 1) + 1)
         phases = padded_phases(plane, rows, g.pads, self.boundary, self.cval, self.dtype,

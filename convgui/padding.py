@@ -71,3 +71,17 @@ def padded_phases(plane: np.ndarray, rows: tuple[int, int],
                 if boundary == "constant":
                     target[r, outside] = cval
     return out
+
+
+def band_rows(r0: int, r1: int, top: int, span: int, height: int) -> tuple[int, int]:
+    """The input rows [lo, hi) that stride-1 output rows [r0, r1) read (anchor row ``top``,
+    kernel ``span`` rows tall), plus, at the top or bottom of the image, the rows a mirroring
+    border copies; a library filling the border itself at the band's ends then gets every
+    kept row right."""
+    first, last = r0 - top, r1 - 1 - top + span
+    lo, hi = max(first, 0), min(last, height)
+    if first < 0:
+        hi = max(hi, min(height, 1 - first))
+    if last > height:
+        lo = min(lo, max(0, height - (last - height) - 1))
+    return lo, hi

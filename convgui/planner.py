@@ -155,10 +155,13 @@ def correlate_valid(x: np.ndarray, factors: Factors, engine: str) -> np.ndarray:
 
 
 def _power_of_two_scale(kernel: np.ndarray) -> int:
-    """Exponent e with max|kernel|·2⁻ᵉ in [0.5, 1): ndimage drops weights ≤ machine epsilon,
-    so kernels are scaled (exactly, by a power of two) before and the result after."""
-    peak = float(np.max(np.abs(kernel)))
-    return int(np.frexp(peak)[1]) if peak else 0
+    """0, or when ndimage would drop a weight (it skips those ≤ machine epsilon) the exponent
+    e with max|kernel|·2⁻ᵉ in [0.5, 1): such kernels are scaled (exactly, by a power of two)
+    before and the result after."""
+    magnitude = np.abs(kernel[kernel != 0])
+    if magnitude.size == 0 or magnitude.min() > 4 * np.finfo(np.float64).eps:
+        return 0
+    return int(np.frexp(magnitude.max())[1])
 
 
 def _ndimage_2d(x: np.ndarray, kernel: np.ndarray) -> np.ndarray:
@@ -177,6 +180,39 @@ def _ndimage_1d(x: np.ndarray, weights: np.ndarray, axis: int) -> np.ndarray:
     index[axis] = slice(k // 2, k // 2 + x.shape[axis] - k + 1)
     valid = full[tuple(index)]
     return np.ldexp(valid, e).astype(x.dtype, copy=False) if e else valid
+
+
+#: numpy.pad boundary names → the scipy.ndimage modes that fill the same values.
+NDIMAGE_MODES = {"constant": "constant", "reflect": "mirror", "symmetric": "reflect",
+                 "edge": "nearest", "wrap": "grid-wrap"}
+
+
+def ndimage_same(x: np.ndarray, factors: Factors, anchor: tuple[int, int], boundary: str,
+                 cval: float) -> np.ndarray:
+    """Stride-1 correlation of ``x`` with SciPy's ndimage filling the border itself (no
+    padded copy): output (i, j), same shape as ``x``, reads ``x[i + a − top, j + b − left]``,
+    ``anchor`` = (top, left) inside the kernel. Methods "direct", "separable", "low-rank";
+    1-D passes fill their border with ``cval``, so separable kernels need ``cval`` 0 or a
+    boundary other than "constant"."""
+    mode = NDIMAGE_MODES[boundary]
+    kh, kw = factors.kernel.shape
+    origins = (anchor[0] - kh // 2, anchor[1] - kw // 2)
+    if factors.method == "direct":
+        e = _power_of_two_scale(factors.kernel)
+        out = ndimage.correlate(x, np.ldexp(factors.kernel, -e), mode=mode, cval=cval,
+                                origin=origins)
+        return np.ldexp(out, e).astype(x.dtype, copy=False) if e else out
+    out = None
+    for col, row in zip(factors.columns, factors.rows, strict=True):
+        part = x
+        for axis, weights in ((0, col), (1, row)):
+            e = _power_of_two_scale(weights)
+            part = ndimage.correlate1d(part, np.ldexp(weights, -e), axis=axis, mode=mode,
+                                       cval=cval, origin=origins[axis])
+            if e:
+                part = np.ldexp(part, e).astype(x.dtype, copy=False)
+        out = part if out is None else np.add(out, part, out=out)
+    return out
 
 
 def _opencv_valid(x: np.ndarray, factors: Factors, oh: int, ow: int) -> np.ndarray:

@@ -67,17 +67,39 @@ ROUTE_CASES = [
 ]
 
 
-@needs_opencv
+# the same with SciPy: "ndimage" (ndimage fills the border itself, row bands on all cores)
+SCIPY_ROUTE_CASES = [
+    ("ndimage", (64, 60), (3, 3), {"padding": "same", "boundary": "reflect"}),
+    ("ndimage", (64, 60, 3), (4, 5), {"padding": "same", "boundary": "symmetric",
+                                      "flip": True}),
+    ("ndimage", (64, 60), (5, 5), {"padding": "same", "boundary": "edge", "dilation": 2}),
+    ("bands", (64, 60), (5, 5), {"padding": "same", "boundary": "wrap", "dilation": 2}),
+    ("ndimage", (64, 60), (3, 3), {"padding": "same", "cval": 1.5}),
+    ("ndimage", (64, 60), (9, 9), {"padding": "same", "boundary": "edge", "kind": "rank1"}),
+    ("ndimage", (64, 60), (9, 9), {"padding": "same", "kind": "rank1"}),
+    ("bands", (64, 60), (9, 9), {"padding": "same", "kind": "rank1", "cval": 1.5}),
+    ("bands", (64, 60), (15, 15), {"padding": "same", "boundary": "reflect"}),
+    ("bands", (64, 60, 3), (3, 3), {"padding": "same", "channels": "sum"}),
+    ("bands", (64, 60), (3, 3), {"padding": "valid", "stride": 2}),
+]
+
+
 @pytest.mark.parametrize("band_pixels", [engine.BAND_PIXELS, 64])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize(("route", "shape", "kshape", "kwargs"), ROUTE_CASES)
-def test_each_route_matches_reference(monkeypatch, band_pixels, dtype, route, shape, kshape,
-                                      kwargs):
-    monkeypatch.setenv("CONVGUI_ENGINE", "opencv")
+@pytest.mark.parametrize(("engine_name", "route", "shape", "kshape", "kwargs"), [
+    pytest.param("opencv", *case, marks=needs_opencv) for case in ROUTE_CASES] + [
+    ("scipy", *case) for case in SCIPY_ROUTE_CASES])
+def test_each_route_matches_reference(monkeypatch, band_pixels, dtype, engine_name, route,
+                                      shape, kshape, kwargs):
+    monkeypatch.setenv("CONVGUI_ENGINE", engine_name)
     monkeypatch.setattr(engine, "BAND_PIXELS", band_pixels)
     rng = np.random.default_rng(sum(shape) + sum(kshape))
     x = rng.standard_normal(shape).astype(dtype)
-    k = rng.standard_normal(kshape)
+    kwargs = dict(kwargs)
+    if kwargs.pop("kind", "random") == "rank1":
+        k = np.outer(rng.standard_normal(kshape[0]), rng.standard_normal(kshape[1]))
+    else:
+        k = rng.standard_normal(kshape)
     conv = prepare(x, k, bias=0.5, **kwargs)
     if dtype == np.float32:  # float64 may take another route (OpenCV's DFT threshold is lower)
         assert conv.route == route
