@@ -233,11 +233,12 @@ class Convolution:
 
     @cached_property
     def route(self) -> str:
-        """How the whole call runs: ``"bands"`` (padded row bands, each by :attr:`plan`, on all
-        cores with SciPy) or an OpenCV whole-image route with OpenCV's own border
-        (:mod:`convgui.accel`): ``"same"`` (one call, straight into the output),
-        ``"dilated"`` (one call per row phase, kernel not inflated) or ``"subsampled"`` (the
-        stride-1 rows each band needs, then every s-th). The cheapest that applies."""
+        """How the whole call runs, the cheapest that applies: ``"bands"`` (padded row bands,
+        each by :attr:`plan`, on all cores with SciPy); ``"ndimage"`` (SciPy: row bands of
+        the image itself, ndimage filling the border); or with OpenCV filling the border
+        (:mod:`convgui.accel`) ``"same"`` (one call, straight into the output), ``"dilated"``
+        (one call per row phase, kernel not inflated) or ``"subsampled"`` (the stride-1 rows
+        each band needs, then every s-th)."""
         return min(self._route_costs, key=self._route_costs.get)
 
     @cached_property
@@ -279,7 +280,7 @@ class Convolution:
         if self.engine != "opencv" or self.boundary not in accel.opencv_borders() or (
                 self.boundary == "constant" and self.cval != 0.0):
             return False
-        if not (self.squeeze or len(self.planes) * max(g.dilation[1], 1) <= accel.MAX_CHANNELS):
+        if not (self.squeeze or len(self.planes) <= accel.MAX_CHANNELS):
             return False
         for axis in (0, 1):
             span = g.dilation[axis] * (self.kernel.shape[axis] - 1) + 1
@@ -295,8 +296,9 @@ class Convolution:
 
     def _ndimage_border(self) -> bool:
         """SciPy's ndimage can fill this border itself on row bands of the image (see
-        planner.ndimage_same): 2-D planes, a mirroring or constant border, pads shorter than the image, the anchor inside the
-        (dilated) kernel, and a method ndimage runs (1-D passes need a zero fill)."""
+        planner.ndimage_same): 2-D planes, a mirroring or constant border, pads shorter than
+        the image, the anchor inside the (dilated) kernel, and a method ndimage runs (1-D
+        passes need a zero fill)."""
         g = self.geometry
         if self.engine == "opencv" or self.planes[0].ndim != 2 or self.boundary == "wrap":
             return False  # (a band's wrap would read the band's own far end)
@@ -398,6 +400,8 @@ class Convolution:
     def _banded(self, out: np.ndarray) -> Generator[float, None, None]:
         oh, ow = self.out_hw
         band_pixels = BAND_PIXELS * (8 if self.engine == "opencv" else 1)
+        if self.route in ("bands", "subsampled"):  # a band's memory grows with what it reads
+            band_pixels //= self.geometry.stride[0] * self.geometry.stride[1]
         rows = max(1, band_pixels // max(ow, 1))
         starts = range(0, oh, rows)
         if self.route == "subsampled":  # OpenCV filters all channels in one call
@@ -454,7 +458,21 @@ class Convolution:
 
     def _band_into(self, plane: np.ndarray, target: np.ndarray, r0: int, r1: int) -> None:
         """Compute output rows [r0, r1) of ``plane`` into ``target`` (in the calling thread)."""
-        target[r0:r1] = self._band(plane, r0, r1)
+        g = self.geometry
+        span = self._ndimage_factors.kernel.shape[0] if self.route == "ndimage" else 0
+        if self.route != "ndimage" or r1 - r0 < span:
+            target[r0:r1] = self._band(plane, r0, r1)
+            return
+        # ndimage straight into the output; the rows whose window crosses an inner band edge
+        # (they got ndimage's border instead of the neighbour rows) are then redone
+        top = g.pads[0][0]
+        planner.ndimage_same(plane[r0:r1].astype(self.dtype, copy=False),
+                             self._ndimage_factors, (top, g.pads[1][0]), self.boundary,
+                             self.cval, output=target[r0:r1])
+        if r0 > 0 and top:
+            target[r0:r0 + top] = self._band(plane, r0, r0 + top)
+        if r1 < g.in_hw[0] and span - 1 - top:
+            target[r1 - (span - 1 - top):r1] = self._band(plane, r1 - (span - 1 - top), r1)
 
     def _band(self, plane: np.ndarray, r0: int, r1: int) -> np.ndarray:
         """Output rows [r0, r1) of ``plane``."""

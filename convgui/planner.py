@@ -188,30 +188,34 @@ NDIMAGE_MODES = {"constant": "constant", "reflect": "mirror", "symmetric": "refl
 
 
 def ndimage_same(x: np.ndarray, factors: Factors, anchor: tuple[int, int], boundary: str,
-                 cval: float) -> np.ndarray:
+                 cval: float, output: np.ndarray | None = None) -> np.ndarray:
     """Stride-1 correlation of ``x`` with SciPy's ndimage filling the border itself (no
     padded copy): output (i, j), same shape as ``x``, reads ``x[i + a − top, j + b − left]``,
-    ``anchor`` = (top, left) inside the kernel. Methods "direct", "separable", "low-rank";
-    1-D passes fill their border with ``cval``, so separable kernels need ``cval`` 0 or a
-    boundary other than "constant"."""
+    ``anchor`` = (top, left) inside the kernel; written into ``output`` when given. Methods
+    "direct", "separable", "low-rank"; 1-D passes fill their border with ``cval``, so
+    separable kernels need ``cval`` 0 or a boundary other than "constant"."""
     mode = NDIMAGE_MODES[boundary]
     kh, kw = factors.kernel.shape
     origins = (anchor[0] - kh // 2, anchor[1] - kw // 2)
+    out = np.empty(x.shape, x.dtype) if output is None else output
     if factors.method == "direct":
         e = _power_of_two_scale(factors.kernel)
-        out = ndimage.correlate(x, np.ldexp(factors.kernel, -e), mode=mode, cval=cval,
-                                origin=origins)
-        return np.ldexp(out, e).astype(x.dtype, copy=False) if e else out
-    out = None
-    for col, row in zip(factors.columns, factors.rows, strict=True):
+        ndimage.correlate(x, np.ldexp(factors.kernel, -e), output=out, mode=mode, cval=cval,
+                          origin=origins)
+        if e:
+            np.ldexp(out, e, out=out)
+        return out
+    for n, (col, row) in enumerate(zip(factors.columns, factors.rows, strict=True)):
         part = x
         for axis, weights in ((0, col), (1, row)):
             e = _power_of_two_scale(weights)
-            part = ndimage.correlate1d(part, np.ldexp(weights, -e), axis=axis, mode=mode,
-                                       cval=cval, origin=origins[axis])
+            target = out if axis == 1 and n == 0 else None
+            part = ndimage.correlate1d(part, np.ldexp(weights, -e), axis=axis, output=target,
+                                       mode=mode, cval=cval, origin=origins[axis])
             if e:
-                part = np.ldexp(part, e).astype(x.dtype, copy=False)
-        out = part if out is None else np.add(out, part, out=out)
+                np.ldexp(part, e, out=part)
+        if n:
+            np.add(out, part, out=out)
     return out
 
 
