@@ -404,8 +404,10 @@ class Convolution:
             band_pixels //= self.geometry.stride[0] * self.geometry.stride[1]
         rows = max(1, band_pixels // max(ow, 1))
         starts = range(0, oh, rows)
-        if self.route == "subsampled":  # OpenCV filters all channels in one call
+        if self.route == "subsampled":  # OpenCV filters every channel in each call
             work = [(self._opencv_source(), out)]
+        elif self.engine == "opencv" and out.ndim == 3 and out.shape[2] <= accel.MAX_CHANNELS:
+            work = [(self.source, out)]  # (the bands convert it to the working type)
         elif out.ndim == 2:
             work = [(self.planes[0], out)]
         else:
@@ -493,7 +495,7 @@ class Convolution:
         rows = (r0 * sh, (r1 - 1) * sh + dh * (self.kernel.shape[0] - 1) + 1)
         phases = padded_phases(plane, rows, g.pads, self.boundary, self.cval, self.dtype,
                                planner.column_step(self.plan))
-        if phases.ndim == 4:  # channels="sum": one filter over the depth
+        if self.squeeze and phases.ndim == 4:  # channels="sum": one filter over the depth
             phases = phases.sum(axis=3, dtype=np.float64).astype(self.dtype)
         return planner.correlate_strided(phases, self.plan, (r1 - r0, g.out_hw[1]), self.engine)
 

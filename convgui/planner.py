@@ -138,11 +138,11 @@ def correlate_valid(x: np.ndarray, factors: Factors, engine: str) -> np.ndarray:
     oh, ow = x.shape[0] - kh + 1, x.shape[1] - kw + 1
     method = factors.method
     if method == "zero":
-        return np.zeros((oh, ow), dtype=x.dtype)
+        return np.zeros((oh, ow, *x.shape[2:]), dtype=x.dtype)
     if method == "scale":
         return x[:oh, :ow] * x.dtype.type(factors.kernel[0, 0])
-    if engine == "opencv":
-        return _opencv_valid(x, factors, oh, ow)
+    if engine == "opencv":  # (OpenCV returns an (H, W, 1) image as (H, W))
+        return _opencv_valid(x, factors, oh, ow).reshape(oh, ow, *x.shape[2:])
     if method == "fft":
         return signal.oaconvolve(x, factors.kernel[::-1, ::-1], mode="valid").astype(x.dtype)
     if method in ("separable", "low-rank"):
@@ -356,9 +356,10 @@ def correlate_strided(x: np.ndarray, plan: Plan, out_hw: tuple[int, int],
                       engine: str) -> np.ndarray:
     """``Y[i, j] = Σ X[i·sh + a·dh, j·sw + b·dw]·K[a, b]`` for ``out_hw`` outputs, following
     a :func:`make_plan` plan. ``x`` is ``X`` (rows, W), or ``X`` already split into the
-    plan's column phases (see :func:`split_columns`): then every piece reads a contiguous
-    column phase through a free row-step view."""
-    phases = x if x.ndim == 3 else split_columns(x, column_step(plan))
+    plan's column phases (see :func:`split_columns`; with OpenCV also (step, rows, cols, C):
+    each call filters every channel): then every piece reads a contiguous column phase
+    through a free row-step view."""
+    phases = split_columns(x, column_step(plan)) if x.ndim == 2 else x
     step = phases.shape[0]
     if plan.subsample != (1, 1):
         (_, _, factors), = plan.pieces
@@ -385,7 +386,7 @@ def correlate_strided(x: np.ndarray, plan: Plan, out_hw: tuple[int, int],
             out = part  # the first piece that covers every output: no copy
         else:
             if out is None:
-                out = np.empty(out_hw, dtype=part.dtype)
+                out = np.empty((*out_hw, *part.shape[2:]), dtype=part.dtype)
             region = out[ph.out_start::ph.out_step, pw.out_start::pw.out_step]
             if key in written:
                 np.add(region, part, out=region)

@@ -84,7 +84,7 @@ SCIPY_ROUTE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("band_pixels", [engine.BAND_PIXELS, 64])
+@pytest.mark.parametrize("band_pixels", [engine.BAND_PIXELS, 640, 64])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize(("engine_name", "route", "shape", "kshape", "kwargs"), [
     pytest.param("opencv", *case, marks=needs_opencv) for case in ROUTE_CASES] + [
