@@ -25,7 +25,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from convgui import accel, planner
-from convgui.padding import band_rows, padded_phases
+from convgui.padding import band_rows, copy_pixels, padded_phases
 from convgui.shapes import (
     BOUNDARIES,
     CHANNEL_MODES,
@@ -463,7 +463,7 @@ class Convolution:
         g = self.geometry
         span = self._ndimage_factors.kernel.shape[0] if self.route == "ndimage" else 0
         if self.route != "ndimage" or r1 - r0 < span:
-            target[r0:r1] = self._band(plane, r0, r1)
+            copy_pixels(target[r0:r1], self._band(plane, r0, r1))
             return
         # ndimage straight into the output; the rows whose window crosses an inner band edge
         # (they got ndimage's border instead of the neighbour rows) are then redone
