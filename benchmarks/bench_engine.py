@@ -901,7 +901,7 @@ def _run(args: argparse.Namespace, images: dict[str, np.ndarray], rows: list[Row
     print("\ngoals" + (" (quick run: images too small for the numbers to mean much)"
                        if args.quick else "") + ":")
     for g in goals:
-        print(f"{g.status} {g.text} [{g.checked} rows]"
+        print(f"{g.status} {g.text} [met on {g.checked - len(g.failures)} of {g.checked} rows]"
               + (f"; worst {g.worst}" if g.worst else "")
               + (f"; skipped: {g.skipped}" if g.skipped else ""))
         for text in g.failures[:8]:

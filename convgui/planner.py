@@ -315,15 +315,17 @@ def candidate_plans(kernel: np.ndarray, stride: tuple[int, int], dilation: tuple
                     engine: str, dtype: type = np.float32) -> list[Plan]:
     """Every exact way the planner knows: polyphase for both stride and dilation; dilation by
     a zero-inserted kernel (free for ndimage, which skips zero taps) with polyphase for the
-    stride; a stride-1 result subsampled (cheap for small kernels)."""
+    stride; a stride-1 result subsampled (cheap for small kernels; not with an FFT, whose
+    temporaries for s² times the outputs would exceed the memory bound: 4× the output)."""
     inflated = inflate(kernel, dilation)
     candidates = [_polyphase(kernel, stride, dilation, engine, dtype)]
     if dilation != (1, 1):
         candidates.append(_polyphase(inflated, stride, (1, 1), engine, dtype))
     if stride != (1, 1):
         full = factorize(inflated, engine, dtype)
-        cost = stride[0] * stride[1] * full.cost + 0.5
-        candidates.append(Plan(((_WHOLE, _WHOLE, full),), stride, cost))
+        if full.method != "fft":  # an FFT band of every stride-1 output breaks the memory bound
+            cost = stride[0] * stride[1] * full.cost + 0.5
+            candidates.append(Plan(((_WHOLE, _WHOLE, full),), stride, cost))
     return candidates
 
 
