@@ -1,1 +1,2 @@
-"""Data shipped with ConvGUI: sample images, built-in presets, icons (installed as convgui.resources)."""
+"""Data shipped with ConvGUI: sample images, built-in presets, icons (installed as
+convgui.resources)."""
