@@ -24,8 +24,8 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from convgui import accel, planner
-from convgui.padding import band_rows, copy_pixels, padded_phases
+from convgui import accel, planner, taps
+from convgui.padding import Scratch, copy_pixels, padded_phases
 from convgui.shapes import (
     BOUNDARIES,
     CHANNEL_MODES,
@@ -234,8 +234,9 @@ class Convolution:
     @cached_property
     def route(self) -> str:
         """How the whole call runs, the cheapest that applies: ``"bands"`` (padded row bands,
-        each by :attr:`plan`, on all cores with SciPy); ``"ndimage"`` (SciPy: row bands of
-        the image itself, ndimage filling the border); or with OpenCV filling the border
+        each by :attr:`plan`, on all cores with SciPy); ``"taps"`` (SciPy: padded row bands,
+        one BLAS multiply-add per non-zero tap, see :mod:`convgui.taps`); or with OpenCV
+        filling the border
         (:mod:`convgui.accel`) ``"same"`` (one call, straight into the output), ``"dilated"``
         (one call per row phase, kernel not inflated) or ``"subsampled"`` (the stride-1 rows
         each band needs, then every s-th)."""
@@ -258,10 +259,12 @@ class Convolution:
         same_size = g.stride == (1, 1) and g.out_hw == g.in_hw
         if same_size and g.dilation == (1, 1) and self._opencv_border():
             return {"same": self._inflated.cost}  # the bands would run the same call, padded
+        # the padded band: OpenCV filters it in few large calls, SciPy in many small ones
         split = planner.column_step(self.plan) > 1  # one more pass over the input
-        costs = {"bands": self.plan.cost + (1.0 + split) * sh * sw}
-        if same_size and self._ndimage_border():
-            costs["ndimage"] = self._ndimage_factors.cost
+        copy = (1.0 + split) if self.engine == "opencv" else taps.COST_PER_INPUT
+        costs = {"bands": self.plan.cost + copy * sh * sw}
+        if self.engine != "opencv" and self._tap_groups:
+            costs["taps"] = taps.cost(self._tap_groups, g.stride)
         if not self._opencv_border():
             return costs
         if same_size:
@@ -290,25 +293,8 @@ class Convolution:
         return True
 
     @cached_property
-    def _ndimage_factors(self) -> planner.Factors:
-        return planner.factorize(planner.inflate(self.kernel, self.geometry.dilation),
-                                 self.engine, self.dtype)
-
-    def _ndimage_border(self) -> bool:
-        """SciPy's ndimage can fill this border itself on row bands of the image (see
-        planner.ndimage_same): 2-D planes, a mirroring or constant border, pads shorter than
-        the image, the anchor inside the (dilated) kernel, and a method ndimage runs (1-D
-        passes need a zero fill)."""
-        g = self.geometry
-        if self.engine == "opencv" or self.planes[0].ndim != 2 or self.boundary == "wrap":
-            return False  # (a band's wrap would read the band's own far end)
-        for axis in (0, 1):
-            span = g.dilation[axis] * (self.kernel.shape[axis] - 1) + 1
-            if g.pads[axis][0] > span - 1 or max(g.pads[axis]) >= g.in_hw[axis]:
-                return False
-        method = self._ndimage_factors.method
-        return method == "direct" or (method in ("separable", "low-rank") and (
-            self.boundary != "constant" or self.cval == 0.0))
+    def _tap_groups(self) -> tuple[taps.TapGroup, ...]:
+        return taps.tap_groups(self.kernel, self.geometry.stride, self.geometry.dilation)
 
     def _phases_line_up(self) -> bool:
         """The dilated route's phases map onto themselves: zero border, pads and width
@@ -320,8 +306,8 @@ class Convolution:
 
     @cached_property
     def _route_factors(self) -> list[planner.Factors]:
-        if self.route == "ndimage":
-            return [self._ndimage_factors]
+        if self.route == "taps":
+            return [planner.Factors(self.kernel, "direct")]
         if self.route == "dilated":
             return [self._undilated]
         if self.route in ("same", "subsampled"):
@@ -331,27 +317,31 @@ class Convolution:
     @property
     def kernel_method(self) -> str:
         """The method of the largest piece: ``zero``, ``scale``, ``separable``, ``low-rank``,
-        ``direct`` or ``fft``."""
+        ``direct``, ``fft`` or ``taps``."""
+        if self.route == "taps":
+            return "taps"
         return max(self._route_factors, key=lambda f: f.kernel.size).method
 
     @property
     def method(self) -> str:
         """What computes this call, e.g. ``"separable"``, ``"opencv direct · 4 phases"``."""
+        g = self.geometry
+        if self.route == "taps":
+            count = sum(len(group.taps) for group in self._tap_groups)
+            return f"{count} taps (BLAS multiply-adds)" + (
+                f" · {len(self._tap_groups)} phases" if len(self._tap_groups) > 1 else "")
         main = max(self._route_factors, key=lambda f: f.kernel.size)
         name = main.method if main.method != "low-rank" else f"low-rank {main.rank}"
         if self.engine == "opencv":
             name = f"opencv {name}"
         elif self._threads() > 1:
             name = f"{name} ×{self._threads()} threads"
-        g = self.geometry
         if self.route == "same":
             return name + " in place"
         if self.route == "dilated":
             return name + f" · {g.dilation[0]} row phases in place"
         if self.route == "subsampled":
             return name + " · one call, subsampled"
-        if self.route == "ndimage":
-            return name + " · no padded copy"
         if len(self.plan.pieces) > 1:
             name += f" · {len(self.plan.pieces)} phases"
         if self.plan.subsample != (1, 1):
@@ -363,6 +353,8 @@ class Convolution:
         """Every piece sums only its non-zero taps, or, separable, has no zero tap at all (so
         NaN and infinity reach exactly the outputs the definition says); otherwise a
         non-finite result is recomputed with "scipy-direct"."""
+        if self.route == "taps":
+            return True
         return all(f.method in ("zero", "scale", "direct") or (
             f.method == "separable" and f.kernel.all()) for f in self._route_factors)
 
@@ -400,13 +392,17 @@ class Convolution:
     def _banded(self, out: np.ndarray) -> Generator[float, None, None]:
         oh, ow = self.out_hw
         band_pixels = BAND_PIXELS * (8 if self.engine == "opencv" else 1)
-        if self.route in ("bands", "subsampled"):  # a band's memory grows with what it reads
-            band_pixels //= self.geometry.stride[0] * self.geometry.stride[1]
+        reads = self.geometry.stride[0] * self.geometry.stride[1]  # input pixels per output
+        if self.route == "taps":  # few large bands (less overhead), input ≤ 2.5× the output
+            band_pixels = min(band_pixels, max(band_pixels // reads, 5 * oh * ow // (2 * reads)))
+        elif self.route in ("bands", "subsampled"):  # memory grows with what a band reads
+            band_pixels //= reads
         rows = max(1, band_pixels // max(ow, 1))
         starts = range(0, oh, rows)
         if self.route == "subsampled":  # OpenCV filters every channel in each call
             work = [(self._opencv_source(), out)]
-        elif self.engine == "opencv" and out.ndim == 3 and out.shape[2] <= accel.MAX_CHANNELS:
+        elif out.ndim == 3 and (self.route == "taps" or (
+                self.engine == "opencv" and out.shape[2] <= accel.MAX_CHANNELS)):
             work = [(self.source, out)]  # (the bands convert it to the working type)
         elif out.ndim == 2:
             work = [(self.planes[0], out)]
@@ -414,11 +410,12 @@ class Convolution:
             work = [(plane, out[:, :, c]) for c, plane in enumerate(self.planes)]
         total, done = len(starts) * len(work), 0
         pool = _thread_pool() if self._threads() > 1 and len(starts) > 1 else None
+        scratch = Scratch()
         for plane, target in work:
             bands = [(r0, min(r0 + rows, oh)) for r0 in starts]
             if pool is None:
                 for r0, r1 in bands:
-                    self._band_into(plane, target, r0, r1)
+                    self._band_into(plane, target, r0, r1, scratch)
                     done += 1
                     yield done / total
                 continue
@@ -456,25 +453,20 @@ class Convolution:
         return np.ascontiguousarray(src, dtype=self.dtype)
 
     def _threads(self) -> int:
-        return 1 if self.engine == "opencv" else _cpu_count()
+        """Threads of convgui's own: OpenCV and OpenBLAS (the taps) thread inside each call."""
+        return 1 if self.engine == "opencv" or self.route == "taps" else _cpu_count()
 
-    def _band_into(self, plane: np.ndarray, target: np.ndarray, r0: int, r1: int) -> None:
-        """Compute output rows [r0, r1) of ``plane`` into ``target`` (in the calling thread)."""
+    def _band_into(self, plane: np.ndarray, target: np.ndarray, r0: int, r1: int,
+                   scratch: Scratch | None = None) -> None:
+        """Compute output rows [r0, r1) of ``plane`` into ``target`` (in the calling thread;
+        the taps reuse ``scratch``'s buffers)."""
         g = self.geometry
-        span = self._ndimage_factors.kernel.shape[0] if self.route == "ndimage" else 0
-        if self.route != "ndimage" or r1 - r0 < span:
-            copy_pixels(target[r0:r1], self._band(plane, r0, r1))
+        if self.route == "taps":
+            copy_pixels(target[r0:r1], taps.correlate_rows(
+                plane, (r0, r1), g, self._tap_groups, self.boundary, self.cval, self.dtype,
+                sum_channels=self.squeeze, scratch=scratch))
             return
-        # ndimage straight into the output; the rows whose window crosses an inner band edge
-        # (they got ndimage's border instead of the neighbour rows) are then redone
-        top = g.pads[0][0]
-        planner.ndimage_same(plane[r0:r1].astype(self.dtype, copy=False),
-                             self._ndimage_factors, (top, g.pads[1][0]), self.boundary,
-                             self.cval, output=target[r0:r1])
-        if r0 > 0 and top:
-            target[r0:r0 + top] = self._band(plane, r0, r0 + top)
-        if r1 < g.in_hw[0] and span - 1 - top:
-            target[r1 - (span - 1 - top):r1] = self._band(plane, r1 - (span - 1 - top), r1)
+        copy_pixels(target[r0:r1], self._band(plane, r0, r1))
 
     def _band(self, plane: np.ndarray, r0: int, r1: int) -> np.ndarray:
         """Output rows [r0, r1) of ``plane``."""
@@ -484,13 +476,6 @@ class Convolution:
             return accel.subsampled_rows(plane, self._inflated, anchor, g.stride,
                                          accel.opencv_borders()[self.boundary], (r0, r1),
                                          g.out_hw[1])
-        if self.route == "ndimage":
-            lo, hi = band_rows(r0, r1, anchor[0], self._ndimage_factors.kernel.shape[0],
-                               g.in_hw[0])
-            rows = planner.ndimage_same(plane[lo:hi].astype(self.dtype, copy=False),
-                                        self._ndimage_factors, anchor, self.boundary,
-                                        self.cval)
-            return rows[r0 - lo:r1 - lo]
         sh, dh = g.stride[0], g.dilation[0]
         rows = (r0 * sh, (r1 - 1) * sh + dh * (self.kernel.shape[0] - 1) + 1)
         phases = padded_phases(plane, rows, g.pads, self.boundary, self.cval, self.dtype,

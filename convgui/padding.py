@@ -7,6 +7,9 @@ those rows, so no call ever holds a padded copy of a whole large image. No Qt he
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 import numpy as np
 
 
@@ -34,43 +37,88 @@ def pad_index(index: np.ndarray, n: int, boundary: str) -> np.ndarray:
 
 def padded_phases(plane: np.ndarray, rows: tuple[int, int],
                   pads: tuple[tuple[int, int], tuple[int, int]], boundary: str, cval: float,
-                  dtype: type, step: int) -> np.ndarray:
-    """Rows ``rows = (y0, y1)`` of ``numpy.pad(plane, pads, boundary)`` split into ``step``
-    column phases in one pass: ``out[q, i, t] = Xp[y0 + i, q + step·t]``, shape
-    (step, y1 − y0, ⌈padded width / step⌉[, C]). Cells past the padded width are
-    unspecified; callers must not read them. """
+                  dtype: type, step: int, row_step: int = 1,
+                  scratch: Scratch | None = None) -> np.ndarray:
+    """Rows ``y0, y0 + row_step, … < y1`` (``rows = (y0, y1)``) of
+    ``numpy.pad(plane, pads, boundary)`` split into ``step`` column phases in one pass:
+    ``out[q, i, t] = Xp[y0 + row_step·i, q + step·t]``, shape
+    (step, ⌈(y1 − y0) / row_step⌉, ⌈padded width / step⌉[, C]), in ``scratch``'s buffer when
+    given. Cells past the padded width are unspecified; callers must not read them. """
     y0, y1 = rows
     h, w = plane.shape[:2]
     (top, _), (left, right) = pads
-    cols = -(-(left + w + right) // step)
-    out = np.empty((step, y1 - y0, cols, *plane.shape[2:]), dtype=dtype)
-    index = np.arange(y0, y1) - top
+    index = np.arange(y0, y1, row_step) - top
+    phases = _column_phases(w, left, right, step, boundary)
+    shape = (step, len(index), len(phases[0].source), *plane.shape[2:])
+    out = np.empty(shape, dtype=dtype) if scratch is None else scratch.get("phases", shape,
+                                                                             dtype)
     real = np.flatnonzero((index >= 0) & (index < h))
-    source_rows = pad_index(index, h, boundary)
-    for q in range(step):
-        column = np.arange(cols) * step + q - left  # the real column each cell copies
-        source = pad_index(column, w, boundary)
-        inside = np.flatnonzero((column >= 0) & (column < w))
-        outside = np.flatnonzero((column < 0) | (column >= w))
-        target = out[q]
-        if len(real) and len(inside):  # the body: one strided copy
-            a, b, c, d = real[0], real[-1] + 1, inside[0], inside[-1] + 1
-            copy_pixels(target[a:b, c:d], plane[index[a]:index[b - 1] + 1,
-                                                column[c]:column[d - 1] + 1:step])
-        if len(real) and len(outside):  # padded columns of real rows
+    a, b = (real[0], real[-1] + 1) if len(real) else (0, 0)
+    body = plane[index[a]:index[b - 1] + 1:row_step] if b else plane[:0]
+    outside = np.flatnonzero((index < 0) | (index >= h))
+    padded_rows = list(zip(outside.tolist(), pad_index(index[outside], h, boundary).tolist(),
+                           strict=True))
+    for target, phase in zip(out, phases, strict=True):
+        c, d = phase.inside
+        if b and d > c:  # the body: one strided copy
+            last = phase.first + (d - c - 1) * step
+            copy_pixels(target[a:b, c:d], body[:, phase.first:last + 1:step])
+        if b and (c > 0 or d < target.shape[1]):  # padded columns of real rows
             if boundary == "constant":
-                target[real[0]:real[-1] + 1, outside] = cval
+                target[a:b, :c] = cval
+                target[a:b, d:] = cval
             else:
-                target[real[0]:real[-1] + 1, outside] = np.take(
-                    plane[index[real[0]]:index[real[-1]] + 1], source[outside], axis=1)
-        for r in np.flatnonzero((index < 0) | (index >= h)):  # padded rows
-            if source_rows[r] < 0:
+                target[a:b, :c] = np.take(body, phase.source[:c], axis=1)
+                target[a:b, d:] = np.take(body, phase.source[d:], axis=1)
+        for r, source in padded_rows:
+            if source < 0:
                 target[r] = cval
             else:
-                target[r] = np.take(plane[source_rows[r]], np.maximum(source, 0), axis=0)
-                if boundary == "constant":
-                    target[r, outside] = cval
+                target[r] = np.take(plane[source], phase.source, axis=0)
     return out
+
+
+class Scratch:
+    """Buffers reused by the bands of one call: fresh memory costs a page fault per 4 KiB
+    on first write, as much as the copy itself. Not thread-safe: one per thread."""
+
+    def __init__(self) -> None:
+        self._buffers: dict[str, np.ndarray] = {}
+
+    def get(self, name: str, shape: tuple[int, ...], dtype: type) -> np.ndarray:
+        """A C-contiguous array of ``shape`` (contents unspecified), the same memory for the
+        same ``name`` as long as it fits."""
+        size = int(np.prod(shape, dtype=np.int64))
+        buffer = self._buffers.get(name)
+        if buffer is None or buffer.size < size or buffer.dtype != np.dtype(dtype):
+            buffer = self._buffers[name] = np.empty(size, dtype=dtype)
+        return buffer[:size].reshape(shape)
+
+
+@dataclass(frozen=True)
+class _ColumnPhase:
+    """Column phase q of a padded row: cells [c, d) copy the real columns ``first``,
+    ``first + step``, …; ``source`` is the real column each cell copies (pad cells of a
+    'constant' border copy column 0 and are overwritten with the fill)."""
+
+    inside: tuple[int, int]
+    first: int
+    source: np.ndarray
+
+
+@lru_cache(maxsize=64)
+def _column_phases(w: int, left: int, right: int, step: int,
+                   boundary: str) -> tuple[_ColumnPhase, ...]:
+    cols = -(-(left + w + right) // step)
+    phases = []
+    for q in range(step):
+        column = np.arange(cols) * step + q - left  # the real column each cell copies
+        inside = np.flatnonzero((column >= 0) & (column < w))
+        c, d = (int(inside[0]), int(inside[-1]) + 1) if len(inside) else (0, 0)
+        source = np.maximum(pad_index(column, w, boundary), 0)
+        source.flags.writeable = False  # shared by the cache
+        phases.append(_ColumnPhase((c, d), int(column[c]) if d > c else 0, source))
+    return tuple(phases)
 
 
 def band_rows(r0: int, r1: int, top: int, span: int, height: int) -> tuple[int, int]:

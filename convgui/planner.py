@@ -42,21 +42,21 @@ def opencv_dft_area(dtype: type) -> int:
 
 def method_costs(kh: int, kw: int, taps: int, rank: int, engine: str,
                  dtype: type = np.float32) -> dict[str, float]:
-    """Cost of each method (milliseconds per 4 Mpixels of output, float32, measured on a 2-core
-    machine): what the planner minimises. Both SciPy's ndimage and OpenCV's direct filter2D
-    skip zero taps; OpenCV's filter2D turns to a DFT ("fft") from :func:`opencv_dft_area`
-    kernel cells on."""
+    """Cost of each method (milliseconds per 4 Mpixels of output, float32, as run by the
+    engine on a 2-core machine: SciPy's on row bands on both cores): what the planner
+    minimises. Both SciPy's ndimage and OpenCV's direct filter2D skip zero taps; OpenCV's
+    filter2D turns to a DFT ("fft") from :func:`opencv_dft_area` kernel cells on."""
     if engine == "opencv":
         costs = ({"direct": 1.0 + 0.085 * taps} if kh * kw < opencv_dft_area(dtype)
                  else {"fft": 44.0})
         if min(kh, kw) > 1:  # each extra rank also costs a temporary and an add
             costs["low-rank"] = rank * (1.4 + 0.14 * (kh + kw)) + (rank - 1) * 1.5
         return costs
-    costs = {"direct": 3.5 + 3.0 * taps}
+    costs = {"direct": 1.9 + 1.65 * taps}
     if engine == "scipy":
-        costs["fft"] = 150.0
+        costs["fft"] = 82.0
         if min(kh, kw) > 1:
-            costs["low-rank"] = rank * (76.0 + 0.9 * (kh + kw))
+            costs["low-rank"] = rank * (21.0 + 0.25 * (kh + kw))
     return costs
 
 
@@ -182,43 +182,6 @@ def _ndimage_1d(x: np.ndarray, weights: np.ndarray, axis: int) -> np.ndarray:
     return np.ldexp(valid, e).astype(x.dtype, copy=False) if e else valid
 
 
-#: numpy.pad boundary names → the scipy.ndimage modes that fill the same values.
-NDIMAGE_MODES = {"constant": "constant", "reflect": "mirror", "symmetric": "reflect",
-                 "edge": "nearest", "wrap": "grid-wrap"}
-
-
-def ndimage_same(x: np.ndarray, factors: Factors, anchor: tuple[int, int], boundary: str,
-                 cval: float, output: np.ndarray | None = None) -> np.ndarray:
-    """Stride-1 correlation of ``x`` with SciPy's ndimage filling the border itself (no
-    padded copy): output (i, j), same shape as ``x``, reads ``x[i + a − top, j + b − left]``,
-    ``anchor`` = (top, left) inside the kernel; written into ``output`` when given. Methods
-    "direct", "separable", "low-rank"; 1-D passes fill their border with ``cval``, so
-    separable kernels need ``cval`` 0 or a boundary other than "constant"."""
-    mode = NDIMAGE_MODES[boundary]
-    kh, kw = factors.kernel.shape
-    origins = (anchor[0] - kh // 2, anchor[1] - kw // 2)
-    out = np.empty(x.shape, x.dtype) if output is None else output
-    if factors.method == "direct":
-        e = _power_of_two_scale(factors.kernel)
-        ndimage.correlate(x, np.ldexp(factors.kernel, -e), output=out, mode=mode, cval=cval,
-                          origin=origins)
-        if e:
-            np.ldexp(out, e, out=out)
-        return out
-    for n, (col, row) in enumerate(zip(factors.columns, factors.rows, strict=True)):
-        part = x
-        for axis, weights in ((0, col), (1, row)):
-            e = _power_of_two_scale(weights)
-            target = out if axis == 1 and n == 0 else None
-            part = ndimage.correlate1d(part, np.ldexp(weights, -e), axis=axis, output=target,
-                                       mode=mode, cval=cval, origin=origins[axis])
-            if e:
-                np.ldexp(part, e, out=part)
-        if n:
-            np.add(out, part, out=out)
-    return out
-
-
 def _opencv_valid(x: np.ndarray, factors: Factors, oh: int, ow: int) -> np.ndarray:
     """OpenCV with anchor (0, 0): output (i, j) reads x[i + a, j + b]; the rows and columns
     past the valid region (which read OpenCV's own border) are cut off. ``x`` may be a
@@ -301,7 +264,7 @@ class Plan:
 
 
 #: Fixed cost of one more polyphase piece (its call, an add), per 4 Mpixels of its output.
-PIECE_OVERHEAD = {"opencv": 1.5, "scipy": 3.0, "scipy-direct": 3.0}
+PIECE_OVERHEAD = {"opencv": 1.5, "scipy": 1.65, "scipy-direct": 1.65}
 
 
 def make_plan(kernel: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int],

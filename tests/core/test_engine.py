@@ -481,27 +481,31 @@ def case_kernel(kind, kshape, rng, scale=1.0):
 
 # (kernel kind, {engine: method of the largest piece}, image, kernel, kwargs)
 METHOD_CASES = [
-    ("random", {"scipy": "direct", "opencv": "direct"}, (20, 17), (3, 3), {}),
-    ("random", {"scipy": "direct", "opencv": "direct"}, (20, 17, 3), (2, 5),
+    ("random", {"scipy": "taps", "opencv": "direct"}, (20, 17), (3, 3), {}),
+    ("random", {"scipy": "taps", "opencv": "direct"}, (20, 17, 3), (2, 5),
      {"padding": "same", "boundary": "reflect"}),
-    ("random", {"scipy": "direct", "opencv": "direct"}, (20, 17), (4, 3),
+    ("random", {"scipy": "taps", "opencv": "direct"}, (20, 17), (4, 3),
      {"dilation": (2, 3), "padding": "full", "boundary": "wrap"}),
-    ("random", {"scipy": "fft", "opencv": "direct"}, (40, 37), (11, 11), {}),
-    ("random", {"scipy": "fft", "opencv": "fft"}, (40, 37, 2), (12, 11),
+    ("random", {"scipy": "taps", "opencv": "direct"}, (40, 37), (11, 11), {}),
+    ("random", {"scipy": "taps", "opencv": "fft"}, (40, 37, 2), (12, 11),
      {"padding": "same", "boundary": "symmetric", "flip": True}),
-    ("random", {"scipy": "fft", "opencv": "fft"}, (40, 37), (11, 13),
+    ("random", {"scipy": "taps", "opencv": "fft"}, (40, 37), (11, 13),
      {"dilation": 2, "padding": "full", "cval": 3.0}),
-    ("random", {"scipy": "direct", "opencv": "direct"}, (20, 17), (3, 3), {"stride": 2}),
-    ("random", {"scipy": "direct", "opencv": "direct"}, (20, 17, 4), (4, 2),
+    ("random", {"scipy": "fft", "opencv": "fft"}, (40, 37), (21, 21), {"padding": "same"}),
+    ("random", {"scipy": "taps", "opencv": "direct"}, (20, 17), (3, 3), {"stride": 2}),
+    ("random", {"scipy": "taps", "opencv": "direct"}, (20, 17, 4), (4, 2),
      {"stride": (1, 3), "padding": "same", "channels": "sum"}),
-    ("random", {"scipy": "direct", "opencv": "direct"}, (40, 37), (7, 7),
+    ("random", {"scipy": "taps", "opencv": "direct"}, (40, 37), (7, 7),
      {"stride": (3, 1), "dilation": 2, "boundary": "edge"}),
-    ("rank1", {"scipy": "separable", "opencv": "separable"}, (40, 37), (7, 7),
+    ("rank1", {"scipy": "taps", "opencv": "separable"}, (40, 37), (7, 7),
      {"padding": "same"}),
-    ("rank1", {"scipy": "separable", "opencv": "separable"}, (40, 37), (13, 13),
+    ("rank1", {"scipy": "separable", "opencv": "separable"}, (40, 37), (15, 15),
+     {"padding": "same", "boundary": "reflect"}),
+    ("rank1", {"scipy": "taps", "opencv": "separable"}, (40, 37), (13, 13),
      {"stride": 2, "boundary": "reflect"}),
-    ("rank2", {"scipy": "fft", "opencv": "low-rank"}, (40, 37), (15, 15), {"padding": "full"}),
-    ("random", {"scipy": "scale", "opencv": "scale"}, (20, 17), (1, 1),
+    ("rank2", {"scipy": "low-rank", "opencv": "low-rank"}, (40, 37), (21, 21),
+     {"padding": "full"}),
+    ("random", {"scipy": "taps", "opencv": "scale"}, (20, 17), (1, 1),
      {"padding": 2, "boundary": "symmetric"}),
     ("zero", {"scipy": "zero", "opencv": "zero"}, (20, 17), (3, 3), {"padding": "same"}),
 ]
@@ -592,7 +596,7 @@ def test_many_bands_match_reference(monkeypatch, band_pixels, kind, methods, sha
         dh = conv.geometry.dilation[0]
         assert fractions == [(r + 1) / dh for r in range(dh)]
     else:  # OpenCV parallelises inside a call and takes bands 8 times as large
-        if conv.route == "subsampled":  # all channels in each call
+        if conv.route in ("subsampled", "taps"):  # all channels in each call
             planes = 1
         per_band = band_pixels * (8 if conv.engine == "opencv" else 1)
         expected = planes * min(oh, math.ceil(oh * ow / per_band))
@@ -613,7 +617,7 @@ def test_default_band_size_splits_large_image():
         assert conv.engine == "opencv" and fractions == [1.0]
         conv = prepare(x, np.ones((1, 1)), padding="same", boundary="wrap")  # OpenCV lacks it
         fractions, result = check_bands(conv)
-    assert conv.route == "bands" and len(fractions) >= 2
+    assert conv.route in ("bands", "taps") and len(fractions) >= 2
     np.testing.assert_array_equal(result, x)
 
 

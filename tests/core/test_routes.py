@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import reference_convolve2d
 
-from convgui import engine, planner
+from convgui import engine, planner, taps
 from convgui.engine import prepare
 from convgui.padding import pad_index, padded_phases
 
@@ -31,19 +31,21 @@ def test_pad_index_is_numpy_pad(n, before, after, boundary):
 @given(shape=st.tuples(st.integers(1, 6), st.integers(1, 6)), depth=st.integers(0, 3),
        pads=st.tuples(st.tuples(st.integers(0, 9), st.integers(0, 9)),
                       st.tuples(st.integers(0, 9), st.integers(0, 9))),
-       boundary=st.sampled_from(BOUNDARIES), step=st.integers(1, 4), data=st.data())
-def test_padded_phases_are_numpy_pad_split_by_column(shape, depth, pads, boundary, step, data):
+       boundary=st.sampled_from(BOUNDARIES), step=st.integers(1, 4),
+       row_step=st.integers(1, 4), data=st.data())
+def test_padded_phases_are_numpy_pad_split_by_column(shape, depth, pads, boundary, step,
+                                                      row_step, data):
     rng = np.random.default_rng(0)
     x = rng.standard_normal(shape + ((depth,) if depth else ()))
     mode = {"mode": boundary} | ({"constant_values": 2.5} if boundary == "constant" else {})
     full = np.pad(x, list(pads) + ([(0, 0)] if depth else []), **mode)
     y0 = data.draw(st.integers(0, full.shape[0] - 1))
     y1 = data.draw(st.integers(y0 + 1, full.shape[0]))
-    got = padded_phases(x, (y0, y1), pads, boundary, 2.5, np.float64, step)
+    got = padded_phases(x, (y0, y1), pads, boundary, 2.5, np.float64, step, row_step)
     assert got.flags.c_contiguous
-    assert got.shape[:3] == (step, y1 - y0, -(-full.shape[1] // step))
+    assert got.shape[:3] == (step, len(range(y0, y1, row_step)), -(-full.shape[1] // step))
     for q in range(step):
-        expected = full[y0:y1, q::step]
+        expected = full[y0:y1:row_step, q::step]
         np.testing.assert_array_equal(got[q][:, :expected.shape[1]], expected)
 
 
@@ -67,20 +69,25 @@ ROUTE_CASES = [
 ]
 
 
-# the same with SciPy: "ndimage" (ndimage fills the border itself, row bands on all cores)
+# the same with SciPy: "taps" (one BLAS multiply-add per tap on padded bands, any stride,
+# dilation, boundary, channel mode) and "bands" (polyphase pieces by FFT or 1-D passes)
 SCIPY_ROUTE_CASES = [
-    ("ndimage", (64, 60), (3, 3), {"padding": "same", "boundary": "reflect"}),
-    ("ndimage", (64, 60, 3), (4, 5), {"padding": "same", "boundary": "symmetric",
-                                      "flip": True}),
-    ("ndimage", (64, 60), (5, 5), {"padding": "same", "boundary": "edge", "dilation": 2}),
-    ("bands", (64, 60), (5, 5), {"padding": "same", "boundary": "wrap", "dilation": 2}),
-    ("ndimage", (64, 60), (3, 3), {"padding": "same", "cval": 1.5}),
-    ("ndimage", (64, 60), (9, 9), {"padding": "same", "boundary": "edge", "kind": "rank1"}),
-    ("ndimage", (64, 60), (9, 9), {"padding": "same", "kind": "rank1"}),
-    ("bands", (64, 60), (9, 9), {"padding": "same", "kind": "rank1", "cval": 1.5}),
-    ("bands", (64, 60), (15, 15), {"padding": "same", "boundary": "reflect"}),
-    ("bands", (64, 60, 3), (3, 3), {"padding": "same", "channels": "sum"}),
-    ("bands", (64, 60), (3, 3), {"padding": "valid", "stride": 2}),
+    ("taps", (64, 60), (3, 3), {"padding": "same", "boundary": "reflect"}),
+    ("taps", (64, 60, 3), (4, 5), {"padding": "same", "boundary": "symmetric", "flip": True}),
+    ("taps", (64, 60), (5, 5), {"padding": "same", "boundary": "edge", "dilation": 2}),
+    ("taps", (64, 60), (5, 5), {"padding": "same", "boundary": "wrap", "dilation": 2}),
+    ("taps", (64, 60), (3, 3), {"padding": "same", "cval": 1.5}),
+    ("taps", (64, 60, 3), (3, 3), {"padding": "same", "channels": "sum"}),
+    ("taps", (64, 60), (3, 3), {"padding": "valid", "stride": 2}),
+    ("taps", (65, 61, 3), (7, 7), {"padding": "same", "stride": (3, 2), "dilation": (1, 2),
+                                   "boundary": "reflect"}),
+    ("taps", (64, 60), (4, 4), {"padding": "full", "stride": 2, "dilation": 2, "cval": -2.0}),
+    ("taps", (64, 60, 2), (2, 3), {"padding": 3, "stride": (1, 4), "boundary": "wrap",
+                                   "channels": "sum"}),
+    ("taps", (64, 60), (9, 9), {"padding": "same", "kind": "rank1"}),
+    ("bands", (64, 60), (15, 15), {"padding": "same", "kind": "rank1", "cval": 1.5}),
+    ("bands", (64, 60), (21, 21), {"padding": "same", "boundary": "reflect"}),
+    ("bands", (64, 60, 3), (15, 15), {"padding": "same", "dilation": 3, "kind": "rank1"}),
 ]
 
 
@@ -133,11 +140,14 @@ def test_nan_reaches_exactly_the_outputs_that_weigh_it(monkeypatch, route, shape
     np.testing.assert_allclose(got[~reach], expected[~reach], rtol=1e-4, atol=1e-4)
 
 
-def test_bands_never_pad_the_whole_image(monkeypatch):
+@pytest.mark.parametrize(("module", "kernel", "route"), [
+    (engine, np.outer(np.arange(1.0, 32.0), np.arange(2.0, 33.0)), "bands"),
+    (taps, np.ones((5, 5)), "taps")])
+def test_bands_never_pad_the_whole_image(monkeypatch, module, kernel, route):
     """Each band pads only its own rows, so a call never holds a padded copy of the whole
     image, and strided bands are sized by what they read."""
     sizes = []
-    real = engine.padded_phases
+    real = module.padded_phases
 
     def spy(plane, rows, *args, **kwargs):
         out = real(plane, rows, *args, **kwargs)
@@ -145,9 +155,14 @@ def test_bands_never_pad_the_whole_image(monkeypatch):
         return out
 
     monkeypatch.setenv("CONVGUI_ENGINE", "scipy")
-    monkeypatch.setattr(engine, "padded_phases", spy)
+    monkeypatch.setattr(module, "padded_phases", spy)
     monkeypatch.setattr(engine, "BAND_PIXELS", 4096)
     x = np.random.default_rng(0).random((256, 256), dtype=np.float32)
-    prepare(x, np.ones((5, 5)), padding="same", stride=2).run()
-    # a strided band reads sh·sw times its outputs, so it has 4096 / 4 / 128 = 8 output rows
-    assert len(sizes) == 16 and max(sizes) == 2 * 8 + 3
+    conv = prepare(x, kernel, padding="same", stride=2)
+    assert conv.route == route
+    conv.run()
+    # a band reads sh·sw = 4 input pixels per output: the bands route keeps 4096 / 4 / 128 =
+    # 8 output rows a band; the taps route 2.5× the output / 4 = 80 rows capped at 4096 / 128
+    # = 32 (4 bands); each band pads its rows plus the kernel's reach below
+    rows = 8 if route == "bands" else 32
+    assert len(sizes) == 128 // rows and max(sizes) == 2 * rows + kernel.shape[0] - 2

@@ -1,0 +1,138 @@
+"""The taps method (one BLAS multiply-add per non-zero tap on padded phase planes), checked
+against the brute-force reference and hand-computed groupings, never against convgui."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reference import reference_convolve2d
+
+from convgui import taps
+from convgui.engine import prepare
+from convgui.padding import Scratch
+
+BOUNDARIES = ["constant", "reflect", "symmetric", "edge", "wrap"]
+
+
+def test_tap_groups_split_a_strided_kernel_by_phase_plane():
+    """3×3 at stride 2: tap (a, b) reads phase plane (a mod 2, b mod 2) at (a // 2, b // 2)."""
+    k = np.arange(1.0, 10.0).reshape(3, 3)
+    k[1, 2] = 0.0  # zero taps are left out
+    groups = taps.tap_groups(k, (2, 2), (1, 1))
+    assert groups == (
+        taps.TapGroup(0, 0, ((0, 0, 1.0), (0, 1, 3.0), (1, 0, 7.0), (1, 1, 9.0))),
+        taps.TapGroup(0, 1, ((0, 0, 2.0), (1, 0, 8.0))),
+        taps.TapGroup(1, 0, ((0, 0, 4.0),)),
+        taps.TapGroup(1, 1, ((0, 0, 5.0),)),
+    )
+
+
+def test_tap_groups_of_a_dilation_that_is_a_multiple_of_the_stride_read_one_plane():
+    """Dilation 4 at stride 2: every tap offset a·4 is even, so only plane (0, 0) is read."""
+    groups = taps.tap_groups(np.ones((2, 3)), (2, 2), (4, 4))
+    assert groups == (taps.TapGroup(0, 0, ((0, 0, 1.0), (0, 2, 1.0), (0, 4, 1.0),
+                                           (2, 0, 1.0), (2, 2, 1.0), (2, 4, 1.0))),)
+
+
+def test_cost_grows_with_the_taps_and_the_planes_read():
+    one = taps.tap_groups(np.ones((3, 3)), (1, 1), (1, 1))
+    assert taps.cost(one, (1, 1)) == pytest.approx(taps.COST_PER_INPUT
+                                                   + 9 * taps.COST_PER_TAP)
+    strided = taps.tap_groups(np.ones((3, 3)), (2, 2), (1, 1))  # 2 row phases × 2 columns
+    per_tap = taps.COST_PER_TAP + 3 * taps.COST_PER_TAP_PER_STRIDE
+    assert taps.cost(strided, (2, 2)) == pytest.approx(4 * taps.COST_PER_INPUT + 9 * per_tap)
+
+
+@settings(max_examples=600, deadline=None)
+@given(h=st.integers(1, 14), w=st.integers(1, 14), depth=st.sampled_from([0, 1, 3]),
+       kh=st.integers(1, 5), kw=st.integers(1, 5),
+       stride=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+       dilation=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       padding=st.sampled_from(["valid", "same", "full", 1, ((0, 3), (2, 0))]),
+       boundary=st.sampled_from(BOUNDARIES), sum_channels=st.booleans(),
+       dtype=st.sampled_from([np.float32, np.float64]), data=st.data())
+def test_any_band_of_rows_matches_reference(h, w, depth, kh, kw, stride, dilation, padding,
+                                            boundary, sum_channels, dtype, data):
+    """Any band (i0, i1) of output rows, every padding, boundary, stride and dilation, with
+    channels kept or summed, equals those rows of the reference."""
+    rng = np.random.default_rng(h * 131 + w * 17 + kh * 5 + kw)
+    x = rng.standard_normal((h, w, depth) if depth else (h, w)).astype(dtype)
+    k = rng.standard_normal((kh, kw))
+    k[rng.random((kh, kw)) < 0.3] = 0.0
+    if not k.any():
+        k[0, 0] = 1.0
+    channels = "sum" if sum_channels else "per-channel"
+    kwargs = {"padding": padding, "stride": stride, "dilation": dilation, "boundary": boundary,
+              "cval": -1.5, "channels": channels}
+    try:
+        geometry = prepare(x, k, **kwargs).geometry
+    except ValueError:  # no output for these settings
+        return
+    expected = reference_convolve2d(x.astype(np.float64), k, **kwargs)
+    i0 = data.draw(st.integers(0, geometry.out_hw[0] - 1))
+    i1 = data.draw(st.integers(i0 + 1, geometry.out_hw[0]))
+    groups = taps.tap_groups(k, stride, dilation)
+    got = taps.correlate_rows(x, (i0, i1), geometry, groups, boundary, -1.5, dtype,
+                              sum_channels=sum_channels)
+    assert got.shape == expected[i0:i1].shape
+    scale = float(np.abs(k).sum() * max(np.abs(x).max(), 1.5))
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    assert float(np.max(np.abs(got - expected[i0:i1]))) <= tol * scale
+
+
+def test_scratch_buffers_are_reused_across_bands():
+    """Bands of one call share the phase and grid buffers (no fresh memory per band)."""
+    scratch = Scratch()
+    x = np.random.default_rng(0).random((64, 50), dtype=np.float32)
+    k = np.random.default_rng(1).standard_normal((3, 3))
+    geometry = prepare(x, k, padding="same").geometry
+    groups = taps.tap_groups(k, (1, 1), (1, 1))
+    first = taps.correlate_rows(x, (0, 8), geometry, groups, "constant", 0.0, np.float32,
+                                scratch=scratch).copy()
+    second = taps.correlate_rows(x, (8, 16), geometry, groups, "constant", 0.0, np.float32,
+                                 scratch=scratch)
+    assert np.shares_memory(second, scratch.get("grid", (1,), np.float32))
+    expected = reference_convolve2d(x.astype(np.float64), k, padding="same")
+    np.testing.assert_allclose(first, expected[:8], atol=1e-5)
+    np.testing.assert_allclose(second, expected[8:16], atol=1e-5)
+
+
+@pytest.mark.parametrize("stride", [1, 2, 3])
+def test_nan_reaches_exactly_the_outputs_that_weigh_it(stride):
+    """Zero taps are skipped, so a NaN pixel is NaN in exactly the outputs that read it with
+    a non-zero weight."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((23, 19)).astype(np.float32)
+    x[11, 9] = np.nan
+    x[3, 15] = np.inf
+    k = rng.standard_normal((5, 5))
+    k[0, :] = k[:, 2] = 0.0
+    geometry = prepare(x, k, padding="same", stride=stride).geometry
+    got = taps.correlate_rows(x, (0, geometry.out_hw[0]), geometry,
+                              taps.tap_groups(k, geometry.stride, (1, 1)), "constant", 0.0,
+                              np.float32)
+    weighs = reference_convolve2d((~np.isfinite(x)).astype(np.float64), np.abs(k) > 0,
+                                  padding="same", stride=stride) != 0
+    assert np.array_equal(~np.isfinite(got), weighs)
+    clean = np.where(np.isfinite(x), x, 0.0).astype(np.float64)
+    expected = reference_convolve2d(clean, k, padding="same", stride=stride)
+    np.testing.assert_allclose(got[~weighs], expected[~weighs], rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("scale", [1e-42, 1e-36, 1e33, 2.0**120])
+def test_float32_weights_beyond_its_range_are_scaled_exactly(scale):
+    """Weights that float32 would flush to zero, or overflow, are scaled by a power of two
+    for the multiply-adds and the result scaled back."""
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((12, 11)).astype(np.float32)
+    k = rng.standard_normal((3, 3)) * scale
+    geometry = prepare(x, k, padding="same").geometry
+    got = taps.correlate_rows(x, (0, 12), geometry, taps.tap_groups(k, (1, 1), (1, 1)),
+                              "constant", 0.0, np.float32)
+    expected = reference_convolve2d(x.astype(np.float64), k, padding="same")
+    assert np.all(np.isfinite(got)) and np.any(got != 0.0)
+    # float32 outputs that small are subnormal: 2⁻¹⁴⁹ absolute resolution
+    tol = 1e-5 * float(np.abs(expected).max()) + 2.0**-149 * 20
+    assert float(np.max(np.abs(got.astype(np.float64) - expected))) <= tol
