@@ -14,8 +14,10 @@ and 4 and dilation 2 and 4 for sizes 3, 7 and 15. A row id reads
 pattern, or matches it when it has shell wildcards (``*/gauss/*/s1/*``); commas separate
 several patterns.
 
-Columns, each the median of ``--repeats`` (default 5; ``--quick``: 1) timed calls after one
-warm-up call, in milliseconds and as the ratio peer / convgui (> 1: convgui is faster):
+Columns, each the median of ``--repeats`` (default 7; ``--quick``: 1) timed calls after one
+warm-up call, in milliseconds and as the ratio peer / convgui (> 1: convgui is faster). The
+columns of a row are timed in turns (one call of each per round, each round starting with the
+next column), so the machine's slow spells fall on all of them alike:
 
 * ``convgui``: :func:`convgui.engine.convolve2d` with ``CONVGUI_ENGINE=auto`` (OpenCV when
   installed); the method string (``prepare(...).method``) is printed at the end of the line.
@@ -216,8 +218,12 @@ def dilate(kernel: np.ndarray, d: int) -> np.ndarray:
 
 
 @contextmanager
-def engine_env(name: str) -> Iterator[None]:
-    """Set CONVGUI_ENGINE for the block (read by every prepare), restoring it after."""
+def engine_env(name: str | None) -> Iterator[None]:
+    """Set CONVGUI_ENGINE for the block (read by every prepare), restoring it after; None
+    leaves it as it is."""
+    if name is None:
+        yield
+        return
     old = os.environ.get("CONVGUI_ENGINE")
     os.environ["CONVGUI_ENGINE"] = name
     try:
@@ -229,24 +235,42 @@ def engine_env(name: str) -> Iterator[None]:
             os.environ["CONVGUI_ENGINE"] = old
 
 
-def measure(fn: Callable[[], object], repeats: int) -> tuple[list[float], object]:
-    """One warm-up call, then ``repeats`` timed calls: (seconds per call, the last result).
+def measure_interleaved(columns: list[tuple[str, Callable[[], object], str | None]],
+                        repeats: int) -> tuple[dict[str, list[float]], dict[str, object],
+                                               dict[str, str]]:
+    """One warm-up call per column, then ``repeats`` rounds in which every column is timed
+    once, each round starting one column later: a slow spell of the machine (another process,
+    the CPU clock) falls on all columns alike instead of on the one measured at that moment.
+    Returns (seconds per call by column, each column's last result, failures by column).
 
     The garbage collector is run before and kept out of the timed calls (cheap: :func:`main`
-    freezes the objects that exist before the benchmark starts)."""
+    freezes the objects that exist before the benchmark starts); a column's previous result
+    is freed before its next call, as in a loop of calls."""
+    times: dict[str, list[float]] = {}
+    results: dict[str, object] = {}
+    failures: dict[str, str] = {}
     gc.collect()
-    result = fn()
-    times = []
+    for name, fn, env in columns:
+        try:
+            with engine_env(env):
+                results[name] = fn()
+            times[name] = []
+        except Exception as exc:  # noqa: BLE001 - a failing peer is recorded, not fatal
+            failures[name] = f"{type(exc).__name__}: {exc}"
+    live = [c for c in columns if c[0] in times]
     gc.disable()
     try:
-        for _ in range(repeats):
-            result = None  # the previous result is freed first, as in a loop of calls
-            t0 = time.perf_counter()
-            result = fn()
-            times.append(time.perf_counter() - t0)
+        for round_ in range(repeats):
+            shift = round_ % len(live) if live else 0
+            for name, fn, env in live[shift:] + live[:shift]:
+                results[name] = None
+                with engine_env(env):
+                    t0 = time.perf_counter()
+                    results[name] = fn()
+                    times[name].append(time.perf_counter() - t0)
     finally:
         gc.enable()
-    return times, result
+    return times, results, failures
 
 
 def _rel_error(got: object, ref: np.ndarray) -> float | None:
@@ -456,26 +480,16 @@ def run_row(spec: RowSpec, image: np.ndarray, repeats: int) -> RowResult:
     out_shape = (*case.out_hw, image.shape[2]) if image.ndim == 3 else case.out_hw
     row = RowResult(spec, image.shape, out_shape, method, engine, kmethod, method_s, kmethod_s)
 
-    results: dict[str, object] = {}
     columns: list[tuple[str, Callable[[], object], str | None]] = [
         (CONVGUI, convgui_fn(case), "auto"), (CONVGUI_SCIPY, convgui_fn(case), "scipy"),
         *((name, fn, None) for name, fn in peer_fns(case).items()),
         (FLOOR, floor_fn(case), None),
     ]
-    for name, fn, env in columns:
-        try:
-            if env is None:
-                times, result = measure(fn, repeats)
-            else:
-                with engine_env(env):
-                    times, result = measure(fn, repeats)
-        except Exception as exc:  # noqa: BLE001 - a failing peer is recorded, not fatal
-            row.failures[name] = f"{type(exc).__name__}: {exc}"
-            continue
-        row.samples_ms[name] = [t * 1e3 for t in times]
-        row.times_ms[name] = statistics.median(times) * 1e3
-        if name != FLOOR:
-            results[name] = result
+    times, results, row.failures = measure_interleaved(columns, repeats)
+    for name, samples in times.items():
+        row.samples_ms[name] = [t * 1e3 for t in samples]
+        row.times_ms[name] = statistics.median(samples) * 1e3
+    results.pop(FLOOR, None)
     ref = results.get(NDIMAGE)
     if ref is None:  # no reference: nothing can be trusted on this row
         row.errors = {name: None for name in results}
@@ -596,6 +610,7 @@ class Goal:
     failures: list[str] = field(default_factory=list)
     worst: str = ""
     skipped: str = ""
+    note: str = ""
 
     @property
     def status(self) -> str:
@@ -606,7 +621,7 @@ class Goal:
     def to_json(self) -> dict:
         return {"key": self.key, "goal": self.text, "status": self.status,
                 "rows_checked": self.checked, "failures": self.failures, "worst": self.worst,
-                "skipped": self.skipped or None}
+                "skipped": self.skipped or None, "note": self.note or None}
 
 
 def _check(goal: Goal, items: list[tuple[str, float | None, bool, str]],
@@ -620,6 +635,20 @@ def _check(goal: Goal, items: list[tuple[str, float | None, bool, str]],
         if value is not None and (worst_value is None or (
                 value < worst_value if higher_is_better else value > worst_value)):
             worst_value, goal.worst = value, f"{rid}: {text}"
+    return goal
+
+
+#: A row "missed by less than the noise" when convgui is within this factor of the peer.
+NOISE_FACTOR = 1.05
+
+
+def _near_misses(goal: Goal, ratios: list[float]) -> Goal:
+    """Note how many of the goal's misses are within :data:`NOISE_FACTOR` (e.g. rows where
+    convgui runs the very call the fastest peer is: a tie decided by the noise)."""
+    near = sum(1 < r <= NOISE_FACTOR for r in ratios)
+    if near:
+        goal.note = (f"{near} of the {len(goal.failures)} missed rows are within "
+                     f"{NOISE_FACTOR - 1:.0%} of the peer")
     return goal
 
 
@@ -641,7 +670,8 @@ def evaluate_goals(rows: list[RowResult], memory: list[dict], accelerated: bool)
         ok = r.convgui_ok and t <= best
         items.append((r.spec.id, t / best, ok, wrong(r) if not r.convgui_ok else
                       f"convgui {t:.2f} ms vs {name} {best:.2f} ms = {t / best:.2f}×"))
-    goals.append(_check(g, items, higher_is_better=False))
+    goals.append(_near_misses(_check(g, items, higher_is_better=False),
+                              [v for _, v, ok, _ in items if not ok]))
 
     g = Goal("accel-vs-filter2D", f"accelerator: ≥ {ACCEL_FILTER2D_SPEEDUP:g}× faster than "
              "cv2.filter2D on separable 15×15/31×31, stride ≥ 2 and dilation ≥ 2 rows")
@@ -688,7 +718,8 @@ def evaluate_goals(rows: list[RowResult], memory: list[dict], accelerated: bool)
         ok = r.convgui_ok and t <= best
         items.append((r.spec.id, t / best, ok, wrong(r) if not r.convgui_ok else
                       f"convgui-scipy {t:.2f} ms vs {name} {best:.2f} ms = {t / best:.2f}×"))
-    goals.append(_check(g, items, higher_is_better=False))
+    goals.append(_near_misses(_check(g, items, higher_is_better=False),
+                              [v for _, v, ok, _ in items if not ok]))
 
     g = Goal("scipy-vs-ndimage", f"SciPy only: ≥ {SCIPY_NDIMAGE_SPEEDUP:g}× faster than one "
              "ndimage.correlate call on 3×3–7×7 (stride 1, dilation 1)")
@@ -834,14 +865,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="only rows whose id contains PATTERN or matches it as a shell "
                         "wildcard; comma-separated alternatives")
     p.add_argument("--repeats", type=int, default=None,
-                   help="timed calls per cell after one warm-up (default 5, --quick 1)")
+                   help="timed calls per cell after one warm-up (default 7, --quick 1)")
     p.add_argument("--json", type=Path, default=DEFAULT_JSON, metavar="PATH",
                    help=f"where to write the results (default {DEFAULT_JSON})")
     p.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
     p.add_argument("--list", action="store_true", help="print the row ids and exit")
     args = p.parse_args(argv)
     if args.repeats is None:
-        args.repeats = 1 if args.quick else 5
+        args.repeats = 1 if args.quick else 7
     if args.repeats < 1:
         p.error("--repeats must be ≥ 1")
     return args
@@ -903,7 +934,8 @@ def _run(args: argparse.Namespace, images: dict[str, np.ndarray], rows: list[Row
     for g in goals:
         print(f"{g.status} {g.text} [met on {g.checked - len(g.failures)} of {g.checked} rows]"
               + (f"; worst {g.worst}" if g.worst else "")
-              + (f"; skipped: {g.skipped}" if g.skipped else ""))
+              + (f"; skipped: {g.skipped}" if g.skipped else "")
+              + (f" ({g.note})" if g.note else ""))
         for text in g.failures[:8]:
             print(f"    {text}")
         if len(g.failures) > 8:
