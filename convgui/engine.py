@@ -235,7 +235,8 @@ class Convolution:
     def route(self) -> str:
         """How the whole call runs, the cheapest that applies: ``"bands"`` (padded row bands,
         each by :attr:`plan`, on all cores with SciPy); ``"taps"`` (SciPy: padded row bands,
-        one BLAS multiply-add per non-zero tap, see :mod:`convgui.taps`); or with OpenCV
+        one BLAS multiply-add per non-zero tap, see :mod:`convgui.taps`) or
+        ``"separable taps"`` (the same as a vertical and a horizontal pass); or with OpenCV
         filling the border
         (:mod:`convgui.accel`) ``"same"`` (one call, straight into the output), ``"dilated"``
         (one call per row phase, kernel not inflated) or ``"subsampled"`` (the stride-1 rows
@@ -265,6 +266,8 @@ class Convolution:
         costs = {"bands": self.plan.cost + copy * sh * sw}
         if self.engine != "opencv" and self._tap_groups:
             costs["taps"] = taps.cost(self._tap_groups, g.stride)
+            if self._separable is not None:
+                costs["separable taps"] = taps.separable_cost(self._separable, g.stride)
         if not self._opencv_border():
             return costs
         if same_size:
@@ -296,6 +299,14 @@ class Convolution:
     def _tap_groups(self) -> tuple[taps.TapGroup, ...]:
         return taps.tap_groups(self.kernel, self.geometry.stride, self.geometry.dilation)
 
+    @cached_property
+    def _separable(self) -> taps.Separable | None:
+        """Two passes for a rank-1 kernel (a single row or column is one pass already)."""
+        factors = planner.rank_one(self.kernel) if min(self.kernel.shape) > 1 else None
+        if factors is None:
+            return None
+        return taps.separable(*factors, self.geometry.stride, self.geometry.dilation)
+
     def _phases_line_up(self) -> bool:
         """The dilated route's phases map onto themselves: zero border, pads and width
         divisible by the dilation."""
@@ -306,7 +317,7 @@ class Convolution:
 
     @cached_property
     def _route_factors(self) -> list[planner.Factors]:
-        if self.route == "taps":
+        if self.route in ("taps", "separable taps"):
             return [planner.Factors(self.kernel, "direct")]
         if self.route == "dilated":
             return [self._undilated]
@@ -318,8 +329,8 @@ class Convolution:
     def kernel_method(self) -> str:
         """The method of the largest piece: ``zero``, ``scale``, ``separable``, ``low-rank``,
         ``direct``, ``fft`` or ``taps``."""
-        if self.route == "taps":
-            return "taps"
+        if self.route in ("taps", "separable taps"):
+            return "taps" if self.route == "taps" else "separable"
         return max(self._route_factors, key=lambda f: f.kernel.size).method
 
     @property
@@ -330,6 +341,8 @@ class Convolution:
             count = sum(len(group.taps) for group in self._tap_groups)
             return f"{count} taps (BLAS multiply-adds)" + (
                 f" · {len(self._tap_groups)} phases" if len(self._tap_groups) > 1 else "")
+        if self.route == "separable taps":
+            return f"separable: {self._separable.tap_count} taps (BLAS multiply-adds)"
         main = max(self._route_factors, key=lambda f: f.kernel.size)
         name = main.method if main.method != "low-rank" else f"low-rank {main.rank}"
         if self.engine == "opencv":
@@ -355,6 +368,9 @@ class Convolution:
         non-finite result is recomputed with "scipy-direct"."""
         if self.route == "taps":
             return True
+        if self.route == "separable taps":  # the product's zeros are the kernel's zeros
+            column, row = planner.rank_one(self.kernel)
+            return bool(np.array_equal(np.outer(column, row) != 0, self.kernel != 0))
         return all(f.method in ("zero", "scale", "direct") or (
             f.method == "separable" and f.kernel.all()) for f in self._route_factors)
 
@@ -393,7 +409,7 @@ class Convolution:
         oh, ow = self.out_hw
         band_pixels = BAND_PIXELS * (8 if self.engine == "opencv" else 1)
         reads = self.geometry.stride[0] * self.geometry.stride[1]  # input pixels per output
-        if self.route == "taps":  # few large bands (less overhead), input ≤ 2.5× the output
+        if self.route in ("taps", "separable taps"):  # few large bands, input ≤ 2.5× output
             band_pixels = min(band_pixels, max(band_pixels // reads, 5 * oh * ow // (2 * reads)))
         elif self.route in ("bands", "subsampled"):  # memory grows with what a band reads
             band_pixels //= reads
@@ -401,7 +417,7 @@ class Convolution:
         starts = range(0, oh, rows)
         if self.route == "subsampled":  # OpenCV filters every channel in each call
             work = [(self._opencv_source(), out)]
-        elif out.ndim == 3 and (self.route == "taps" or (
+        elif out.ndim == 3 and (self.route in ("taps", "separable taps") or (
                 self.engine == "opencv" and out.shape[2] <= accel.MAX_CHANNELS)):
             work = [(self.source, out)]  # (the bands convert it to the working type)
         elif out.ndim == 2:
@@ -454,7 +470,7 @@ class Convolution:
 
     def _threads(self) -> int:
         """Threads of convgui's own: OpenCV and OpenBLAS (the taps) thread inside each call."""
-        return 1 if self.engine == "opencv" or self.route == "taps" else _cpu_count()
+        return 1 if self.engine == "opencv" or "taps" in self.route else _cpu_count()
 
     def _band_into(self, plane: np.ndarray, target: np.ndarray, r0: int, r1: int,
                    scratch: Scratch | None = None) -> None:
@@ -464,6 +480,11 @@ class Convolution:
         if self.route == "taps":
             copy_pixels(target[r0:r1], taps.correlate_rows(
                 plane, (r0, r1), g, self._tap_groups, self.boundary, self.cval, self.dtype,
+                sum_channels=self.squeeze, scratch=scratch))
+            return
+        if self.route == "separable taps":
+            copy_pixels(target[r0:r1], taps.correlate_rows_separable(
+                plane, (r0, r1), g, self._separable, self.boundary, self.cval, self.dtype,
                 sum_channels=self.squeeze, scratch=scratch))
             return
         copy_pixels(target[r0:r1], self._band(plane, r0, r1))

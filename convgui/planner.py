@@ -114,6 +114,25 @@ def _factorize(data: bytes, shape: tuple[int, int], engine: str, dtype: str) -> 
     return Factors(kernel, method, cost=costs[method])
 
 
+def rank_one(kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(column, row) with column ⊗ row = ``kernel`` (split through its largest entry, see
+    :func:`_low_rank`), or None when the kernel is zero or not of rank 1."""
+    kernel = np.asarray(kernel, dtype=np.float64)
+    return _rank_one(kernel.tobytes(), kernel.shape)
+
+
+@lru_cache(maxsize=64)
+def _rank_one(data: bytes, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray] | None:
+    kernel = np.frombuffer(data, dtype=np.float64).reshape(shape)
+    if not kernel.any():
+        return None
+    rank, columns, rows = _low_rank(kernel)
+    if rank != 1:
+        return None
+    columns.flags.writeable = rows.flags.writeable = False  # shared by the cache
+    return columns[0], rows[0]
+
+
 def _low_rank(kernel: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     """Rank r and factors with Σᵣ columns[r] ⊗ rows[r] = kernel. A rank-1 kernel is split
     through its largest entry (column / pivot, row), so integer kernels such as a box or a

@@ -26,11 +26,14 @@ from convgui.padding import Scratch, padded_phases
 from convgui.shapes import Geometry
 
 #: Cost of the method in the unit of planner.method_costs (ms per 4 Mpixels of output on a
-#: 2-core machine): per input pixel copied into phase planes, and per non-zero tap, which
-#: costs more when the stride makes the bands (and so each multiply-add) small.
-COST_PER_INPUT = 4.0
+#: 2-core machine, fitted to measurements at strides 1, 2 and 4): per input pixel copied
+#: into phase planes, and per non-zero tap, which costs more when the stride makes the
+#: bands (so each multiply-add) small; the separable passes copy less per input pixel.
+COST_PER_INPUT = 5.0
 COST_PER_TAP = 0.24
-COST_PER_TAP_PER_STRIDE = 0.045
+COST_PER_TAP_PER_STRIDE = 0.008
+SEPARABLE_COST_PER_INPUT = 4.0
+SEPARABLE_COST_PER_TAP = 0.3
 
 
 @dataclass(frozen=True)
@@ -64,14 +67,64 @@ def cost(groups: tuple[TapGroup, ...], stride: tuple[int, int]) -> float:
     return COST_PER_INPUT * row_phases * stride[1] + per_tap * taps
 
 
-def _power_of_two_scale(groups: tuple[TapGroup, ...], dtype: type) -> int:
+def _power_of_two_scale(weights: list[float], dtype: type) -> int:
     """0, or when a weight would lose precision in ``dtype`` (float32: beyond 2^±100) the
     exponent e with max|weight|·2⁻ᵉ in [0.5, 1): the weights are scaled exactly by 2⁻ᵉ and the
     result by 2ᵉ."""
-    magnitudes = [abs(w) for g in groups for _, _, w in g.taps]
+    magnitudes = [abs(w) for w in weights]
     if np.dtype(dtype) == np.float64 or 2.0**-100 < min(magnitudes) <= max(magnitudes) < 2.0**100:
         return 0
     return math.frexp(max(magnitudes))[1]
+
+
+class _Accumulator:
+    """A flat grid of ``n`` cells that multiply-adds shifted flat sources into itself."""
+
+    def __init__(self, grid: np.ndarray, dtype: type, exponent: int) -> None:
+        self.grid, self.n, self.exponent = grid, len(grid), exponent
+        self._axpy = blas.daxpy if np.dtype(dtype) == np.float64 else blas.saxpy
+        self._empty = True
+
+    def add(self, source: np.ndarray, offset: int, weight: float) -> None:
+        """grid += weight·2⁻ᵉ × source[offset : offset + n] (the first call overwrites)."""
+        weight = math.ldexp(weight, -self.exponent)
+        if self._empty:
+            np.multiply(source[offset:offset + self.n], self.grid.dtype.type(weight),
+                        out=self.grid)
+            self._empty = False
+        else:
+            self._axpy(source, self.grid, n=self.n, a=weight, offx=offset)
+
+
+def _padded_band(plane: np.ndarray, rows: tuple[int, int], geometry: Geometry, boundary: str,
+                 cval: float, dtype: type, step: int, sum_channels: bool,
+                 scratch: Scratch) -> np.ndarray:
+    """Rows [y0, y1) of the padded plane in ``step`` column phases (step, rows, cols[, C]),
+    the channels added first with ``sum_channels``."""
+    phases = padded_phases(plane, rows, geometry.pads, boundary, cval, dtype, step,
+                           scratch=scratch)
+    if sum_channels and phases.ndim == 4:
+        phases = phases.sum(axis=3, dtype=np.float64).astype(dtype)
+    return phases
+
+
+def _row_phase(rows: np.ndarray, phase: int, step: int, count: int,
+               scratch: Scratch) -> np.ndarray:
+    """``rows[phase::step][:count]`` made contiguous and flat (whole rows: a fast copy)."""
+    if step == 1:
+        return rows.reshape(-1)
+    out = scratch.get("rows", (count, *rows.shape[1:]), rows.dtype)
+    np.copyto(out, rows[phase::step][:count])
+    return out.reshape(-1)
+
+
+def _output_view(grid: np.ndarray, count: int, out_w: int, width: int, depth: int,
+                 keep_depth: bool) -> np.ndarray:
+    item = grid.itemsize
+    shape, strides = (count, out_w), (width * depth * item, depth * item)
+    if keep_depth:
+        shape, strides = (*shape, depth), (*strides, item)
+    return np.lib.stride_tricks.as_strided(grid, shape, strides)
 
 
 def correlate_rows(plane: np.ndarray, rows: tuple[int, int], geometry: Geometry,
@@ -89,35 +142,112 @@ def correlate_rows(plane: np.ndarray, rows: tuple[int, int], geometry: Geometry,
     below = {p: max(u for g in groups if g.row_phase == p for u, _, _ in g.taps)
              for p in {g.row_phase for g in groups}}  # phase rows read past the band's own
     y0 = i0 * sh
-    phases = padded_phases(plane, (y0, y0 + max(p + (count - 1 + b) * sh for p, b in
-                                                 below.items()) + 1),
-                           geometry.pads, boundary, cval, dtype, sw, scratch=scratch)
-    if sum_channels and phases.ndim == 4:
-        phases = phases.sum(axis=3, dtype=np.float64).astype(dtype)
+    y1 = y0 + max(p + (count - 1 + b) * sh for p, b in below.items()) + 1
+    phases = _padded_band(plane, (y0, y1), geometry, boundary, cval, dtype, sw, sum_channels,
+                          scratch)
     width, depth = phases.shape[2], int(np.prod(phases.shape[3:], dtype=int))
-    n = ((count - 1) * width + out_w) * depth  # the grid cells up to the last output
-    grid = scratch.get("grid", (n,), dtype)
-    axpy = blas.daxpy if np.dtype(dtype) == np.float64 else blas.saxpy
-    e = _power_of_two_scale(groups, dtype)
-    first = True
+    grid = scratch.get("grid", (((count - 1) * width + out_w) * depth,), dtype)
+    acc = _Accumulator(grid, dtype, _power_of_two_scale(
+        [w for g in groups for _, _, w in g.taps], dtype))
     for g in groups:
-        if sh == 1:
-            flat = phases[g.col_phase].reshape(-1)
-        else:  # the rows of this row phase, made contiguous (whole rows: a fast copy)
-            flat = scratch.get("rows", (count + below[g.row_phase], *phases.shape[2:]), dtype)
-            np.copyto(flat, phases[g.col_phase, g.row_phase::sh][:len(flat)])
-            flat = flat.reshape(-1)
+        flat = _row_phase(phases[g.col_phase], g.row_phase, sh, count + below[g.row_phase],
+                          scratch)
         for u, v, weight in g.taps:
-            offset, weight = (u * width + v) * depth, math.ldexp(weight, -e)
-            if first:
-                np.multiply(flat[offset:offset + n], dtype(weight), out=grid)
-                first = False
-            else:
-                axpy(flat, grid, n=n, a=weight, offx=offset)
-    if e:
-        np.ldexp(grid, e, out=grid)
-    item = grid.itemsize
-    shape, strides = (count, out_w), (width * depth * item, depth * item)
-    if depth > 1 or (plane.ndim == 3 and not sum_channels):
-        shape, strides = (*shape, depth), (*strides, item)
-    return np.lib.stride_tricks.as_strided(grid, shape, strides)
+            acc.add(flat, (u * width + v) * depth, weight)
+    if acc.exponent:
+        np.ldexp(grid, acc.exponent, out=grid)
+    return _output_view(grid, count, out_w, width, depth,
+                        depth > 1 or (plane.ndim == 3 and not sum_channels))
+
+
+# ----------------------------------------------------------------------------------------------
+# Separable kernels: a vertical pass at the output rows, then a horizontal one at the output
+# columns, 2k multiply-adds instead of k²
+
+
+#: One axis of a separable kernel: per phase, the (offset, weight) of its non-zero taps.
+AxisTaps = tuple[tuple[int, tuple[tuple[int, float], ...]], ...]
+
+
+@dataclass(frozen=True)
+class Separable:
+    """A rank-1 kernel ``column ⊗ row`` split by phase: ``vertical`` taps (row phase p, rows
+    u below) and ``horizontal`` taps (column phase r, columns v to the right)."""
+
+    vertical: AxisTaps
+    horizontal: AxisTaps
+
+    @property
+    def tap_count(self) -> int:
+        return sum(len(t) for _, t in self.vertical) + sum(len(t) for _, t in self.horizontal)
+
+
+def axis_taps(weights: np.ndarray, step: int, dilation: int) -> AxisTaps:
+    """The non-zero ``weights`` of one axis grouped by phase: tap a at a·dilation =
+    step·offset + phase."""
+    phases: dict[int, list[tuple[int, float]]] = {}
+    for a in np.flatnonzero(weights):
+        offset, phase = divmod(int(a) * dilation, step)
+        phases.setdefault(phase, []).append((offset, float(weights[a])))
+    return tuple((p, tuple(taps)) for p, taps in sorted(phases.items()))
+
+
+def separable(column: np.ndarray, row: np.ndarray, stride: tuple[int, int],
+              dilation: tuple[int, int]) -> Separable:
+    """The kernel ``column ⊗ row`` (1-D factors) as two passes."""
+    return Separable(axis_taps(column, stride[0], dilation[0]),
+                     axis_taps(row, stride[1], dilation[1]))
+
+
+def separable_cost(sep: Separable, stride: tuple[int, int]) -> float:
+    """Milliseconds per 4 Mpixels of output (see the constants above): the padded band, the
+    vertical pass (sw times as wide as the output) and the horizontal pass."""
+    vertical = sum(len(t) for _, t in sep.vertical)
+    horizontal = sum(len(t) for _, t in sep.horizontal)
+    return (SEPARABLE_COST_PER_INPUT * stride[0] * stride[1]
+            + SEPARABLE_COST_PER_TAP * (vertical * stride[1] + horizontal))
+
+
+def correlate_rows_separable(plane: np.ndarray, rows: tuple[int, int], geometry: Geometry,
+                             sep: Separable, boundary: str, cval: float, dtype: type,
+                             sum_channels: bool = False,
+                             scratch: Scratch | None = None) -> np.ndarray:
+    """As :func:`correlate_rows` for a separable kernel: the vertical pass computes only the
+    output rows (all padded columns), the horizontal pass only the output columns. A NaN
+    reaches exactly the outputs that read it with a non-zero weight: a weight of the product
+    is zero exactly when its column or its row weight is, and those are skipped."""
+    scratch = Scratch() if scratch is None else scratch
+    i0, i1 = rows
+    count = i1 - i0
+    (sh, sw), out_w = geometry.stride, geometry.out_hw[1]
+    below = {p: max(u for u, _ in taps) for p, taps in sep.vertical}
+    y0 = i0 * sh
+    y1 = y0 + max(p + (count - 1 + b) * sh for p, b in below.items()) + 1
+    band = _padded_band(plane, (y0, y1), geometry, boundary, cval, dtype, 1, sum_channels,
+                        scratch)[0]
+    padded_w, depth = band.shape[1], int(np.prod(band.shape[2:], dtype=int))
+    vertical = _Accumulator(scratch.get("vertical", (count * padded_w * depth,), dtype), dtype,
+                            _power_of_two_scale([w for _, t in sep.vertical for _, w in t], dtype))
+    for p, taps in sep.vertical:
+        flat = _row_phase(band, p, sh, count + below[p], scratch)
+        for u, weight in taps:
+            vertical.add(flat, u * padded_w * depth, weight)
+    columns = vertical.grid.reshape(count, padded_w, depth)
+    if sw > 1:  # the column phases of the vertical result
+        width = -(-padded_w // sw)
+        split = scratch.get("columns", (sw, count, width, depth), dtype)
+        for r, _ in sep.horizontal:
+            split[r, :, :len(range(r, padded_w, sw))] = columns[:, r::sw]
+    else:
+        width, split = padded_w, columns[None]
+    exponent = _power_of_two_scale([w for _, t in sep.horizontal for _, w in t], dtype)
+    grid = scratch.get("grid", (((count - 1) * width + out_w) * depth,), dtype)
+    horizontal = _Accumulator(grid, dtype, exponent)
+    for r, taps in sep.horizontal:
+        flat = split[r].reshape(-1)
+        for v, weight in taps:
+            horizontal.add(flat, v * depth, weight)
+    if vertical.exponent + horizontal.exponent:
+        np.ldexp(grid, vertical.exponent + horizontal.exponent, out=grid)
+    return _output_view(grid, count, out_w, width, depth,
+                        depth > 1 or (plane.ndim == 3 and not sum_channels))

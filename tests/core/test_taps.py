@@ -136,3 +136,68 @@ def test_float32_weights_beyond_its_range_are_scaled_exactly(scale):
     # float32 outputs that small are subnormal: 2⁻¹⁴⁹ absolute resolution
     tol = 1e-5 * float(np.abs(expected).max()) + 2.0**-149 * 20
     assert float(np.max(np.abs(got.astype(np.float64) - expected))) <= tol
+
+
+@settings(max_examples=500, deadline=None)
+@given(h=st.integers(1, 14), w=st.integers(1, 14), depth=st.sampled_from([0, 1, 3]),
+       kh=st.integers(1, 6), kw=st.integers(1, 6),
+       stride=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+       dilation=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       padding=st.sampled_from(["valid", "same", "full", 2, ((3, 0), (0, 1))]),
+       boundary=st.sampled_from(BOUNDARIES), sum_channels=st.booleans(),
+       dtype=st.sampled_from([np.float32, np.float64]), data=st.data())
+def test_separable_passes_match_reference(h, w, depth, kh, kw, stride, dilation, padding,
+                                          boundary, sum_channels, dtype, data):
+    """The vertical pass at the output rows and the horizontal pass at the output columns
+    give, for any band of rows, the reference's rows for the kernel column ⊗ row."""
+    rng = np.random.default_rng(h * 7 + w * 131 + kh * 11 + kw)
+    x = rng.standard_normal((h, w, depth) if depth else (h, w)).astype(dtype)
+    column, row = rng.standard_normal(kh), rng.standard_normal(kw)
+    column[rng.random(kh) < 0.3] = 0.0
+    row[rng.random(kw) < 0.3] = 0.0
+    column[0] = row[-1] = 1.5  # a non-zero kernel
+    k = np.outer(column, row)
+    channels = "sum" if sum_channels else "per-channel"
+    kwargs = {"padding": padding, "stride": stride, "dilation": dilation, "boundary": boundary,
+              "cval": 0.75, "channels": channels}
+    try:
+        geometry = prepare(x, k, **kwargs).geometry
+    except ValueError:  # no output for these settings
+        return
+    expected = reference_convolve2d(x.astype(np.float64), k, **kwargs)
+    i0 = data.draw(st.integers(0, geometry.out_hw[0] - 1))
+    i1 = data.draw(st.integers(i0 + 1, geometry.out_hw[0]))
+    got = taps.correlate_rows_separable(x, (i0, i1), geometry,
+                                        taps.separable(column, row, stride, dilation),
+                                        boundary, 0.75, dtype, sum_channels=sum_channels)
+    assert got.shape == expected[i0:i1].shape
+    scale = float(np.abs(k).sum() * max(np.abs(x).max(), 0.75))
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    assert float(np.max(np.abs(got - expected[i0:i1]))) <= tol * scale
+
+
+def test_separable_taps_of_a_strided_dilated_kernel_by_hand():
+    """Column (1, 0, 2) at stride 2, dilation 3: taps at rows 0 and 6 = 2·3 + 0, so both read
+    row phase 0, at offsets 0 and 3; row (4, 5) at stride 1, dilation 2: columns 0 and 2."""
+    sep = taps.separable(np.array([1.0, 0.0, 2.0]), np.array([4.0, 5.0]), (2, 1), (3, 2))
+    assert sep.vertical == ((0, ((0, 1.0), (3, 2.0))),)
+    assert sep.horizontal == ((0, ((0, 4.0), (2, 5.0))),)
+    assert sep.tap_count == 4
+
+
+def test_separable_route_keeps_nan_where_the_kernel_weighs_it(monkeypatch):
+    """A Gaussian with a zero column: the engine's separable passes skip the zero weights, so
+    a NaN reaches exactly the outputs whose window weighs it."""
+    monkeypatch.setenv("CONVGUI_ENGINE", "scipy")
+    g = np.array([1.0, 4.0, 6.0, 4.0, 1.0])
+    row = g.copy()
+    row[1] = 0.0
+    k = np.outer(g, row)
+    x = np.random.default_rng(5).random((40, 37)).astype(np.float32)
+    x[20, 18] = np.nan
+    conv = prepare(x, k, padding="same", dilation=2)
+    assert conv.route == "separable taps"
+    got = conv.run()
+    weighs = reference_convolve2d(np.isnan(x).astype(np.float64), np.abs(k) > 0,
+                                  padding="same", dilation=2) != 0
+    assert np.array_equal(np.isnan(got), weighs)
