@@ -16,8 +16,8 @@ several patterns.
 
 Columns, each the median of ``--repeats`` (default 7; ``--quick``: 1) timed calls after one
 warm-up call, in milliseconds and as the ratio peer / convgui (> 1: convgui is faster). The
-columns of a row are timed in turns (one call of each per round, each round starting with the
-next column), so the machine's slow spells fall on all of them alike:
+columns of a row are timed in two passes, the second in reverse order (a warm-up call and half
+the repeats each), so the machine's slow spells fall on more than one column:
 
 * ``convgui``: :func:`convgui.engine.convolve2d` with ``CONVGUI_ENGINE=auto`` (OpenCV when
   installed); the method string (``prepare(...).method``) is printed at the end of the line.
@@ -235,42 +235,43 @@ def engine_env(name: str | None) -> Iterator[None]:
             os.environ["CONVGUI_ENGINE"] = old
 
 
-def measure_interleaved(columns: list[tuple[str, Callable[[], object], str | None]],
-                        repeats: int) -> tuple[dict[str, list[float]], dict[str, object],
-                                               dict[str, str]]:
-    """One warm-up call per column, then ``repeats`` rounds in which every column is timed
-    once, each round starting one column later: a slow spell of the machine (another process,
-    the CPU clock) falls on all columns alike instead of on the one measured at that moment.
-    Returns (seconds per call by column, each column's last result, failures by column).
+def measure_columns(columns: list[tuple[str, Callable[[], object], str | None]],
+                    repeats: int) -> tuple[dict[str, list[float]], dict[str, object],
+                                           dict[str, str]]:
+    """Two passes over the columns, the second in reverse order; in each, a column gets one
+    warm-up call (which also lets the thread pools of the previous column's library go idle)
+    and then half of its ``repeats`` timed calls. A slow spell of the machine (another
+    process, the CPU clock) so falls on more than one column. Returns (seconds per call by
+    column, each column's last result, failures by column).
 
     The garbage collector is run before and kept out of the timed calls (cheap: :func:`main`
     freezes the objects that exist before the benchmark starts); a column's previous result
     is freed before its next call, as in a loop of calls."""
-    times: dict[str, list[float]] = {}
+    times: dict[str, list[float]] = {name: [] for name, _, _ in columns}
     results: dict[str, object] = {}
     failures: dict[str, str] = {}
-    gc.collect()
-    for name, fn, env in columns:
-        try:
-            with engine_env(env):
-                results[name] = fn()
-            times[name] = []
-        except Exception as exc:  # noqa: BLE001 - a failing peer is recorded, not fatal
-            failures[name] = f"{type(exc).__name__}: {exc}"
-    live = [c for c in columns if c[0] in times]
-    gc.disable()
-    try:
-        for round_ in range(repeats):
-            shift = round_ % len(live) if live else 0
-            for name, fn, env in live[shift:] + live[:shift]:
-                results[name] = None
+    per_pass = (repeats + 1) // 2, repeats // 2
+    for order, count in zip((columns, columns[::-1]), per_pass, strict=True):
+        for name, fn, env in order:
+            if name in failures or not count and times[name]:
+                continue
+            gc.collect()
+            gc.disable()
+            try:
                 with engine_env(env):
-                    t0 = time.perf_counter()
-                    results[name] = fn()
-                    times[name].append(time.perf_counter() - t0)
-    finally:
-        gc.enable()
-    return times, results, failures
+                    results[name] = None
+                    results[name] = fn()  # warm-up
+                    for _ in range(count):
+                        results[name] = None
+                        t0 = time.perf_counter()
+                        results[name] = fn()
+                        times[name].append(time.perf_counter() - t0)
+            except Exception as exc:  # noqa: BLE001 - a failing peer is recorded, not fatal
+                failures[name] = f"{type(exc).__name__}: {exc}"
+                results.pop(name, None)
+            finally:
+                gc.enable()
+    return {n: t for n, t in times.items() if n not in failures}, results, failures
 
 
 def _rel_error(got: object, ref: np.ndarray) -> float | None:
@@ -485,7 +486,7 @@ def run_row(spec: RowSpec, image: np.ndarray, repeats: int) -> RowResult:
         *((name, fn, None) for name, fn in peer_fns(case).items()),
         (FLOOR, floor_fn(case), None),
     ]
-    times, results, row.failures = measure_interleaved(columns, repeats)
+    times, results, row.failures = measure_columns(columns, repeats)
     for name, samples in times.items():
         row.samples_ms[name] = [t * 1e3 for t in samples]
         row.times_ms[name] = statistics.median(samples) * 1e3

@@ -288,8 +288,18 @@ PIECE_OVERHEAD = {"opencv": 1.5, "scipy": 1.65, "scipy-direct": 1.65}
 
 def make_plan(kernel: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int],
               engine: str, dtype: type = np.float32) -> Plan:
-    """The cheapest of :func:`candidate_plans` by the cost model."""
-    return min(candidate_plans(kernel, stride, dilation, engine, dtype),
+    """The cheapest of :func:`candidate_plans` by the cost model (remembered for the last
+    few kernels: the window asks again for every image and edit)."""
+    kernel = np.asarray(kernel, dtype=np.float64)
+    return _make_plan(kernel.tobytes(), kernel.shape, tuple(stride), tuple(dilation), engine,
+                      np.dtype(dtype).str)
+
+
+@lru_cache(maxsize=64)
+def _make_plan(data: bytes, shape: tuple[int, int], stride: tuple[int, int],
+               dilation: tuple[int, int], engine: str, dtype: str) -> Plan:
+    kernel = np.frombuffer(data, dtype=np.float64).reshape(shape)
+    return min(candidate_plans(kernel, stride, dilation, engine, np.dtype(dtype)),
                key=lambda plan: plan.cost)
 
 

@@ -15,9 +15,14 @@ REPO = Path(__file__).resolve().parents[2]
 
 CORE_MODULES = [
     "convgui.engine",
+    "convgui.planner",
+    "convgui.taps",
+    "convgui.padding",
+    "convgui.accel",
     "convgui.shapes",
     "convgui.kernels",
     "convgui.settings",
+    "convgui.presets",
     "convgui.imageio",
     "convgui.display",
     "convgui.stepper",
