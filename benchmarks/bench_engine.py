@@ -97,6 +97,8 @@ QUICK_REFLECT_SIZES = (3,)
 QUICK_STRIDE_SIZES = (3,)
 QUICK_DILATION_SIZES = (7,)
 REL_TOL = 1e-4
+#: Pause before each column's calls: the previous library's worker threads go idle first.
+SETTLE_S = 0.2
 
 CONVGUI, CONVGUI_SCIPY = "convgui", "cg-scipy"
 NDIMAGE, OACONV, FILTER2D, SEPFILTER2D, TORCH, FLOOR = (
@@ -235,14 +237,17 @@ def engine_env(name: str | None) -> Iterator[None]:
             os.environ["CONVGUI_ENGINE"] = old
 
 
-def measure_columns(columns: list[tuple[str, Callable[[], object], str | None]],
-                    repeats: int) -> tuple[dict[str, list[float]], dict[str, object],
-                                           dict[str, str]]:
+Column = tuple[str, Callable[[], object], str | None]  # (name, call, CONVGUI_ENGINE or None)
+
+
+def measure_columns(columns: list[Column], repeats: int, settle: float = SETTLE_S
+                    ) -> tuple[dict[str, list[float]], dict[str, object], dict[str, str]]:
     """Two passes over the columns, the second in reverse order; in each, a column gets one
-    warm-up call (which also lets the thread pools of the previous column's library go idle)
-    and then half of its ``repeats`` timed calls. A slow spell of the machine (another
-    process, the CPU clock) so falls on more than one column. Returns (seconds per call by
-    column, each column's last result, failures by column).
+    warm-up call and then half of its ``repeats`` timed calls, after a pause of
+    ``settle`` seconds (the worker threads of OpenBLAS, OpenMP and OpenCV spin for up to ~0.1 s
+    after a call and would slow the next library's call). A slow spell of the machine
+    (another process, the CPU clock) so falls on more than one column. Returns (seconds per
+    call by column, each column's last result, failures by column).
 
     The garbage collector is run before and kept out of the timed calls (cheap: :func:`main`
     freezes the objects that exist before the benchmark starts); a column's previous result
@@ -256,6 +261,7 @@ def measure_columns(columns: list[tuple[str, Callable[[], object], str | None]],
             if name in failures or not count and times[name]:
                 continue
             gc.collect()
+            time.sleep(settle)
             gc.disable()
             try:
                 with engine_env(env):
@@ -468,7 +474,8 @@ class RowResult:
         }
 
 
-def run_row(spec: RowSpec, image: np.ndarray, repeats: int) -> RowResult:
+def run_row(spec: RowSpec, image: np.ndarray, repeats: int,
+            settle: float = SETTLE_S) -> RowResult:
     case = make_case(spec, image)
     args = dict(padding="same", stride=spec.stride, dilation=spec.dilation,
                 boundary=spec.boundary)
@@ -481,12 +488,12 @@ def run_row(spec: RowSpec, image: np.ndarray, repeats: int) -> RowResult:
     out_shape = (*case.out_hw, image.shape[2]) if image.ndim == 3 else case.out_hw
     row = RowResult(spec, image.shape, out_shape, method, engine, kmethod, method_s, kmethod_s)
 
-    columns: list[tuple[str, Callable[[], object], str | None]] = [
+    columns: list[Column] = [
         (CONVGUI, convgui_fn(case), "auto"), (CONVGUI_SCIPY, convgui_fn(case), "scipy"),
         *((name, fn, None) for name, fn in peer_fns(case).items()),
         (FLOOR, floor_fn(case), None),
     ]
-    times, results, row.failures = measure_columns(columns, repeats)
+    times, results, row.failures = measure_columns(columns, repeats, settle)
     for name, samples in times.items():
         row.samples_ms[name] = [t * 1e3 for t in samples]
         row.times_ms[name] = statistics.median(samples) * 1e3
@@ -914,7 +921,8 @@ def _run(args: argparse.Namespace, images: dict[str, np.ndarray], rows: list[Row
     accelerated = cv2 is not None
     results = []
     for spec in rows:
-        results.append(run_row(spec, images[spec.image], args.repeats))
+        results.append(run_row(spec, images[spec.image], args.repeats,
+                               0.0 if args.quick else SETTLE_S))
         print_row(results[-1], active, id_width)
 
     memory = []

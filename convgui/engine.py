@@ -264,7 +264,7 @@ class Convolution:
         split = planner.column_step(self.plan) > 1  # one more pass over the input
         copy = (1.0 + split) if self.engine == "opencv" else taps.COST_PER_INPUT
         costs = {"bands": self.plan.cost + copy * sh * sw}
-        if self.engine != "opencv" and self._tap_groups:
+        if self._tap_groups:  # (pure NumPy/BLAS: for either engine)
             costs["taps"] = taps.cost(self._tap_groups, g.stride)
             if self._separable is not None:
                 costs["separable taps"] = taps.separable_cost(self._separable, g.stride)
