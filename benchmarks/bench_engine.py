@@ -16,8 +16,8 @@ several patterns.
 
 Columns, each the median of ``--repeats`` (default 7; ``--quick``: 1) timed calls after one
 warm-up call, in milliseconds and as the ratio peer / convgui (> 1: convgui is faster). The
-columns of a row are timed in two passes, the second in reverse order (a warm-up call and half
-the repeats each), so the machine's slow spells fall on more than one column:
+columns of a row are timed in three passes in changing order, each with a warm-up call and a
+share of the repeats, so a slow spell of the machine falls on parts of several columns:
 
 * ``convgui``: :func:`convgui.engine.convolve2d` with ``CONVGUI_ENGINE=auto`` (OpenCV when
   installed); the method string (``prepare(...).method``) is printed at the end of the line.
@@ -98,7 +98,9 @@ QUICK_STRIDE_SIZES = (3,)
 QUICK_DILATION_SIZES = (7,)
 REL_TOL = 1e-4
 #: Pause before each column's calls: the previous library's worker threads go idle first.
-SETTLE_S = 0.2
+SETTLE_S = 0.15
+#: Passes over a row's columns (each with a warm-up call and a share of the repeats).
+PASSES = 3
 
 CONVGUI, CONVGUI_SCIPY = "convgui", "cg-scipy"
 NDIMAGE, OACONV, FILTER2D, SEPFILTER2D, TORCH, FLOOR = (
@@ -242,11 +244,12 @@ Column = tuple[str, Callable[[], object], str | None]  # (name, call, CONVGUI_EN
 
 def measure_columns(columns: list[Column], repeats: int, settle: float = SETTLE_S
                     ) -> tuple[dict[str, list[float]], dict[str, object], dict[str, str]]:
-    """Two passes over the columns, the second in reverse order; in each, a column gets one
-    warm-up call and then half of its ``repeats`` timed calls, after a pause of
-    ``settle`` seconds (the worker threads of OpenBLAS, OpenMP and OpenCV spin for up to ~0.1 s
-    after a call and would slow the next library's call). A slow spell of the machine
-    (another process, the CPU clock) so falls on more than one column. Returns (seconds per
+    """:data:`PASSES` passes over the columns, every other one in reverse order and each
+    starting one column later; in each pass a column gets one warm-up call and then its
+    share of the ``repeats`` timed calls, after a pause of ``settle`` seconds (the worker
+    threads of OpenBLAS, OpenMP and OpenCV spin for up to ~0.1 s after a call and would slow
+    the next library's call). A slow spell of the machine (another process, the CPU clock)
+    so falls on parts of several columns instead of on all of one. Returns (seconds per
     call by column, each column's last result, failures by column).
 
     The garbage collector is run before and kept out of the timed calls (cheap: :func:`main`
@@ -255,10 +258,13 @@ def measure_columns(columns: list[Column], repeats: int, settle: float = SETTLE_
     times: dict[str, list[float]] = {name: [] for name, _, _ in columns}
     results: dict[str, object] = {}
     failures: dict[str, str] = {}
-    per_pass = (repeats + 1) // 2, repeats // 2
-    for order, count in zip((columns, columns[::-1]), per_pass, strict=True):
+    passes = min(PASSES, repeats)
+    for p in range(passes):
+        order = columns[::-1] if p % 2 else columns
+        order = order[p // 2:] + order[:p // 2]
+        count = repeats // passes + (p < repeats % passes)
         for name, fn, env in order:
-            if name in failures or not count and times[name]:
+            if name in failures:
                 continue
             gc.collect()
             time.sleep(settle)

@@ -407,12 +407,15 @@ class Convolution:
 
     def _banded(self, out: np.ndarray) -> Generator[float, None, None]:
         oh, ow = self.out_hw
-        band_pixels = BAND_PIXELS * (8 if self.engine == "opencv" else 1)
         reads = self.geometry.stride[0] * self.geometry.stride[1]  # input pixels per output
         if self.route in ("taps", "separable taps"):  # few large bands, input ≤ 2.5× output
-            band_pixels = min(band_pixels, max(band_pixels // reads, 5 * oh * ow // (2 * reads)))
-        elif self.route in ("bands", "subsampled"):  # memory grows with what a band reads
-            band_pixels //= reads
+            band_pixels = min(BAND_PIXELS, max(BAND_PIXELS // reads, 5 * oh * ow // (2 * reads)))
+        else:  # OpenCV parallelises inside each call: larger bands
+            band_pixels = BAND_PIXELS * (8 if self.engine == "opencv" else 1)
+            if self.route == "subsampled":  # memory grows with what a band reads
+                band_pixels //= reads
+            elif self.route == "bands":  # … and OpenCV's pieces each get a result of their own
+                band_pixels //= reads * (2 if self.engine == "opencv" and reads > 1 else 1)
         rows = max(1, band_pixels // max(ow, 1))
         starts = range(0, oh, rows)
         if self.route == "subsampled":  # OpenCV filters every channel in each call
