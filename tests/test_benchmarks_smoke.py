@@ -86,3 +86,34 @@ def test_rows_filter_and_wrong_result_guard(bench, tmp_path, monkeypatch, capsys
     row = json.loads(out.read_text(encoding="utf-8"))["rows"][0]
     assert not row["convgui_ok"] and not row["agree"]["convgui"]
     assert "WRONG" in capsys.readouterr().out
+
+
+def test_columns_are_timed_in_passes_of_changing_order(bench, monkeypatch):
+    """Every column gets ``repeats`` timed calls spread over the passes, each pass starts with
+    a warm-up call, the order changes from pass to pass, and a failing column is recorded
+    without stopping the others."""
+    calls = []
+
+    def column(name):
+        def run():
+            calls.append(name)
+            return name
+        return run
+
+    def broken():
+        raise RuntimeError("no such peer")
+
+    monkeypatch.delenv("CONVGUI_ENGINE", raising=False)
+    columns = [("a", column("a"), None), ("b", column("b"), "scipy"), ("x", broken, None),
+               ("c", column("c"), None)]
+    times, results, failures = bench.measure_columns(columns, repeats=7, settle=0.0)
+    assert set(times) == {"a", "b", "c"} and all(len(t) == 7 for t in times.values())
+    assert results == {"a": "a", "b": "b", "c": "c"}
+    assert failures == {"x": "RuntimeError: no such peer"}
+    # 3 passes (3 + 2 + 2 timed calls), each with a warm-up: 10 calls of each column
+    assert calls.count("a") == calls.count("b") == calls.count("c") == 7 + bench.PASSES
+    blocks = [name for i, name in enumerate(calls) if i == 0 or calls[i - 1] != name]
+    # forward; reversed (its first block joins the last one before); forward starting one
+    # column later ("x" failed in the first pass)
+    assert blocks == ["a", "b", "c", "b", "a", "b", "c", "a"]
+    assert "CONVGUI_ENGINE" not in os.environ  # each column's engine setting is undone
