@@ -39,8 +39,16 @@ def collect_garbage_on_gui_thread() -> None:
         _GUI_THREAD_GC = GarbageCollector(interval=0.5)
 
 
+#: How long a thread may hold the GIL while another waits for it (Python's default: 5 ms).
+#: The engine's BLAS multiply-adds hold it for their whole call, and the GUI thread takes it
+#: anew on every call into Qt: at 5 ms a wait each, a repaint could stall for 100 ms.
+GIL_SWITCH_INTERVAL_S = 0.0005
+
+
 def ensure_app() -> QApplication:
-    """The running QApplication, created (with ConvGUI's names and pyqtgraph options) if needed."""
+    """The running QApplication, created (with ConvGUI's names and pyqtgraph options) if needed;
+    the GIL switch interval shortened for the GUI thread's sake."""
+    sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_INTERVAL_S))
     pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
     app = QApplication.instance()
     if app is None:
