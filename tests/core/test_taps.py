@@ -45,14 +45,19 @@ def test_cost_grows_with_the_taps_and_the_planes_read():
     assert taps.cost(strided, (2, 2)) == pytest.approx(4 * taps.COST_PER_INPUT + 9 * per_tap)
 
 
+#: Image, stride, dilation, padding, boundary and channel handling drawn by both property tests.
+CASES = {
+    "h": st.integers(1, 14), "w": st.integers(1, 14), "depth": st.sampled_from([0, 1, 3]),
+    "stride": st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    "dilation": st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    "padding": st.sampled_from(["valid", "same", "full", 1, 2, ((0, 3), (2, 0))]),
+    "boundary": st.sampled_from(BOUNDARIES), "sum_channels": st.booleans(),
+    "dtype": st.sampled_from([np.float32, np.float64]), "data": st.data(),
+}
+
+
 @settings(max_examples=600, deadline=None)
-@given(h=st.integers(1, 14), w=st.integers(1, 14), depth=st.sampled_from([0, 1, 3]),
-       kh=st.integers(1, 5), kw=st.integers(1, 5),
-       stride=st.tuples(st.integers(1, 4), st.integers(1, 4)),
-       dilation=st.tuples(st.integers(1, 3), st.integers(1, 3)),
-       padding=st.sampled_from(["valid", "same", "full", 1, ((0, 3), (2, 0))]),
-       boundary=st.sampled_from(BOUNDARIES), sum_channels=st.booleans(),
-       dtype=st.sampled_from([np.float32, np.float64]), data=st.data())
+@given(kh=st.integers(1, 5), kw=st.integers(1, 5), **CASES)
 def test_any_band_of_rows_matches_reference(h, w, depth, kh, kw, stride, dilation, padding,
                                             boundary, sum_channels, dtype, data):
     """Any band (i0, i1) of output rows, every padding, boundary, stride and dilation, with
@@ -63,9 +68,16 @@ def test_any_band_of_rows_matches_reference(h, w, depth, kh, kw, stride, dilatio
     k[rng.random((kh, kw)) < 0.3] = 0.0
     if not k.any():
         k[0, 0] = 1.0
-    channels = "sum" if sum_channels else "per-channel"
-    kwargs = {"padding": padding, "stride": stride, "dilation": dilation, "boundary": boundary,
-              "cval": -1.5, "channels": channels}
+    groups = taps.tap_groups(k, stride, dilation)
+    check_any_band(x, k, data, lambda rows, geometry: taps.correlate_rows(
+        x, rows, geometry, groups, boundary, -1.5, dtype, sum_channels=sum_channels),
+        padding=padding, stride=stride, dilation=dilation, boundary=boundary, cval=-1.5,
+        channels="sum" if sum_channels else "per-channel")
+
+
+def check_any_band(x, k, data, compute, **kwargs):
+    """Draw a band of output rows (i0, i1): ``compute((i0, i1), geometry)`` gives the
+    reference's rows for ``convolve2d(x, k, **kwargs)`` (nothing to check without output)."""
     try:
         geometry = prepare(x, k, **kwargs).geometry
     except ValueError:  # no output for these settings
@@ -73,12 +85,10 @@ def test_any_band_of_rows_matches_reference(h, w, depth, kh, kw, stride, dilatio
     expected = reference_convolve2d(x.astype(np.float64), k, **kwargs)
     i0 = data.draw(st.integers(0, geometry.out_hw[0] - 1))
     i1 = data.draw(st.integers(i0 + 1, geometry.out_hw[0]))
-    groups = taps.tap_groups(k, stride, dilation)
-    got = taps.correlate_rows(x, (i0, i1), geometry, groups, boundary, -1.5, dtype,
-                              sum_channels=sum_channels)
+    got = compute((i0, i1), geometry)
     assert got.shape == expected[i0:i1].shape
-    scale = float(np.abs(k).sum() * max(np.abs(x).max(), 1.5))
-    tol = 1e-5 if dtype == np.float32 else 1e-12
+    scale = float(np.abs(k).sum() * max(np.abs(x).max(), abs(kwargs["cval"])))
+    tol = 1e-5 if x.dtype == np.float32 else 1e-12
     assert float(np.max(np.abs(got - expected[i0:i1]))) <= tol * scale
 
 
@@ -139,13 +149,7 @@ def test_float32_weights_beyond_its_range_are_scaled_exactly(scale):
 
 
 @settings(max_examples=500, deadline=None)
-@given(h=st.integers(1, 14), w=st.integers(1, 14), depth=st.sampled_from([0, 1, 3]),
-       kh=st.integers(1, 6), kw=st.integers(1, 6),
-       stride=st.tuples(st.integers(1, 4), st.integers(1, 4)),
-       dilation=st.tuples(st.integers(1, 3), st.integers(1, 3)),
-       padding=st.sampled_from(["valid", "same", "full", 2, ((3, 0), (0, 1))]),
-       boundary=st.sampled_from(BOUNDARIES), sum_channels=st.booleans(),
-       dtype=st.sampled_from([np.float32, np.float64]), data=st.data())
+@given(kh=st.integers(1, 6), kw=st.integers(1, 6), **CASES)
 def test_separable_passes_match_reference(h, w, depth, kh, kw, stride, dilation, padding,
                                           boundary, sum_channels, dtype, data):
     """The vertical pass at the output rows and the horizontal pass at the output columns
@@ -156,24 +160,12 @@ def test_separable_passes_match_reference(h, w, depth, kh, kw, stride, dilation,
     column[rng.random(kh) < 0.3] = 0.0
     row[rng.random(kw) < 0.3] = 0.0
     column[0] = row[-1] = 1.5  # a non-zero kernel
-    k = np.outer(column, row)
-    channels = "sum" if sum_channels else "per-channel"
-    kwargs = {"padding": padding, "stride": stride, "dilation": dilation, "boundary": boundary,
-              "cval": 0.75, "channels": channels}
-    try:
-        geometry = prepare(x, k, **kwargs).geometry
-    except ValueError:  # no output for these settings
-        return
-    expected = reference_convolve2d(x.astype(np.float64), k, **kwargs)
-    i0 = data.draw(st.integers(0, geometry.out_hw[0] - 1))
-    i1 = data.draw(st.integers(i0 + 1, geometry.out_hw[0]))
-    got = taps.correlate_rows_separable(x, (i0, i1), geometry,
-                                        taps.separable(column, row, stride, dilation),
-                                        boundary, 0.75, dtype, sum_channels=sum_channels)
-    assert got.shape == expected[i0:i1].shape
-    scale = float(np.abs(k).sum() * max(np.abs(x).max(), 0.75))
-    tol = 1e-5 if dtype == np.float32 else 1e-12
-    assert float(np.max(np.abs(got - expected[i0:i1]))) <= tol * scale
+    sep = taps.separable(column, row, stride, dilation)
+    check_any_band(x, np.outer(column, row), data, lambda rows, geometry:
+                   taps.correlate_rows_separable(x, rows, geometry, sep, boundary, 0.75, dtype,
+                                                 sum_channels=sum_channels),
+                   padding=padding, stride=stride, dilation=dilation, boundary=boundary,
+                   cval=0.75, channels="sum" if sum_channels else "per-channel")
 
 
 def test_separable_taps_of_a_strided_dilated_kernel_by_hand():
