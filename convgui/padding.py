@@ -37,24 +37,22 @@ def pad_index(index: np.ndarray, n: int, boundary: str) -> np.ndarray:
 
 def padded_phases(plane: np.ndarray, rows: tuple[int, int],
                   pads: tuple[tuple[int, int], tuple[int, int]], boundary: str, cval: float,
-                  dtype: type, step: int, row_step: int = 1,
-                  scratch: Scratch | None = None) -> np.ndarray:
-    """Rows ``y0, y0 + row_step, … < y1`` (``rows = (y0, y1)``) of
-    ``numpy.pad(plane, pads, boundary)`` split into ``step`` column phases in one pass:
-    ``out[q, i, t] = Xp[y0 + row_step·i, q + step·t]``, shape
-    (step, ⌈(y1 − y0) / row_step⌉, ⌈padded width / step⌉[, C]), in ``scratch``'s buffer when
-    given. Cells past the padded width are unspecified; callers must not read them. """
+                  dtype: type, step: int, scratch: Scratch | None = None) -> np.ndarray:
+    """Rows ``rows = (y0, y1)`` of ``numpy.pad(plane, pads, boundary)`` split into ``step``
+    column phases in one pass: ``out[q, i, t] = Xp[y0 + i, q + step·t]``, shape
+    (step, y1 − y0, ⌈padded width / step⌉[, C]), in ``scratch``'s buffer when given. Cells
+    past the padded width are unspecified; callers must not read them. """
     y0, y1 = rows
     h, w = plane.shape[:2]
     (top, _), (left, right) = pads
-    index = np.arange(y0, y1, row_step) - top
+    index = np.arange(y0, y1) - top
     phases = _column_phases(w, left, right, step, boundary)
     shape = (step, len(index), len(phases[0].source), *plane.shape[2:])
     out = np.empty(shape, dtype=dtype) if scratch is None else scratch.get("phases", shape,
                                                                              dtype)
     real = np.flatnonzero((index >= 0) & (index < h))
     a, b = (real[0], real[-1] + 1) if len(real) else (0, 0)
-    body = plane[index[a]:index[b - 1] + 1:row_step] if b else plane[:0]
+    body = plane[index[a]:index[b - 1] + 1] if b else plane[:0]
     outside = np.flatnonzero((index < 0) | (index >= h))
     padded_rows = list(zip(outside.tolist(), pad_index(index[outside], h, boundary).tolist(),
                            strict=True))
