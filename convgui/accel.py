@@ -68,17 +68,26 @@ def dilated_in_place(src: np.ndarray, factors: Factors, anchor: tuple[int, int],
 
 
 def subsampled_rows(src: np.ndarray, factors: Factors, anchor: tuple[int, int],
-                    stride: tuple[int, int], border: int, rows: tuple[int, int],
-                    out_w: int) -> np.ndarray:
-    """Output rows ``rows = (i0, i1)`` of a strided correlation with ``factors`` (the
-    dilated kernel): the stride-1 rows they need, from the input rows they read, with
-    OpenCV's border, then every sh-th row and sw-th column. A band at the top or bottom of
-    the image also holds the rows OpenCV mirrors into the border; rows of a band that read
-    past its ends get OpenCV's border, but they are never kept."""
+                    stride: tuple[int, int], border: int, first_row: int,
+                    out: np.ndarray) -> None:
+    """Output rows ``first_row …`` of a strided correlation with ``factors`` (the dilated
+    kernel), as many as ``out`` has, written into ``out``: the stride-1 rows they need, from
+    the input rows they read, with OpenCV's border, then every sh-th row and sw-th column.
+    A band at the top or bottom of the image also holds the rows OpenCV mirrors into the
+    border; rows of a band that read past its ends get OpenCV's border, but they are never
+    kept. The subsampling is ``cv2.resize`` with INTER_NEAREST from a region exactly
+    (rows·sh, W'·sw) large, which picks cell (i·sh, j·sw) (a pixel at a time, unlike NumPy's
+    strided copy of an RGB view, which goes a value at a time)."""
     (sh, sw), (top, left) = stride, anchor
-    i0, i1 = rows
-    lo, hi = band_rows(i0 * sh, (i1 - 1) * sh + 1, top, factors.kernel.shape[0], src.shape[0])
-    band = np.empty((hi - lo, *src.shape[1:]), dtype=src.dtype)
-    filter_into(src[lo:hi], factors, (top, left), border, band)
-    start = i0 * sh - lo
-    return band[start:start + (i1 - i0 - 1) * sh + 1:sh, :(out_w - 1) * sw + 1:sw]
+    count, out_w = out.shape[:2]
+    lo, hi = band_rows(first_row * sh, (first_row + count - 1) * sh + 1, top,
+                       factors.kernel.shape[0], src.shape[0])
+    start = first_row * sh - lo
+    # room for the whole region resize reads; the cells past the filtered ones are never kept
+    band = np.empty((max(hi - lo, start + count * sh), max(src.shape[1], out_w * sw),
+                     *src.shape[2:]), dtype=src.dtype)
+    filter_into(src[lo:hi], factors, (top, left), border, band[:hi - lo, :src.shape[1]])
+    region = band[start:start + count * sh, :out_w * sw]
+    kept = cv2.resize(region, (out_w, count), dst=out, interpolation=cv2.INTER_NEAREST)
+    if not np.shares_memory(kept, out):  # OpenCV could not write in place
+        out[...] = kept.reshape(out.shape)

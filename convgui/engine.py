@@ -490,16 +490,16 @@ class Convolution:
                 plane, (r0, r1), g, self._separable, self.boundary, self.cval, self.dtype,
                 sum_channels=self.squeeze, scratch=scratch))
             return
+        if self.route == "subsampled":
+            accel.subsampled_rows(plane, self._inflated, (g.pads[0][0], g.pads[1][0]),
+                                  g.stride, accel.opencv_borders()[self.boundary], r0,
+                                  target[r0:r1])
+            return
         copy_pixels(target[r0:r1], self._band(plane, r0, r1))
 
     def _band(self, plane: np.ndarray, r0: int, r1: int) -> np.ndarray:
         """Output rows [r0, r1) of ``plane``."""
         g = self.geometry
-        anchor = (g.pads[0][0], g.pads[1][0])
-        if self.route == "subsampled":
-            return accel.subsampled_rows(plane, self._inflated, anchor, g.stride,
-                                         accel.opencv_borders()[self.boundary], (r0, r1),
-                                         g.out_hw[1])
         sh, dh = g.stride[0], g.dilation[0]
         rows = (r0 * sh, (r1 - 1) * sh + dh * (self.kernel.shape[0] - 1) + 1)
         phases = padded_phases(plane, rows, g.pads, self.boundary, self.cval, self.dtype,

@@ -168,3 +168,24 @@ def test_bands_never_pad_the_whole_image(monkeypatch, module, kernel, route):
     # = 32 (4 bands); each band pads its rows plus the kernel's reach below
     rows = 8 if route == "bands" else 32
     assert len(sizes) == 128 // rows and max(sizes) == 2 * rows + kernel.shape[0] - 2
+
+
+@needs_opencv
+@pytest.mark.parametrize("channels", [0, 1, 3, 5])
+@pytest.mark.parametrize("stride", [(2, 2), (1, 3), (3, 1), (5, 7), (8, 8)])
+def test_subsampled_route_picks_every_strided_output(monkeypatch, channels, stride):
+    """OpenCV's subsampled route (stride-1 rows, then cv2.resize INTER_NEAREST picking every
+    sh-th row and sw-th column) equals the reference for widths the stride does not divide,
+    any channel count, many bands and one."""
+    monkeypatch.setenv("CONVGUI_ENGINE", "opencv")
+    rng = np.random.default_rng(sum(stride) + channels)
+    shape = (47, 61, channels) if channels else (47, 61)
+    x = rng.standard_normal(shape).astype(np.float32)
+    k = rng.standard_normal((3, 3))
+    for band_pixels in (engine.BAND_PIXELS, 50):
+        monkeypatch.setattr(engine, "BAND_PIXELS", band_pixels)
+        conv = prepare(x, k, padding="same", stride=stride, boundary="reflect")
+        assert conv.route == "subsampled"
+        expected = reference_convolve2d(x.astype(np.float64), k, padding="same", stride=stride,
+                                        boundary="reflect")
+        np.testing.assert_allclose(conv.run(), expected, atol=1e-4)
