@@ -1,5 +1,5 @@
-"""Direct sums as shifted multiply-adds: the SciPy engine's exact method for small and medium
-kernels, at any stride and dilation.
+"""Direct sums as shifted multiply-adds: ConvGUI's own exact method (NumPy and BLAS, for either
+engine) for small and medium kernels, at any stride and dilation.
 
 A correlation is the sum, over the kernel's non-zero taps, of weight × the input shifted by
 the tap. A padded band stored row-major with rows ``Wq`` long turns the shift (u, v) into a
