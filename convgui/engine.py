@@ -617,7 +617,7 @@ def merge(
     elif mode == "max":
         result = stack.max(axis=0)
     else:
-        result = np.sqrt((stack**2).sum(axis=0))
+        result = np.hypot.reduce(stack, axis=0)  # no overflow where the squares would
     return result.astype(dtype)
 
 

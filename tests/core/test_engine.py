@@ -907,6 +907,12 @@ def test_merge_modes():
     np.testing.assert_array_equal(merge([a]), a)
 
 
+def test_merge_magnitude_of_huge_maps_does_not_overflow():
+    """√(Σ mᵢ²) of values whose squares overflow float64 is still finite: 3e200, 4e200 → 5e200."""
+    got = merge([np.array([[3e200, -3.0]]), np.array([[4e200, 4.0]])], "magnitude")
+    np.testing.assert_allclose(got, [[5e200, 5.0]], rtol=1e-15)
+
+
 def test_merge_sobel_magnitude_by_hand():
     gx, gy = np.array([[3.0, 0.0]]), np.array([[4.0, -2.0]])
     np.testing.assert_allclose(merge([gx, gy], "magnitude"), [[5.0, 2.0]])
