@@ -42,6 +42,9 @@ LUMA_WEIGHTS = (0.299, 0.587, 0.114)
 POOL_MODES = ("max", "avg")
 MERGE_MODES = ("sum", "mean", "weighted", "max", "magnitude")
 
+#: The routes computed by :mod:`convgui.taps` (NumPy and BLAS, on either engine).
+TAPS_ROUTES = ("taps", "separable taps")
+
 #: Output pixels per band: small enough to report progress and stop often, large enough to be
 #: cheap (a 1024×1024 image is computed in 4 bands).
 BAND_PIXELS = 1 << 18
@@ -234,8 +237,8 @@ class Convolution:
     @cached_property
     def route(self) -> str:
         """How the whole call runs, the cheapest that applies: ``"bands"`` (padded row bands,
-        each by :attr:`plan`, on all cores with SciPy); ``"taps"`` (SciPy: padded row bands,
-        one BLAS multiply-add per non-zero tap, see :mod:`convgui.taps`) or
+        each by :attr:`plan`, on all cores with SciPy); ``"taps"`` (either engine: padded row
+        bands, one BLAS multiply-add per non-zero tap, see :mod:`convgui.taps`) or
         ``"separable taps"`` (the same as a vertical and a horizontal pass); or with OpenCV
         filling the border
         (:mod:`convgui.accel`) ``"same"`` (one call, straight into the output), ``"dilated"``
@@ -317,8 +320,6 @@ class Convolution:
 
     @cached_property
     def _route_factors(self) -> list[planner.Factors]:
-        if self.route in ("taps", "separable taps"):
-            return [planner.Factors(self.kernel, "direct")]
         if self.route == "dilated":
             return [self._undilated]
         if self.route in ("same", "subsampled"):
@@ -329,7 +330,7 @@ class Convolution:
     def kernel_method(self) -> str:
         """The method of the largest piece: ``zero``, ``scale``, ``separable``, ``low-rank``,
         ``direct``, ``fft`` or ``taps``."""
-        if self.route in ("taps", "separable taps"):
+        if self.route in TAPS_ROUTES:
             return "taps" if self.route == "taps" else "separable"
         return max(self._route_factors, key=lambda f: f.kernel.size).method
 
@@ -408,7 +409,7 @@ class Convolution:
     def _banded(self, out: np.ndarray) -> Generator[float, None, None]:
         oh, ow = self.out_hw
         reads = self.geometry.stride[0] * self.geometry.stride[1]  # input pixels per output
-        if self.route in ("taps", "separable taps"):  # few large bands, input ≤ 2.5× output
+        if self.route in TAPS_ROUTES:  # few large bands, input ≤ 2.5× output
             band_pixels = min(BAND_PIXELS, max(BAND_PIXELS // reads, 5 * oh * ow // (2 * reads)))
         else:  # OpenCV parallelises inside each call: larger bands
             band_pixels = BAND_PIXELS * (8 if self.engine == "opencv" else 1)
@@ -420,7 +421,7 @@ class Convolution:
         starts = range(0, oh, rows)
         if self.route == "subsampled":  # OpenCV filters every channel in each call
             work = [(self._opencv_source(), out)]
-        elif out.ndim == 3 and (self.route in ("taps", "separable taps") or (
+        elif out.ndim == 3 and (self.route in TAPS_ROUTES or (
                 self.engine == "opencv" and out.shape[2] <= accel.MAX_CHANNELS)):
             work = [(self.source, out)]  # (the bands convert it to the working type)
         elif out.ndim == 2:
@@ -473,21 +474,19 @@ class Convolution:
 
     def _threads(self) -> int:
         """Threads of convgui's own: OpenCV and OpenBLAS (the taps) thread inside each call."""
-        return 1 if self.engine == "opencv" or "taps" in self.route else _cpu_count()
+        return 1 if self.engine == "opencv" or self.route in TAPS_ROUTES else _cpu_count()
 
     def _band_into(self, plane: np.ndarray, target: np.ndarray, r0: int, r1: int,
                    scratch: Scratch | None = None) -> None:
         """Compute output rows [r0, r1) of ``plane`` into ``target`` (in the calling thread;
         the taps reuse ``scratch``'s buffers)."""
         g = self.geometry
-        if self.route == "taps":
-            copy_pixels(target[r0:r1], taps.correlate_rows(
-                plane, (r0, r1), g, self._tap_groups, self.boundary, self.cval, self.dtype,
-                sum_channels=self.squeeze, scratch=scratch))
-            return
-        if self.route == "separable taps":
-            copy_pixels(target[r0:r1], taps.correlate_rows_separable(
-                plane, (r0, r1), g, self._separable, self.boundary, self.cval, self.dtype,
+        if self.route in TAPS_ROUTES:
+            correlate, kernel_taps = ((taps.correlate_rows, self._tap_groups)
+                                      if self.route == "taps" else
+                                      (taps.correlate_rows_separable, self._separable))
+            copy_pixels(target[r0:r1], correlate(
+                plane, (r0, r1), g, kernel_taps, self.boundary, self.cval, self.dtype,
                 sum_channels=self.squeeze, scratch=scratch))
             return
         if self.route == "subsampled":

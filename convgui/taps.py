@@ -96,6 +96,14 @@ class _Accumulator:
             self._axpy(source, self.grid, n=self.n, a=weight, offx=offset)
 
 
+def _input_rows(rows: tuple[int, int], step: int, below: dict[int, int]) -> tuple[int, int]:
+    """The padded input rows [y0, y1) that output rows ``rows`` read at row stride ``step``,
+    ``below[p]`` being how many rows of phase p a tap reaches past the output row's own."""
+    i0, i1 = rows
+    y0 = i0 * step
+    return y0, y0 + max(p + (i1 - i0 - 1 + b) * step for p, b in below.items()) + 1
+
+
 def _padded_band(plane: np.ndarray, rows: tuple[int, int], geometry: Geometry, boundary: str,
                  cval: float, dtype: type, step: int, sum_channels: bool,
                  scratch: Scratch) -> np.ndarray:
@@ -136,15 +144,12 @@ def correlate_rows(plane: np.ndarray, rows: tuple[int, int], geometry: Geometry,
     own (one multiply-add per tap covers them all), or with ``sum_channels`` the channels are
     added first and the result is 2-D."""
     scratch = Scratch() if scratch is None else scratch
-    i0, i1 = rows
-    count = i1 - i0
+    count = rows[1] - rows[0]
     (sh, sw), out_w = geometry.stride, geometry.out_hw[1]
     below = {p: max(u for g in groups if g.row_phase == p for u, _, _ in g.taps)
-             for p in {g.row_phase for g in groups}}  # phase rows read past the band's own
-    y0 = i0 * sh
-    y1 = y0 + max(p + (count - 1 + b) * sh for p, b in below.items()) + 1
-    phases = _padded_band(plane, (y0, y1), geometry, boundary, cval, dtype, sw, sum_channels,
-                          scratch)
+             for p in {g.row_phase for g in groups}}
+    phases = _padded_band(plane, _input_rows(rows, sh, below), geometry, boundary, cval, dtype,
+                          sw, sum_channels, scratch)
     width, depth = phases.shape[2], int(np.prod(phases.shape[3:], dtype=int))
     grid = scratch.get("grid", (((count - 1) * width + out_w) * depth,), dtype)
     acc = _Accumulator(grid, dtype, _power_of_two_scale(
@@ -217,14 +222,11 @@ def correlate_rows_separable(plane: np.ndarray, rows: tuple[int, int], geometry:
     reaches exactly the outputs that read it with a non-zero weight: a weight of the product
     is zero exactly when its column or its row weight is, and those are skipped."""
     scratch = Scratch() if scratch is None else scratch
-    i0, i1 = rows
-    count = i1 - i0
+    count = rows[1] - rows[0]
     (sh, sw), out_w = geometry.stride, geometry.out_hw[1]
     below = {p: max(u for u, _ in taps) for p, taps in sep.vertical}
-    y0 = i0 * sh
-    y1 = y0 + max(p + (count - 1 + b) * sh for p, b in below.items()) + 1
-    band = _padded_band(plane, (y0, y1), geometry, boundary, cval, dtype, 1, sum_channels,
-                        scratch)[0]
+    band = _padded_band(plane, _input_rows(rows, sh, below), geometry, boundary, cval, dtype,
+                        1, sum_channels, scratch)[0]
     padded_w, depth = band.shape[1], int(np.prod(band.shape[2:], dtype=int))
     vertical = _Accumulator(scratch.get("vertical", (count * padded_w * depth,), dtype), dtype,
                             _power_of_two_scale([w for _, t in sep.vertical for _, w in t], dtype))
