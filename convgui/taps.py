@@ -16,11 +16,14 @@ it with a non-zero weight. No Qt here.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import blas
+from scipy.linalg import cython_blas
 
 from convgui.padding import Scratch, padded_phases
 from convgui.shapes import Geometry
@@ -77,12 +80,45 @@ def _power_of_two_scale(weights: list[float], dtype: type) -> int:
     return math.frexp(max(magnitudes))[1]
 
 
+_capsule_name = ctypes.pythonapi.PyCapsule_GetName
+_capsule_name.restype, _capsule_name.argtypes = ctypes.c_char_p, [ctypes.py_object]
+_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+_capsule_pointer.restype = ctypes.c_void_p
+_capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+
+Axpy = Callable[[int, float, int, int], None]
+
+
+@functools.cache
+def blas_axpy(dtype: np.dtype) -> Axpy:
+    """``axpy(n, a, x_address, y_address)``: y[:n] += a·x[:n] on contiguous float32/float64
+    memory, by SciPy's own BLAS ``?axpy`` called through ctypes, which releases the GIL for
+    the call. (``scipy.linalg.blas``'s wrappers hold the GIL, so a GUI thread waits out
+    every multiply-add.) The caller guarantees that both ranges are in bounds."""
+    char = "d" if np.dtype(dtype) == np.float64 else "s"
+    capsule = cython_blas.__pyx_capi__[f"{char}axpy"]
+    scalar = ctypes.c_double if char == "d" else ctypes.c_float
+    p_int = ctypes.POINTER(ctypes.c_int)
+    function = ctypes.CFUNCTYPE(None, p_int, ctypes.POINTER(scalar), ctypes.c_void_p, p_int,
+                                ctypes.c_void_p, p_int)(_capsule_pointer(capsule,
+                                                                         _capsule_name(capsule)))
+    one = ctypes.c_int(1)
+
+    def axpy(n: int, a: float, x_address: int, y_address: int) -> None:
+        function(ctypes.c_int(n), scalar(a), x_address, one, y_address, one)
+
+    return axpy
+
+
 class _Accumulator:
     """A flat grid of ``n`` cells that multiply-adds shifted flat sources into itself."""
 
     def __init__(self, grid: np.ndarray, dtype: type, exponent: int) -> None:
         self.grid, self.n, self.exponent = grid, len(grid), exponent
-        self._axpy = blas.daxpy if np.dtype(dtype) == np.float64 else blas.saxpy
+        self._axpy = blas_axpy(np.dtype(dtype))
+        self._grid_address = grid.ctypes.data
+        self._source: np.ndarray | None = None
+        self._source_address = 0
         self._empty = True
 
     def add(self, source: np.ndarray, offset: int, weight: float) -> None:
@@ -92,8 +128,18 @@ class _Accumulator:
             np.multiply(source[offset:offset + self.n], self.grid.dtype.type(weight),
                         out=self.grid)
             self._empty = False
-        else:
-            self._axpy(source, self.grid, n=self.n, a=weight, offx=offset)
+            return
+        if source is not self._source:
+            if (source.ndim != 1 or source.dtype != self.grid.dtype
+                    or not source.flags.c_contiguous):
+                raise ValueError("an axpy source must be a contiguous flat array of the grid's "
+                                 "dtype")
+            self._source, self._source_address = source, source.ctypes.data
+        if offset < 0 or offset + self.n > len(source):
+            raise ValueError(f"axpy source range {offset}..{offset + self.n} is outside 0.."
+                             f"{len(source)}")
+        self._axpy(self.n, weight, self._source_address + offset * source.itemsize,
+                   self._grid_address)
 
 
 def _input_rows(rows: tuple[int, int], step: int, below: dict[int, int]) -> tuple[int, int]:

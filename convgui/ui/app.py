@@ -40,8 +40,9 @@ def collect_garbage_on_gui_thread() -> None:
 
 
 #: How long a thread may hold the GIL while another waits for it (Python's default: 5 ms).
-#: The engine's BLAS multiply-adds hold it for their whole call, and the GUI thread takes it
-#: anew on every call into Qt: at 5 ms a wait each, a repaint could stall for 100 ms.
+#: The worker's Python code between its NumPy and BLAS calls holds it, and the GUI thread
+#: takes it anew on every call into Qt: at 5 ms a wait each, a repaint could stall for 50-100
+#: ms (measured with benchmarks/bench_gui.py and CONVGUI_ENGINE=scipy).
 GIL_SWITCH_INTERVAL_S = 0.0005
 
 

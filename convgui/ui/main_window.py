@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         }
         self.tabifyDockWidget(self._docks["shape"], self._docks["frequency"])
         self._docks["shape"].raise_()
+        self._docks["frequency"].visibilityChanged.connect(self.frequency.set_on_screen)
         self.presentation = Presentation(self, self._qsettings)
         self._build_status_bar()
         self._build_menus()

@@ -282,7 +282,9 @@ class ImageViews(QWidget):
         diverging = result.display_mode == "diverging" and image.ndim == 2
         self._output_item.setLookupTable(self._diverging_lut if diverging else None,
                                          update=False)
-        self._output_item.setImage(image, autoLevels=False, levels=(0, 255))
+        # levels=None means 0..255 for uint8 and lets pyqtgraph draw an RGB image as it is;
+        # levels=(0, 255) would cost a rescaling pass over every pixel on each result.
+        self._output_item.setImage(image, autoLevels=False, levels=None)
         self._output_item.setRect(QRectF(*result.geometry.output_rect()))
         self._output_item.show()
         self._displayed = image

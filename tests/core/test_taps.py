@@ -193,3 +193,49 @@ def test_separable_route_keeps_nan_where_the_kernel_weighs_it(monkeypatch):
     weighs = reference_convolve2d(np.isnan(x).astype(np.float64), np.abs(k) > 0,
                                   padding="same", dilation=2) != 0
     assert np.array_equal(np.isnan(got), weighs)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_blas_axpy_adds_and_lets_other_threads_run_during_the_call(dtype):
+    """y[:n] += a·x[:n], with the GIL released while BLAS works: with a 10 s switch interval
+    a thread that held the GIL through the call would finish it before the waiting main thread
+    could run, so the main thread seeing the call unfinished proves the release."""
+    import sys
+    import threading
+
+    n = 1 << 23
+    x = np.arange(n + 8, dtype=dtype) % 7
+    y = np.full(n, 2.0, dtype=dtype)
+    axpy = taps.blas_axpy(np.dtype(dtype))
+    started, finished = threading.Event(), threading.Event()
+
+    def call() -> None:
+        started.set()
+        axpy(n, 0.5, x.ctypes.data + 3 * x.itemsize, y.ctypes.data)
+        finished.set()
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(10.0)
+    try:
+        worker = threading.Thread(target=call)
+        worker.start()
+        started.wait()
+        ran_during_call = not finished.is_set()
+        worker.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert ran_during_call
+    np.testing.assert_array_equal(y, 2.0 + 0.5 * x[3:n + 3])
+
+
+def test_accumulator_refuses_a_source_range_outside_the_array():
+    grid = np.zeros(10, np.float32)
+    acc = taps._Accumulator(grid, np.float32, 0)
+    source = np.arange(12, dtype=np.float32)
+    acc.add(source, 2, 1.0)
+    acc.add(source, 2, 1.0)
+    np.testing.assert_array_equal(grid, 2.0 * source[2:12])
+    with pytest.raises(ValueError, match="outside"):
+        acc.add(source, 3, 1.0)
+    with pytest.raises(ValueError, match="contiguous"):
+        acc.add(np.arange(24, dtype=np.float32)[::2], 0, 1.0)

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QImage
 
 from convgui import display
 from convgui.settings import Settings
@@ -42,6 +43,16 @@ def grey5(views):
     return image
 
 
+def painted_rgb(item) -> np.ndarray:
+    """The (H, W, 3) colours an ImageItem paints (its rendered QImage, as RGB)."""
+    item.render()
+    qimage = item.qimage.convertToFormat(QImage.Format.Format_RGB888)
+    h, w = qimage.height(), qimage.width()
+    raw = np.frombuffer(qimage.constBits(), np.uint8, count=qimage.sizeInBytes())
+    # row-major (ConvGUI's pyqtgraph axis order): row y of the QImage is row y of the image
+    return raw.reshape(h, qimage.bytesPerLine())[:, :w * 3].reshape(h, w, 3).copy()
+
+
 def texts(views: ImageViews) -> list[str]:
     got: list[str] = []
     views.hoverText.connect(got.append)
@@ -59,8 +70,9 @@ def test_set_result_draws_exactly_the_display_image(views, grey5):
     assert drawn.dtype == np.uint8
     np.testing.assert_array_equal(drawn, result.display)
     np.testing.assert_array_equal(views.displayed_result(), result.display)
-    assert tuple(views._output_item.getLevels()) == (0, 255)
     assert views._output_item.lut is None
+    np.testing.assert_array_equal(painted_rgb(views._output_item),
+                                  np.repeat(result.display[:, :, None], 3, axis=2))
     assert views.result() is result
     np.testing.assert_array_equal(views._input_item.image, grey5)
     assert tuple(views._input_item.getLevels()) == (0.0, 255.0)
@@ -76,6 +88,7 @@ def test_rgb_input_and_result_are_drawn_as_rgb(views):
     views.set_result(result)
     assert views.displayed_result().shape == (6, 7, 3)
     np.testing.assert_array_equal(views._output_item.image, result.display)
+    np.testing.assert_array_equal(painted_rgb(views._output_item), result.display)
     assert not views.colorbar_visible()
 
 
@@ -265,6 +278,8 @@ def test_diverging_mode_shows_the_colour_bar_and_other_modes_hide_it(views, grey
     assert lo[2] > lo[0] and hi[0] > hi[2]
     assert min(mid) > 200
     assert views.displayed_result()[0, 0] == 0 and views.displayed_result()[1, 0] > 128
+    np.testing.assert_array_equal(painted_rgb(views._output_item),
+                                  lut[views.displayed_result()][:, :, :3])
     for mode in ("clip", "offset", "abs", "normalize"):
         views.set_result(make_result(out, geo, mode))
         assert not views.colorbar_visible() and not views.colorbar.isVisible()

@@ -133,7 +133,7 @@ def test_filter_bank_gets_the_window_image_and_computes_only_when_shown(loaded, 
     # hidden behind the playground: a kernel edit only marks it out of date
     window.model.edit("k", kernel=[[1, 2, 1], [0, 0, 0], [-1, -2, -1]])
     qtbot.wait(50)
-    assert not bank.task_running() and bank.merged() is None and bank._stale
+    assert not bank.task_running() and bank.merged() is None and bank.is_behind()
     wait_current(qtbot, window)
 
     show_tab(qtbot, window, "filter_bank")
@@ -149,7 +149,7 @@ def test_filter_bank_gets_the_window_image_and_computes_only_when_shown(loaded, 
     before = bank.merged().copy()
     with qtbot.assertNotEmitted(bank.updated, wait=150):
         window.model.edit("stride", stride=(2, 2), boundary="constant")
-    assert bank._task.latest_seq == seq and bank._stale
+    assert bank._task.latest_seq == seq and bank.is_behind()
     np.testing.assert_array_equal(bank.merged(), before)  # still the old map
     wait_current(qtbot, window)
     # ... until its tab is shown again
@@ -165,7 +165,7 @@ def test_filter_bank_gets_the_window_image_and_computes_only_when_shown(loaded, 
 def test_layer_chain_follows_the_image_shape_and_the_model(loaded, qtbot, tmp_path):
     window = loaded
     layer = window.classroom.layer
-    # the chain is text: it follows even while the tab is hidden
+    # the chain is text: reading it while the tab is hidden brings it up to date
     assert layer.chain_text() == (
         "24×31×3 → conv 16×(3×3×3), same → 24×31×16 → ReLU → max-pool 2×2 → 12×15×16")
     window.model.edit("stride", stride=(2, 2))
@@ -225,6 +225,51 @@ def test_matrix_mode_follows_the_window_kernel_editor(window, qtbot):
     qtbot.waitUntil(
         lambda: matrix.is_ready() and matrix.step_text() == FIVE.walkthrough().step(4).text,
         timeout=5000)
+
+
+def test_hidden_panels_do_no_work_on_an_edit_and_catch_up_when_shown(loaded, qtbot,
+                                                                    monkeypatch):
+    """An edit on the playground runs none of the hidden classroom tabs or the hidden
+    frequency tab (they cost the window ~10 ms per edit); each follows when shown."""
+    window = loaded
+    import convgui.ui.classroom.frequency_view as frequency_module
+
+    window._docks["shape"].raise_()  # the frequency response is the dock's other tab
+    qtbot.waitUntil(lambda: window.frequency.visibleRegion().isEmpty(), timeout=2000)
+    responses, rebuilds = [], []
+    real_response = frequency_module.frequency_response
+    monkeypatch.setattr(frequency_module, "frequency_response",
+                        lambda *a: responses.append(a) or real_response(*a))
+    channels = window.classroom.channels
+    real_rebuild = channels._rebuild_filter_editors
+    monkeypatch.setattr(channels, "_rebuild_filter_editors",
+                        lambda: rebuilds.append(1) or real_rebuild())
+    matrix = window.classroom.matrix
+    matrix_seq = matrix._task.latest_seq
+
+    window.model.edit("box", kernel=BOX_3, divisor=9)
+    wait_current(qtbot, window)
+    assert responses == [] and rebuilds == [] and matrix._task.latest_seq == matrix_seq
+    assert channels.is_behind() and window.classroom.layer.is_behind()
+
+    show_tab(qtbot, window, "channels")
+    assert rebuilds == [1]
+    weights, _bias = channels.filters_and_bias()
+    np.testing.assert_allclose(weights[0, :, :, 0], np.full((3, 3), 1 / 9))
+    show_tab(qtbot, window, "matrix")
+    qtbot.waitUntil(lambda: matrix.is_ready() and matrix._task.latest_seq > matrix_seq,
+                    timeout=5000)
+    s = window.model.settings
+    walk = Walkthrough(matrix.input_values(), s.kernel_array(), **geometry(s),
+                       bias=s.bias)
+    assert matrix.step_text() == walk.step(0).text
+
+    window._docks["frequency"].raise_()
+    qtbot.waitUntil(lambda: len(responses) == 1, timeout=2000)
+    padded = np.zeros((64, 64))
+    padded[:3, :3] = 1 / 9
+    np.testing.assert_allclose(window.frequency.response(),
+                               np.abs(np.fft.fftshift(np.fft.fft2(padded))), atol=1e-12)
 
 
 # ----------------------------------------------------------------------- 4. presets dock

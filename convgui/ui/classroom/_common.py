@@ -329,13 +329,15 @@ class ClassroomPanel(QWidget):
 
     updated = Signal()
     #: False in the main window's tabs: a hidden panel only notes that it is out of date and
-    #: recomputes when it is shown, so one edit does not run every classroom view.
+    #: follows the settings and recomputes when it is shown, so one edit does not run every
+    #: classroom view.
     compute_when_hidden = True
 
     def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
         self._stale = False
+        self._settings_behind = False
         self._image: np.ndarray | None = None
         self._value_range: tuple[float, float] = (0.0, 255.0)
         self._tasks: list[LatestTask] = []
@@ -370,6 +372,9 @@ class ClassroomPanel(QWidget):
         """Called after :meth:`set_image` (before the job is scheduled)."""
 
     def _settings_changed(self, settings: Settings) -> None:
+        if not self.compute_when_hidden and not self.isVisible():
+            self._settings_behind = True  # caught up in showEvent
+            return
         self.settings_changed(settings)
 
     def settings_changed(self, settings: Settings) -> None:
@@ -388,9 +393,21 @@ class ClassroomPanel(QWidget):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt naming
         super().showEvent(event)
+        self.catch_up()
         if self._stale:
             self._stale = False
             self.schedule()
+
+    def catch_up(self) -> None:
+        """Follow the settings changes made while hidden (done when shown; readers of state
+        that follows the settings call it first)."""
+        if self._settings_behind:
+            self._settings_behind = False
+            self.settings_changed(self.model.settings)
+
+    def is_behind(self) -> bool:
+        """True while hidden with settings changes or a computation still to catch up on."""
+        return self._settings_behind or self._stale
 
     def is_ready(self) -> bool:
         """True when what is shown matches the current inputs (no job pending or running)."""

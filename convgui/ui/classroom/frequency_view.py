@@ -70,6 +70,8 @@ class FrequencyView(QWidget):
     def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
+        self._on_screen = True
+        self._behind = False
         self._response = np.zeros((RESPONSE_SIZE, RESPONSE_SIZE))
         self._verdict = ""
         self.plot = pg.PlotWidget()
@@ -111,7 +113,7 @@ class FrequencyView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.plot, 1)
         layout.addWidget(side_widget)
-        model.changed.connect(self._follow)
+        model.changed.connect(self._on_settings)
         self._follow(model.settings)
 
     def set_image(self, data: np.ndarray, value_range: tuple[float, float]) -> None:
@@ -122,12 +124,34 @@ class FrequencyView(QWidget):
         return True
 
     def response(self) -> np.ndarray:
-        """The (64, 64) magnitude response shown (zero frequency at (32, 32))."""
+        """The (64, 64) magnitude response of the model's kernel (zero frequency at (32, 32))."""
+        self._catch_up()
         return self._response.copy()
 
     def verdict(self) -> str:
-        """The one-line verdict shown."""
+        """The one-line verdict for the model's kernel."""
+        self._catch_up()
         return self._verdict
+
+    def set_on_screen(self, on_screen: bool) -> None:
+        """Whether the view can be seen (a dock's ``visibilityChanged``: a dock behind another
+        tab is moved off screen, not hidden). Off screen it only notes that the kernel
+        changed, and follows it when back on screen or when :meth:`response` or
+        :meth:`verdict` is read."""
+        self._on_screen = bool(on_screen)
+        if self._on_screen:
+            self._catch_up()
+
+    def _on_settings(self, settings: Settings) -> None:
+        if not self._on_screen:
+            self._behind = True
+            return
+        self._follow(settings)
+
+    def _catch_up(self) -> None:
+        if self._behind:
+            self._behind = False
+            self._follow(self.model.settings)
 
     def _follow(self, settings: Settings) -> None:
         kernel = settings.kernel_array()

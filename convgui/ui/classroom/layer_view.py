@@ -197,6 +197,7 @@ class LayerView(ClassroomPanel):
 
     def chain_text(self) -> str:
         """The chain on one line, or the shape error; ``""`` without an image."""
+        self.catch_up()
         return self._chain
 
     def chain_steps(self) -> list[Any]:

@@ -66,10 +66,14 @@ class MatrixMode(QWidget):
     and explanations for a status line (also shown in the panel's own message line)."""
 
     message = Signal(str)
+    #: False in the main window's tabs: while hidden the panel only notes that the settings
+    #: changed, and follows them when it is shown.
+    compute_when_hidden = True
 
     def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = model
+        self._settings_behind = False
         self._image = next(iter(EXAMPLES.values())).image_array()
         self._slices: np.ndarray | None = None  # an example's CNN filter, one slice a channel
         self._slices_base: tuple | None = None  # ... used while the model keeps this kernel
@@ -319,8 +323,17 @@ class MatrixMode(QWidget):
                 and s.kernel == self._slices_base and s.divisor == 1)
 
     def _on_settings(self, settings: Settings) -> None:
+        if not self.compute_when_hidden and not self.isVisible():
+            self._settings_behind = True
+            return
         self._sync_controls()
         self._recompute()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._settings_behind:
+            self._settings_behind = False
+            self._on_settings(self._model.settings)
 
     def _recompute(self) -> None:
         s = self._model.settings

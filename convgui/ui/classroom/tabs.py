@@ -25,7 +25,7 @@ TABS = (
 class ClassroomTabs:
     """Creates the classroom panels, adds them to ``tabs`` and feeds them the input image.
 
-    Panels that work on the photo compute only while their tab is shown.
+    A panel follows the settings and computes only while its tab is shown.
     """
 
     def __init__(self, model: SettingsModel, tabs: QTabWidget, parent: QWidget) -> None:
@@ -42,7 +42,7 @@ class ClassroomTabs:
             scroller.setWidget(getattr(self, attribute))
             index = tabs.addTab(scroller, title)
             tabs.setTabToolTip(index, tip)
-        for panel in self.photo_panels():
+        for panel in self.panels():
             panel.compute_when_hidden = False
 
     def photo_panels(self) -> list[QWidget]:
