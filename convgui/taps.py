@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import cython_blas
 
-from convgui.padding import Scratch, padded_phases
+from convgui.padding import Scratch, copy_pixels, padded_phases
 from convgui.shapes import Geometry
 
 #: Cost of the method in the unit of planner.method_costs (ms per 4 Mpixels of output on a
@@ -285,7 +285,7 @@ def correlate_rows_separable(plane: np.ndarray, rows: tuple[int, int], geometry:
         width = -(-padded_w // sw)
         split = scratch.get("columns", (sw, count, width, depth), dtype)
         for r, _ in sep.horizontal:
-            split[r, :, :len(range(r, padded_w, sw))] = columns[:, r::sw]
+            copy_pixels(split[r, :, :len(range(r, padded_w, sw))], columns[:, r::sw])
     else:
         width, split = padded_w, columns[None]
     exponent = _power_of_two_scale([w for _, t in sep.horizontal for _, w in t], dtype)
