@@ -512,7 +512,7 @@ def test_unreadable_file_is_listed_as_broken(user_only, monkeypatch):
 
 def test_too_large_file_is_refused(user_only, monkeypatch):
     user_only.save(Preset("ok", [[1]]))
-    monkeypatch.setattr(P, "MAX_FILE_BYTES", 500)
+    monkeypatch.setattr(P.format, "MAX_FILE_BYTES", 500)  # where reading looks it up
     (user_only.user_dir / "big.json").write_text(doc(description="x" * 500))
     presets, broken = user_only.list()
     assert [b.reason for b in broken] == ["file is too large (more than 500 bytes)"]
@@ -569,7 +569,7 @@ def test_permission_denied_is_reported(user_only, monkeypatch):
         raise convgui.atomic.AtomicWriteError(f"cannot write '{path}': permission denied") \
             from exc
 
-    monkeypatch.setattr(P, "atomic_write", denied)
+    monkeypatch.setattr(P.store, "atomic_write", denied)  # what the store writes with
     with pytest.raises(PresetError) as info:
         user_only.save(Preset("New", [[1]]))
     assert str(info.value) == (
@@ -589,7 +589,7 @@ def test_unreadable_folder_does_not_stop_listing(tmp_path, monkeypatch):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real(path)
 
-    monkeypatch.setattr(P.os, "listdir", denied)
+    monkeypatch.setattr(P.store.os, "listdir", denied)
     presets, broken = store.list()
     assert len(presets) > 10
     assert broken == [BrokenPreset(tmp_path / "u",

@@ -198,8 +198,9 @@ def test_separable_route_keeps_nan_where_the_kernel_weighs_it(monkeypatch):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_blas_axpy_adds_and_lets_other_threads_run_during_the_call(dtype):
     """y[:n] += a·x[:n], with the GIL released while BLAS works: with a 10 s switch interval
-    a thread that held the GIL through the call would finish it before the waiting main thread
-    could run, so the main thread seeing the call unfinished proves the release."""
+    a thread that held the GIL through its calls would finish them before the waiting main
+    thread could run, so the main thread seeing them unfinished proves the release. (Twenty
+    calls, ~0.1 s: the main thread must be scheduled while OpenBLAS's threads take the cores.)"""
     import sys
     import threading
 
@@ -211,7 +212,8 @@ def test_blas_axpy_adds_and_lets_other_threads_run_during_the_call(dtype):
 
     def call() -> None:
         started.set()
-        axpy(n, 0.5, x.ctypes.data + 3 * x.itemsize, y.ctypes.data)
+        for _ in range(20):
+            axpy(n, 0.5, x.ctypes.data + 3 * x.itemsize, y.ctypes.data)
         finished.set()
 
     interval = sys.getswitchinterval()
@@ -225,7 +227,7 @@ def test_blas_axpy_adds_and_lets_other_threads_run_during_the_call(dtype):
     finally:
         sys.setswitchinterval(interval)
     assert ran_during_call
-    np.testing.assert_array_equal(y, 2.0 + 0.5 * x[3:n + 3])
+    np.testing.assert_array_equal(y, 2.0 + 10.0 * x[3:n + 3])  # exact: x is 0..6
 
 
 def test_accumulator_refuses_a_source_range_outside_the_array():
