@@ -64,8 +64,9 @@ def ensure_app() -> QApplication:
 def run_gui(image: str | None = None, kernel: str | None = None,
             screenshot: str | None = None) -> int:
     """Open the window (optionally on ``image`` with ``kernel``); with ``screenshot``, wait for
-    the first result (or the explanation of why there is none), save a PNG of the window there
-    and return 0 (1 on failure). A screenshot neither restores nor saves the user's session."""
+    the first result (or the explanation of why there is none) and the input drawn in full,
+    save a PNG of the window there and return 0 (1 on failure). A screenshot neither restores
+    nor saves the user's session."""
     app = ensure_app()
     from convgui.ui.main_window import MainWindow
 
@@ -84,6 +85,9 @@ def run_gui(image: str | None = None, kernel: str | None = None,
 
     def capture() -> None:
         if "code" in outcome:
+            return
+        if not window.views.input_drawn():  # a large input: its preview is still shown
+            QTimer.singleShot(50, capture)
             return
         app.processEvents()
         outcome["code"] = 0 if window.grab().save(screenshot) else 1

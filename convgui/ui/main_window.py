@@ -695,6 +695,7 @@ class MainWindow(QMainWindow):
         # the thread is never destroyed while it runs.
         self.worker.stop()
         self.classroom.shutdown()
+        self.views.shutdown()
         super().closeEvent(event)
 
     def _error(self, title: str, text: str) -> None:

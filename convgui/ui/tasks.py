@@ -126,3 +126,10 @@ class LatestTask(GuardedThread):
     def _emit_failure(self, seq: int, message: str, is_shape_error: bool) -> None:
         if seq == self._seq and not self._stopping:
             self.failed.emit(seq, message, is_shape_error)
+
+
+def stop_task(task: LatestTask) -> None:
+    """``task.stop()``, unless Qt has already deleted it (an owner's ``destroyed`` can come
+    after the task's own deletion at interpreter shutdown)."""
+    if shiboken6.isValid(task):
+        task.stop()

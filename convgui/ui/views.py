@@ -10,6 +10,10 @@ Hovering over the after view reads the raw engine value of the output pixel and 
 receptive field on the before view (window bounds plus a marker on every tap; taps that fall
 in the padding are drawn differently). In patch mode a rectangle dragged on the before view
 becomes a kernel (:attr:`ImageViews.patchSelected`).
+
+A large input is drawn from an 8-bit copy made on a worker thread (pyqtgraph would rescale
+every float on the GUI thread, ~80 ms for 4096×4096 RGB); until it is ready a subsampled
+preview fills the same rectangle.
 """
 
 from __future__ import annotations
@@ -22,13 +26,16 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QSplitter, QWidget
 
-from convgui.ui.worker import Result
+from convgui.ui.tasks import LatestTask, stop_task
+from convgui.ui.worker import Result, render
 
 pg.setConfigOptions(imageAxisOrder="row-major")
 
 __all__ = ["MAX_PATCH", "ImageViews", "format_value", "format_values"]
 
 MAX_PATCH = 31
+#: Inputs with more values than this are drawn from an 8-bit copy made off the GUI thread.
+DRAW_OFF_THREAD_VALUES = 1 << 22
 """Largest patch side (pixels) that :meth:`ImageViews.select_patch` accepts as a kernel."""
 
 DIVERGING_MAP = "CET-D1"  # blue – white – red, shipped with pyqtgraph (no files needed)
@@ -139,6 +146,10 @@ class ImageViews(QWidget):
         self._patch_mode = False
         self._patch_rect: tuple[int, int, int, int] | None = None  # r0, c0, h, w (clipped)
         self._roi_guard = False
+        self._input_draw_seq = 0  # the drawing job of the input shown, or 0: drawn already
+        self._draw_task = LatestTask()  # no parent: stopped by shutdown() or on destroyed
+        self._draw_task.finished_ok.connect(self._on_input_drawn)
+        self.destroyed.connect(lambda *_, task=self._draw_task: stop_task(task))
 
         # before
         self.before = _Panel("Input")
@@ -256,7 +267,16 @@ class ImageViews(QWidget):
         new_size = self._input is None or self._input.shape[:2] != data.shape[:2]
         self._input = data
         self._value_range = (float(value_range[0]), float(value_range[1]))
-        self._input_item.setImage(data, autoLevels=False, levels=self._value_range)
+        if data.size > DRAW_OFF_THREAD_VALUES:  # a preview now, every pixel when drawn
+            step = math.ceil(math.sqrt(data.size / DRAW_OFF_THREAD_VALUES))
+            self._input_item.setImage(data[::step, ::step], autoLevels=False,
+                                      levels=self._value_range)
+            self._input_draw_seq = self._draw_task.submit(render, data, "clip",
+                                                          self._value_range)
+        else:
+            self._input_draw_seq = 0
+            self._input_item.setImage(data, autoLevels=False, levels=self._value_range)
+        self._input_item.setRect(QRectF(0, 0, data.shape[1], data.shape[0]))
         shape = "×".join(str(v) for v in data.shape)
         self.before.title.setText(f"Input  {shape}", **_TITLE_STYLE)
         self._clear_outline()
@@ -266,6 +286,21 @@ class ImageViews(QWidget):
                 self._remove_roi()
                 self._ensure_roi()
             self.before_view.autoRange(padding=0.02, items=[self._input_item])
+
+    def input_drawn(self) -> bool:
+        """True when every pixel of the input is drawn (False while a preview stands in)."""
+        return self._input_draw_seq == 0
+
+    def shutdown(self) -> None:
+        """Stop the drawing thread (the window is closing)."""
+        stop_task(self._draw_task)
+
+    def _on_input_drawn(self, seq: int, drawn: tuple[np.ndarray, tuple[float, float]]) -> None:
+        if seq != self._input_draw_seq or self._input is None:
+            return  # an older input's, or the input changed meanwhile
+        self._input_draw_seq = 0
+        self._input_item.setImage(drawn[0], autoLevels=False, levels=None)  # uint8: 0..255
+        self._input_item.setRect(QRectF(0, 0, self._input.shape[1], self._input.shape[0]))
 
     def input_image(self) -> np.ndarray | None:
         """The input currently shown."""

@@ -1,6 +1,7 @@
 """Application start-up settings that the window's responsiveness depends on."""
 
 import sys
+import time
 
 from convgui.ui.app import GIL_SWITCH_INTERVAL_S, ensure_app
 
@@ -11,3 +12,35 @@ def test_gui_thread_waits_at_most_half_a_millisecond_for_the_gil(qapp):
     sys.setswitchinterval(0.005)
     ensure_app()
     assert sys.getswitchinterval() <= GIL_SWITCH_INTERVAL_S <= 0.001
+
+
+def test_a_screenshot_waits_for_the_input_to_be_drawn_in_full(qapp, tmp_path, monkeypatch):
+    """With every input drawn off the GUI thread (threshold 1000 values), the screenshot is
+    taken only once the preview has been replaced by every pixel."""
+    from PySide6.QtCore import QTimer
+
+    from convgui.ui import app as app_module
+    from convgui.ui import views as views_module
+    from convgui.ui.main_window import MainWindow
+
+    monkeypatch.setenv("CONVGUI_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(views_module, "DRAW_OFF_THREAD_VALUES", 1000)
+    real_render = views_module.render
+
+    def slow_render(*args):  # slower than the 300 ms the screenshot waits after a result
+        time.sleep(0.8)
+        return real_render(*args)
+
+    monkeypatch.setattr(views_module, "render", slow_render)
+    drawn_at_grab: list[bool] = []
+    real_grab = MainWindow.grab
+
+    def grab(window, *args):
+        drawn_at_grab.append(window.views.input_drawn())
+        return real_grab(window, *args)
+
+    monkeypatch.setattr(MainWindow, "grab", grab)
+    QTimer.singleShot(60_000, qapp.quit)  # never hang the suite
+    shot = tmp_path / "shot.png"
+    assert app_module.run_gui(screenshot=str(shot)) == 0
+    assert drawn_at_grab == [True] and shot.stat().st_size > 0

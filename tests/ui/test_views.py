@@ -12,6 +12,7 @@ from PySide6.QtGui import QImage
 from convgui import display
 from convgui.settings import Settings
 from convgui.shapes import geometry
+from convgui.ui import views as views_module
 from convgui.ui.views import MAX_PATCH, ImageViews, format_value, format_values
 from convgui.ui.worker import Result
 
@@ -90,6 +91,33 @@ def test_rgb_input_and_result_are_drawn_as_rgb(views):
     np.testing.assert_array_equal(views._output_item.image, result.display)
     np.testing.assert_array_equal(painted_rgb(views._output_item), result.display)
     assert not views.colorbar_visible()
+
+
+def test_a_large_input_shows_a_preview_at_once_then_every_pixel(views, qtbot, monkeypatch):
+    """Above DRAW_OFF_THREAD_VALUES the GUI thread draws a subsampled preview over the whole
+    image's rectangle; the 8-bit image of every pixel replaces it when the worker has made it.
+    An input set meanwhile wins over the late drawing."""
+    monkeypatch.setattr(views_module, "DRAW_OFF_THREAD_VALUES", 1000)
+    rgb = np.random.default_rng(3).uniform(-20, 300, (40, 50, 3)).astype(np.float32)
+    views.set_input(rgb, (0.0, 255.0))
+    item = views._input_item
+    assert not views.input_drawn()
+    assert item.image.shape == (14, 17, 3)  # every 3rd pixel: 6000 values / 9 < 1000
+    assert item.mapRectToParent(item.boundingRect()) == QRectF(0, 0, 50, 40)
+    qtbot.waitUntil(views.input_drawn, timeout=5000)
+    expected = display.to_uint8(rgb, "clip", (0.0, 255.0))
+    np.testing.assert_array_equal(item.image, expected)
+    np.testing.assert_array_equal(painted_rgb(item), expected)
+    assert item.mapRectToParent(item.boundingRect()) == QRectF(0, 0, 50, 40)
+    assert views.input_image() is rgb  # read-outs use the values, not the drawing
+
+    small = np.arange(20, dtype=np.float32).reshape(4, 5)
+    views.set_input(rgb * 0.5, (0.0, 255.0))
+    views.set_input(small, (0.0, 255.0))  # before the first one is drawn
+    assert views.input_drawn()
+    qtbot.wait(300)
+    np.testing.assert_array_equal(item.image, small)
+    assert item.mapRectToParent(item.boundingRect()) == QRectF(0, 0, 5, 4)
 
 
 def test_stride_2_valid_output_sits_over_its_receptive_fields(views, grey5):

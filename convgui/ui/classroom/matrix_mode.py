@@ -28,7 +28,7 @@ from convgui.stepper import EXAMPLES, MINUS, Walkthrough, format_number, step_te
 from convgui.textgrid import parse_number
 from convgui.ui.classroom.grid_widgets import NumberGrid, StepControls, scaled_font
 from convgui.ui.model import SettingsModel
-from convgui.ui.tasks import LatestTask
+from convgui.ui.tasks import LatestTask, stop_task
 
 __all__ = ["MatrixMode"]
 
@@ -52,13 +52,6 @@ def _column(title: QLabel, grid: NumberGrid) -> QVBoxLayout:
     column.addWidget(grid)
     column.addStretch(1)
     return column
-
-
-def _stop(task: LatestTask) -> None:
-    try:
-        task.stop()
-    except RuntimeError:  # already deleted (interpreter shutdown)
-        pass
 
 
 class MatrixMode(QWidget):
@@ -88,7 +81,7 @@ class MatrixMode(QWidget):
         self._task = LatestTask()  # no parent: stopped in closeEvent / on destroyed
         self._task.finished_ok.connect(self._on_result)
         self._task.failed.connect(self._on_failed)
-        self.destroyed.connect(lambda *_, task=self._task: _stop(task))
+        self.destroyed.connect(lambda *_, task=self._task: stop_task(task))
         self._build()
         model.changed.connect(self._on_settings)
         self._sync_controls()
