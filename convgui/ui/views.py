@@ -34,9 +34,9 @@ pg.setConfigOptions(imageAxisOrder="row-major")
 __all__ = ["MAX_PATCH", "ImageViews", "format_value", "format_values"]
 
 MAX_PATCH = 31
+"""Largest patch side (pixels) that :meth:`ImageViews.select_patch` accepts as a kernel."""
 #: Inputs with more values than this are drawn from an 8-bit copy made off the GUI thread.
 DRAW_OFF_THREAD_VALUES = 1 << 22
-"""Largest patch side (pixels) that :meth:`ImageViews.select_patch` accepts as a kernel."""
 
 DIVERGING_MAP = "CET-D1"  # blue – white – red, shipped with pyqtgraph (no files needed)
 
@@ -296,7 +296,7 @@ class ImageViews(QWidget):
         stop_task(self._draw_task)
 
     def _on_input_drawn(self, seq: int, drawn: tuple[np.ndarray, tuple[float, float]]) -> None:
-        if seq != self._input_draw_seq or self._input is None:
+        if seq != self._input_draw_seq:
             return  # an older input's, or the input changed meanwhile
         self._input_draw_seq = 0
         self._input_item.setImage(drawn[0], autoLevels=False, levels=None)  # uint8: 0..255
