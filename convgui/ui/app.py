@@ -72,7 +72,7 @@ def run_gui(image: str | None = None, kernel: str | None = None,
 
     interactive = screenshot is None
     window = MainWindow(restore=interactive, save_session=interactive)
-    if image and not window.open_image(image):
+    if image and not window.open_image(image, interactive=interactive):
         return _give_up(window)
     if kernel and not window.apply_kernel_name(kernel):
         return _give_up(window)

@@ -440,16 +440,20 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name} — ConvGUI")
         self._recompute()
 
-    def open_image(self, path: str) -> bool:
-        """Load ``path`` as the input; on failure say why and keep the current image."""
+    def open_image(self, path: str, interactive: bool = True) -> bool:
+        """Load ``path`` as the input; on failure say why and keep the current image. Only
+        ``interactive`` opening asks whether to downscale a large image and adds it to the
+        recent files (a screenshot has nobody to answer and leaves the session alone)."""
         try:
             image = load_image(path)
         except ImageLoadError as exc:
             self._error("Cannot open image", str(exc))
             return False
-        image = self._maybe_downscale(image)
+        if interactive:
+            image = self._maybe_downscale(image)
         self.set_image(image)
-        self._add_recent(os.path.abspath(path))
+        if interactive:
+            self._add_recent(os.path.abspath(path))
         return True
 
     def open_sample(self, name: str) -> bool:

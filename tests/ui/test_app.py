@@ -1,7 +1,9 @@
-"""Application start-up settings that the window's responsiveness depends on."""
+"""Application start-up: the settings the window's responsiveness depends on, and --screenshot."""
 
 import sys
 import time
+
+import numpy as np
 
 from convgui.ui.app import GIL_SWITCH_INTERVAL_S, ensure_app
 
@@ -44,3 +46,28 @@ def test_a_screenshot_waits_for_the_input_to_be_drawn_in_full(qapp, tmp_path, mo
     shot = tmp_path / "shot.png"
     assert app_module.run_gui(screenshot=str(shot)) == 0
     assert drawn_at_grab == [True] and shot.stat().st_size > 0
+
+
+def test_a_screenshot_of_a_large_image_asks_nothing_and_leaves_the_session_alone(
+        qapp, tmp_path, monkeypatch):
+    """Offscreen nobody can answer the downscale question (it used to wait forever), and a
+    screenshot keeps the image out of the recent files."""
+    from PIL import Image
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from convgui.ui import app as app_module
+    from convgui.ui import main_window
+
+    monkeypatch.setenv("CONVGUI_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(main_window, "LARGE_IMAGE_PIXELS", 100)  # 20×20 counts as large
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: asked.append(args[2]) or QMessageBox.No)
+    png = tmp_path / "in.png"
+    Image.fromarray((np.arange(400).reshape(20, 20) % 256).astype(np.uint8)).save(png)
+    QTimer.singleShot(60_000, qapp.quit)  # never hang the suite
+    shot = tmp_path / "shot.png"
+    assert app_module.run_gui(image=str(png), screenshot=str(shot)) == 0
+    assert asked == [] and shot.stat().st_size > 0
+    assert app_module.app_settings().value("recent") is None
