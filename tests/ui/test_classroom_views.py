@@ -130,7 +130,7 @@ def test_add_current_library_and_preset_kernels(qtbot):
     grid = ((1, 2, 1), (0, 0, 0), (-1, -2, -1))
     bank, model = _make(qtbot, FilterBank, _image((12, 12)),
                         Settings(kernel=grid, divisor=4))
-    bank._add_current()
+    assert bank.add_current_kernel() == "Custom 3×3"
     np.testing.assert_array_equal(bank.filters()[-1][1], np.array(grid) / 4)
     bank._add_library("gaussian-3")
     assert bank.filters()[-1][0] == "Gaussian 3×3"
@@ -142,6 +142,65 @@ def test_add_current_library_and_preset_kernels(qtbot):
     assert len(bank.filters()) == 5 and bank.filters()[-1][0] == actions[0].text()
     _wait(qtbot, bank)
     assert len(bank.feature_maps()) == 5
+
+
+def test_filters_take_the_name_of_their_kernel(qtbot):
+    from convgui.presets import PresetStore
+
+    bank, model = _make(qtbot, FilterBank, _image((12, 12)))
+    model.set(Settings(kernel=((-1, -2, -1), (0, 0, 0), (1, 2, 1))), "load Sobel y")
+    assert bank.add_current_kernel() == "Sobel y #2"  # the bank already has a Sobel y
+    typed = ((1 / 16, 1 / 8, 1 / 16), (1 / 8, 1 / 4, 1 / 8), (1 / 16, 1 / 8, 1 / 16))
+    model.set(Settings(kernel=typed), "type a Gaussian")
+    assert bank.add_current_kernel() == "Gaussian 3×3"
+    model.set(Settings(kernel=((1, 2, 3), (4, 5, 6), (7, 8, 9))), "type")
+    assert bank.add_current_kernel() == "Custom 3×3"
+    assert bank.add_current_kernel() == "Custom 3×3 #2"
+    model.set(Settings(kernel=tuple((1,) * 5 for _ in range(5)), divisor=7), "type 5×5")
+    assert bank.add_current_kernel() == "Custom 5×5"
+    store = PresetStore()
+    kirsch = store.get("Kirsch compass (north)")  # a kernel-only preset, not in the library
+    model.set(kirsch.apply_to(Settings()), "preset")
+    assert bank.add_current_kernel() == "Kirsch compass (north)"
+    zero = store.get("Box blur 9×9, zero padding")  # a preset with all the settings
+    model.set(zero.apply_to(Settings()), "preset")
+    assert bank.add_current_kernel() == "Box blur 9×9, zero padding"
+    model.edit("boundary", boundary="wrap")  # now exactly the other 9×9 box preset
+    assert bank.add_current_kernel() == "Box blur 9×9, wrap-around boundary"
+    model.edit("stride", stride=(2, 2))  # no preset's settings: the kernel has no name
+    assert bank.add_current_kernel() == "Custom 9×9"
+    assert [n for n, _, _ in bank.filters()] == [
+        "Sobel x", "Sobel y", "Sobel y #2", "Gaussian 3×3", "Custom 3×3", "Custom 3×3 #2",
+        "Custom 5×5", "Kirsch compass (north)", "Box blur 9×9, zero padding",
+        "Box blur 9×9, wrap-around boundary", "Custom 9×9"]
+    assert bank.table.item(4, 0).text() == "Custom 3×3  (3×3)"
+    model.set(Settings(kernel=((-1, 0, 1), (-2, 0, 2), (-1, 0, 1))), "load Sobel x")
+    assert bank.replace_with_current_kernel(0) == "Sobel x"  # its own name is not taken
+    assert bank.replace_with_current_kernel(1) == "Sobel x #2"
+    np.testing.assert_array_equal(bank.filters()[1][1], SOBEL_X)
+
+
+def test_feature_map_header_follows_the_filter_list(qtbot):
+    bank, model = _make(qtbot, FilterBank)
+    assert "2 filters: open an image" in bank.maps_label.text()
+    bank.set_image(_image((12, 14)), (0.0, 255.0))
+    _wait(qtbot, bank)
+    assert bank.maps_label.text().endswith("2 filters on the image → 2 maps of 12×14")
+    bank.remove_filter(0)
+    _wait(qtbot, bank)
+    assert bank.maps_label.text().endswith("1 filter on the image → 1 map of 12×14")
+    bank.remove_filter(0)
+    _wait(qtbot, bank)
+    header = bank.maps_label.text()
+    assert header == "<b>Feature maps</b> — no filters: add one on the left"
+    assert bank.merged_tile.canvas.text() == "add a filter"
+    assert bank.merged_tile.title.text() == "<b>Merged</b>"
+    bank._add_library("box-3")
+    _wait(qtbot, bank)
+    assert bank.maps_label.text().endswith("1 filter on the image → 1 map of 12×14")
+    bank.set_image(_image((9, 10, 3)), (0.0, 255.0))
+    _wait(qtbot, bank)
+    assert bank.maps_label.text().endswith("1 filter on the luma of the image → 1 map of 9×10")
 
 
 def test_maps_of_different_shapes_cannot_be_merged(qtbot):

@@ -175,7 +175,7 @@ def test_transposed_errors_are_shown(qtbot):
     qtbot.waitUntil(view.is_ready, timeout=5000)
     assert view.output() is None
     assert "removes the whole output" in view.formula_texts()[1]
-    assert "no output" in view.output_panel.title.text
+    assert "no output" in view.output_panel.title.text()
     assert "removes the whole output" in view.output_panel.toolTip()
     assert view.input_patch().shape == (8, 8)  # the input is still shown
     with pytest.raises(ValueError):
@@ -260,3 +260,34 @@ def test_a_long_job_outlives_its_deleted_panel_safely(qtbot, qtlog, monkeypatch)
     assert _common.orphan_count() == 1  # still busy: detached, not destroyed
     qtbot.waitUntil(lambda: _common.orphan_count() == 0, timeout=5000)
     assert not [r for r in qtlog.records if "QThread" in r.message]
+
+
+# ------------------------------------------------------------------------------- fonts
+
+
+def test_texts_follow_the_application_font(qtbot):
+    """Presentation mode enlarges the application font: the layer's shape chain, the
+    transposed formulas and the channel slice labels grow with it (a label with a style sheet
+    would keep its old size)."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    app = QApplication.instance()
+    layer, _ = _make(qtbot, LayerView, _image((12, 12)))
+    transposed, _ = _make(qtbot, TransposedView, _image((12, 12)))
+    channels, _ = _make(qtbot, ChannelsView, _image((6, 6, 3)))
+    slice_labels = [label for label in channels.editors.findChildren(QLabel)
+                    if "slice" in label.text()]
+    assert len(slice_labels) == 3
+    original = QFont(app.font())
+    big = QFont(original)
+    big.setPointSizeF(original.pointSizeF() * 1.5)
+    try:
+        app.setFont(big)
+        QCoreApplication.processEvents()
+        for label in (layer.chain_label, transposed.forward_label, transposed.transposed_label,
+                      *slice_labels):
+            assert label.font().pointSizeF() == pytest.approx(big.pointSizeF())
+    finally:
+        app.setFont(original)
+    assert layer.chain_text() in layer.chain_label.text()

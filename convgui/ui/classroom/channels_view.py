@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGridLayout,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from convgui.engine import conv_layer, convolve2d
+from convgui.mapcells import light_text
 from convgui.settings import Settings
 from convgui.shapes import ShapeError, layer_shape
 from convgui.textgrid import parse_number
@@ -44,7 +45,9 @@ __all__ = ["MAX_FILTERS", "ChannelsView"]
 MAX_FILTERS = 4
 _CHANNEL_NAMES = ("R", "G", "B")
 _CHANNEL_COLORS = ("#c62828", "#2e7d32", "#1565c0")
-_CELL = 40  # slice table cell side (pixels)
+_CELL = 40  # smallest slice table cell side (pixels)
+_CELL_PER_TEXT_HEIGHT = 2.2  # slice table cells grow with the font
+_LIGHT, _DARK = QColor(255, 255, 255), QColor(20, 20, 20)
 
 
 class _FitDelegate(QStyledItemDelegate):
@@ -70,6 +73,7 @@ def _compute(image: np.ndarray, value_range: tuple[float, float], kernel: np.nda
               else [per_channel[:, :, c] for c in range(per_channel.shape[2])])
     layer = conv_layer(image, weights, bias, **geometry)
     return {
+        "image": image,
         "inputs": [prepare_map(p, value_range) for p in inputs],
         "per_channel": [prepare_map(p) for p in planes],
         "layer": layer,
@@ -89,29 +93,42 @@ class _SliceTable(QTableWidget):
         self.verticalHeader().hide()
         for header in (self.horizontalHeader(), self.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-            header.setDefaultSectionSize(_CELL)
-            header.setMinimumSectionSize(_CELL)
-        self.setFixedSize(kw * _CELL + 4, kh * _CELL + 4)
+        self._fit_to_font()
         self.setItemDelegate(_FitDelegate(self))
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._fill()
         self.itemChanged.connect(self._changed)
 
+    def _fit_to_font(self) -> None:
+        """Square cells of at least :data:`_CELL` px that grow with the font."""
+        cell = max(_CELL, round(_CELL_PER_TEXT_HEIGHT * QFontMetrics(self.font()).height()))
+        for header in (self.horizontalHeader(), self.verticalHeader()):
+            header.setMinimumSectionSize(cell)
+            header.setDefaultSectionSize(cell)
+        kh, kw = self._data.shape
+        self.setFixedSize(kw * cell + 4, kh * cell + 4)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_to_font()
+        super().changeEvent(event)
+
     def _fill(self) -> None:
-        self.blockSignals(True)
-        peak = float(np.abs(self._data).max())
-        for r in range(self._data.shape[0]):
-            for c in range(self._data.shape[1]):
-                value = float(self._data[r, c])
-                item = QTableWidgetItem(display_number(value))
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                item.setBackground(QBrush(heat_color(value, peak)))
-                item.setForeground(QBrush(QColor("black")))
-                item.setData(Qt.ItemDataRole.UserRole, value)
-                item.setToolTip(display_number(value))
-                self.setItem(r, c, item)
-        self.blockSignals(False)
+        with QSignalBlocker(self):
+            peak = float(np.abs(self._data).max())
+            for r in range(self._data.shape[0]):
+                for c in range(self._data.shape[1]):
+                    value = float(self._data[r, c])
+                    item = QTableWidgetItem(display_number(value))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    background = heat_color(value, peak)
+                    dark = light_text(np.array(background.getRgb()[:3]))
+                    item.setBackground(QBrush(background))
+                    item.setForeground(QBrush(_LIGHT if dark else _DARK))
+                    item.setData(Qt.ItemDataRole.UserRole, value)
+                    item.setToolTip(display_number(value))
+                    self.setItem(r, c, item)
 
     def set_value(self, r: int, c: int, value: float) -> None:
         """Set one cell (exactly) and report it, as typing does."""
@@ -157,26 +174,31 @@ class ChannelsView(ClassroomPanel):
         self.note.setWordWrap(True)
         tiles = QGridLayout()
         tiles.setSpacing(4)
-        tiles.addWidget(QLabel("<b>Input channels</b>"), 0, 0, 1, 3)
-        tiles.addWidget(QLabel("<b>Each channel convolved with the current kernel</b>"),
-                        2, 0, 1, 3)
+        for row, text in ((0, "<b>Input channels</b>"),
+                          (2, "<b>Each channel convolved with the current kernel</b>")):
+            heading = QLabel(text)
+            heading.setWordWrap(True)
+            tiles.addWidget(heading, row, 0, 1, 3)
         for c in range(3):
-            tile = MapTile(_CHANNEL_NAMES[c], min_side=90)
+            tile = MapTile(_CHANNEL_NAMES[c], min_side=72)
             tiles.addWidget(tile, 1, c)
             self._input_tiles.append(tile)
-            result = MapTile(f"{_CHANNEL_NAMES[c]} ∗ kernel", min_side=90)
+            result = MapTile(f"{_CHANNEL_NAMES[c]} ∗ kernel", min_side=72)
             tiles.addWidget(result, 3, c)
             self._result_tiles.append(result)
         tiles.setRowStretch(1, 1)
         tiles.setRowStretch(3, 1)
+        self.watch_tiles(*self._input_tiles, *self._result_tiles)
         left = QVBoxLayout()
         left.addLayout(tiles, 1)
+        left.addWidget(self.readout)
         left.addWidget(self.note)
 
         self.k_spin = QSpinBox()
         self.k_spin.setRange(1, MAX_FILTERS)
         self.k_spin.valueChanged.connect(self._k_changed)
-        reset = QPushButton("Reset slices to the current kernel")
+        reset = QPushButton("Reset slices")
+        reset.setToolTip("Every slice of every filter becomes the current kernel")
         reset.clicked.connect(self.reset_slices)
         controls = QHBoxLayout()
         controls.addWidget(QLabel("Filters K:"))
@@ -195,12 +217,17 @@ class ChannelsView(ClassroomPanel):
         self.shape_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.outputs = QHBoxLayout()
         self.outputs.setSpacing(4)
-        cnn = QGroupBox("CNN layer: each filter is kh×kw×C, one slice per channel")
+        cnn = QGroupBox("CNN layer")
         cnn_layout = QVBoxLayout(cnn)
+        explain = QLabel("Each filter is kh×kw×C, one slice per channel.")
+        output_note = QLabel("Output = Σ over channels (slice ∗ channel) + bias, one map per "
+                             "filter:")
+        for label in (explain, output_note):
+            label.setWordWrap(True)
+        cnn_layout.addWidget(explain)
         cnn_layout.addLayout(controls)
         cnn_layout.addWidget(scroll, 1)
-        cnn_layout.addWidget(QLabel("Output = Σ over channels (slice ∗ channel) + bias, "
-                                    "one map per filter:"))
+        cnn_layout.addWidget(output_note)
         cnn_layout.addLayout(self.outputs, 1)
         cnn_layout.addWidget(self.shape_label)
 
@@ -237,9 +264,8 @@ class ChannelsView(ClassroomPanel):
         if b.shape != (w.shape[0],):
             raise ValueError(f"bias must hold {w.shape[0]} numbers, got {b.size}")
         self._weights, self._bias = w, b
-        self.k_spin.blockSignals(True)
-        self.k_spin.setValue(w.shape[0])
-        self.k_spin.blockSignals(False)
+        with QSignalBlocker(self.k_spin):
+            self.k_spin.setValue(w.shape[0])
         self._rebuild_filter_editors()
         self.schedule()
 
@@ -317,9 +343,9 @@ class ChannelsView(ClassroomPanel):
             tables = []
             for c in range(c_count):
                 column = QVBoxLayout()
-                label = QLabel(f"{names[c]} slice")
-                if c_count == 3:
-                    label.setStyleSheet(f"color: {_CHANNEL_COLORS[c]}; font-weight: bold;")
+                # rich text, not a style sheet, so the label follows the application's font
+                label = QLabel(f"<b style='color:{_CHANNEL_COLORS[c]}'>{names[c]} slice</b>"
+                               if c_count == 3 else f"{names[c]} slice")
                 column.addWidget(label)
                 table = _SliceTable(self._weights[k, :, :, c],
                                     lambda r, col, v, k=k, c=c: self._slice_edited(k, c, r, col, v))
@@ -381,10 +407,13 @@ class ChannelsView(ClassroomPanel):
         self._per_channel, self._layer = [p.data for p in planes], layer
         grey = len(planes) == 1
         names = ["Grey (1 channel)"] if grey else list(_CHANNEL_NAMES)
+        # hovering any channel's tile reads out the pixel in every channel
+        pixels = None if grey else result["image"]
+        results = None if grey else np.stack(self._per_channel, axis=2)
         for tile, plane, name in zip(self._input_tiles, result["inputs"], names, strict=False):
-            tile.set_map(plane, name=name)
+            tile.set_map(plane, name=name, pixel_values=pixels)
         for tile, plane, name in zip(self._result_tiles, planes, names, strict=False):
-            tile.set_map(plane, name=f"{name.split()[0]} ∗ kernel")
+            tile.set_map(plane, name=f"{name.split()[0]} ∗ kernel", pixel_values=results)
         self._ensure_output_tiles(len(result["maps"]))
         for k, (tile, shown) in enumerate(zip(self._output_tiles, result["maps"], strict=True)):
             tile.set_map(shown, name=f"Map {k + 1} (filter {k + 1})")
@@ -411,3 +440,4 @@ class ChannelsView(ClassroomPanel):
             tile = MapTile(min_side=80)
             self.outputs.addWidget(tile)
             self._output_tiles.append(tile)
+            self.watch_tiles(tile)

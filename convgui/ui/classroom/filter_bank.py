@@ -1,7 +1,9 @@
 """A filter bank: many filters → many feature maps, and one merged map.
 
 Kernels come from the current kernel (as edited in the playground), the library or a preset;
-each has a weight. Every feature map is ``convolve2d`` of the image (its luma, for RGB) with
+each has a weight and a name of its own: the library kernel's or preset's name when it is one
+(``Sobel x``), else ``Custom 3×3``; a name already in the bank gets ``#2``, ``#3``…
+Every feature map is ``convolve2d`` of the image (its luma, for RGB) with
 the model's geometry; the merged map is :func:`convgui.engine.merge` in the chosen mode (sum,
 mean, weighted sum, max, magnitude: Sobel x + Sobel y → gradient magnitude). All maps are
 computed in one job off the GUI thread.
@@ -10,12 +12,12 @@ computed in one job off the GUI thread.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -38,7 +41,8 @@ from PySide6.QtWidgets import (
 
 from convgui import kernels
 from convgui.engine import MERGE_MODES, convolve2d, merge
-from convgui.presets import PresetStore
+from convgui.presets import Preset, PresetStore
+from convgui.settings import Settings
 from convgui.ui.classroom._common import (
     ClassroomPanel,
     MapTile,
@@ -50,7 +54,7 @@ from convgui.ui.classroom._common import (
 )
 from convgui.ui.model import SettingsModel
 
-__all__ = ["MERGE_LABELS", "FilterBank"]
+__all__ = ["MERGE_LABELS", "FilterBank", "kernel_name", "unique_name"]
 
 MERGE_LABELS = {
     "sum": ("sum", "m₁ + m₂ + … + mₙ"),
@@ -59,6 +63,39 @@ MERGE_LABELS = {
     "max": ("max", "the largest response at each pixel"),
     "magnitude": ("magnitude", "√(m₁² + … + mₙ²): Sobel x and y give the gradient magnitude"),
 }
+
+
+def kernel_name(settings: Settings, presets: Sequence[Preset] = ()) -> str | None:
+    """The name the kernel of ``settings`` (grid ÷ divisor) is known by: the title of the
+    library kernel equal to it, else the name of a kernel-only preset equal to it, else the
+    name of a full preset whose settings ``settings`` are exactly (its name may describe them,
+    e.g. "Box blur 9×9, zero padding"), in the order given; None when there is none.
+    Kernels are equal to 1e−9 relative (1/16 typed or 1 ÷ 16 are the same kernel)."""
+    k = settings.kernel_array()
+
+    def same(other: np.ndarray) -> bool:
+        return other.shape == k.shape and np.allclose(other, k, rtol=1e-9, atol=1e-12)
+
+    for named in kernels.LIBRARY.values():
+        if same(named.kernel()):
+            return named.title
+    for preset in presets:
+        if preset.kernel_only and same(np.asarray(preset.kernel, np.float64) / preset.divisor):
+            return preset.name
+    for preset in presets:
+        if not preset.kernel_only and preset.apply_to(settings) == settings:
+            return preset.name
+    return None
+
+
+def unique_name(name: str, taken: Sequence[str]) -> str:
+    """``name`` if it is not in ``taken``, else the first free ``"name #2"``, ``"name #3"``…"""
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name} #{n}" in taken:
+        n += 1
+    return f"{name} #{n}"
 
 
 @dataclass
@@ -104,6 +141,7 @@ class FilterBank(ClassroomPanel):
         ]
         self.set_merge_mode("magnitude")
         self._refresh_table()
+        self._update_header()
 
     # ------------------------------------------------------------------ build
 
@@ -121,7 +159,7 @@ class FilterBank(ClassroomPanel):
 
         add_current = QPushButton("Add current kernel")
         add_current.setToolTip("Add the kernel being edited in the playground")
-        add_current.clicked.connect(self._add_current)
+        add_current.clicked.connect(self.add_current_kernel)
         self.library_button = QToolButton()
         self.library_button.setText("Add from library")
         self.library_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -143,9 +181,10 @@ class FilterBank(ClassroomPanel):
         up.clicked.connect(lambda: self._with_row(lambda i: self.move_filter(i, -1)))
         down = QPushButton("Down")
         down.clicked.connect(lambda: self._with_row(lambda i: self.move_filter(i, 1)))
-        replace = QPushButton("Replace with current kernel")
-        replace.setToolTip("Give the selected filter the kernel being edited in the playground")
-        replace.clicked.connect(lambda: self._with_row(self._replace_with_current))
+        replace = QPushButton("Replace with current")
+        replace.setToolTip("Give the selected filter the kernel being edited in the playground "
+                           "(and its name)")
+        replace.clicked.connect(lambda: self._with_row(self.replace_with_current_kernel))
 
         self.mode_combo = QComboBox()
         for mode in MERGE_MODES:
@@ -155,10 +194,10 @@ class FilterBank(ClassroomPanel):
         self.mode_note = QLabel()
         self.mode_note.setWordWrap(True)
 
-        adds = QHBoxLayout()
-        adds.addWidget(add_current)
-        adds.addWidget(self.library_button)
-        adds.addWidget(self.preset_button)
+        adds = QVBoxLayout()  # one column: the list stays narrow with a large font
+        for button in (add_current, self.library_button, self.preset_button, replace):
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            adds.addWidget(button)
         edits = QHBoxLayout()
         for button in (remove, up, down):
             edits.addWidget(button)
@@ -168,11 +207,12 @@ class FilterBank(ClassroomPanel):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(4, 4, 4, 4)
-        left_layout.addWidget(QLabel("<b>Filter bank</b> — many filters → many feature maps"))
+        heading = QLabel("<b>Filter bank</b> — many filters → many feature maps")
+        heading.setWordWrap(True)
+        left_layout.addWidget(heading)
         left_layout.addWidget(self.table, 1)
         left_layout.addLayout(adds)
         left_layout.addLayout(edits)
-        left_layout.addWidget(replace)
         left_layout.addLayout(merge_row)
         left_layout.addWidget(self.mode_note)
 
@@ -190,9 +230,11 @@ class FilterBank(ClassroomPanel):
         self.maps_label.setWordWrap(True)
         middle_layout.addWidget(self.maps_label)
         middle_layout.addWidget(scroll, 1)
+        middle_layout.addWidget(self.readout)
 
         self.merged_tile = MapTile("Merged", min_side=160)
         self.merged_tile.set_message("open an image")
+        self.watch_tiles(self.merged_tile)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -213,14 +255,33 @@ class FilterBank(ClassroomPanel):
         """(name, kernel, weight) of every filter, in order (kernels are copies)."""
         return [(f.name, f.kernel.copy(), f.weight) for f in self._filters]
 
-    def add_filter(self, name: str, kernel: np.ndarray, weight: float = 1.0) -> None:
-        """Append a filter (a 2-D kernel of finite numbers)."""
+    def add_filter(self, name: str, kernel: np.ndarray, weight: float = 1.0) -> str:
+        """Append a filter (a 2-D kernel of finite numbers) called ``name``, or ``name #2``,
+        ``#3``… when the bank already has a filter of that name; returns the name given."""
         k = np.array(kernel, dtype=np.float64)
         if k.ndim != 2 or k.size == 0 or not np.all(np.isfinite(k)):
             raise ValueError("a filter needs a non-empty 2-D kernel of finite numbers")
-        self._filters.append(_Filter(str(name), k, float(weight)))
+        given = unique_name(str(name), [f.name for f in self._filters])
+        self._filters.append(_Filter(given, k, float(weight)))
         self._refresh_table(select=len(self._filters) - 1)
         self.schedule()
+        return given
+
+    def add_current_kernel(self) -> str:
+        """Append the kernel being edited in the playground, named after it (see
+        :func:`kernel_name`; ``Custom kh×kw`` when it has no name); returns the name given."""
+        return self.add_filter(self._current_name(), self.model.settings.kernel_array())
+
+    def replace_with_current_kernel(self, i: int) -> str:
+        """Give filter ``i`` the kernel being edited in the playground, and its name; returns
+        the name given."""
+        f = self._filters[self._index(i)]
+        f.kernel = self.model.settings.kernel_array()
+        others = [g.name for g in self._filters if g is not f]
+        f.name = unique_name(self._current_name(), others)
+        self._refresh_table(select=i)
+        self.schedule()
+        return f.name
 
     def remove_filter(self, i: int) -> None:
         """Remove filter ``i``."""
@@ -252,9 +313,8 @@ class FilterBank(ClassroomPanel):
             raise ValueError(f"unknown merge mode {mode!r}: use {', '.join(MERGE_MODES)}")
         index = self.mode_combo.findData(mode)
         if index != self.mode_combo.currentIndex():
-            self.mode_combo.blockSignals(True)
-            self.mode_combo.setCurrentIndex(index)
-            self.mode_combo.blockSignals(False)
+            with QSignalBlocker(self.mode_combo):
+                self.mode_combo.setCurrentIndex(index)
         self.mode_note.setText(MERGE_LABELS[mode][1])
         self._enable_weights()
         self.schedule()
@@ -309,23 +369,15 @@ class FilterBank(ClassroomPanel):
             self._filters[row].weight = float(value)
             self.schedule()
 
-    def _add_current(self) -> None:
+    def _current_name(self) -> str:
         settings = self.model.settings
+        presets, _broken = PresetStore().list()
         kh, kw = settings.kernel_shape
-        self.add_filter(f"Current kernel {kh}×{kw}", settings.kernel_array())
+        return kernel_name(settings, presets) or f"Custom {kh}×{kw}"
 
     def _add_library(self, name: str) -> None:
         named = kernels.get(name)
         self.add_filter(named.title, named.kernel())
-
-    def _replace_with_current(self, row: int) -> None:
-        settings = self.model.settings
-        f = self._filters[row]
-        f.kernel = settings.kernel_array()
-        kh, kw = f.kernel.shape
-        f.name = f"Current kernel {kh}×{kw}"
-        self._refresh_table(select=row)
-        self.schedule()
 
     def _fill_preset_menu(self) -> None:
         self.preset_menu.clear()
@@ -342,12 +394,31 @@ class FilterBank(ClassroomPanel):
 
     # ----------------------------------------------------------------- jobs
 
+    def _update_header(self, shape: tuple[int, ...] | None = None) -> None:
+        """The feature maps' header for the current filters and image (with the maps' shape
+        once they are computed)."""
+        n = len(self._filters)
+        if not n:
+            self.maps_label.setText("<b>Feature maps</b> — no filters: add one on the left")
+            return
+        image = self.image()
+        filters, maps = f"{n} filter{'s' if n != 1 else ''}", f"{n} map{'s' if n != 1 else ''}"
+        if image is None:
+            self.maps_label.setText(f"<b>Feature maps</b> — {filters}: open an image to see "
+                                    f"{'its map' if n == 1 else 'their maps'}")
+            return
+        source = "luma of the image" if image.ndim == 3 else "image"
+        self.maps_label.setText(f"<b>Feature maps</b> — {filters} on the {source} → {maps}"
+                                + (f" of {shape_str(shape)}" if shape else ""))
+
     def make_job(self) -> Callable[[], Any] | None:
         image = self.image()
+        self._update_header()
         if image is None or not self._filters:
             self._maps, self._merged = None, None
             self._show_tiles([], [])
-            self.merged_tile.set_message("open an image" if image is None else "add a filter")
+            self.merged_tile.set_message("open an image" if image is None else "add a filter",
+                                         name="Merged")
             return None
         kernel_list = [f.kernel.copy() for f in self._filters]
         weights = [f.weight for f in self._filters]
@@ -368,17 +439,13 @@ class FilterBank(ClassroomPanel):
         else:
             self._merged = merged.data
             self.merged_tile.set_map(merged, name=f"Merged ({label})")
-        image = self.image()
-        source = "luma of the image" if image is not None and image.ndim == 3 else "image"
-        self.maps_label.setText(
-            f"<b>Feature maps</b> — {len(maps)} filter{'s' if len(maps) != 1 else ''} on the "
-            f"{source} → {len(maps)} map{'s' if len(maps) != 1 else ''}"
-            + (f" of {shape_str(maps[0].shape)}" if maps else ""))
+        self._update_header(maps[0].shape)
 
     def show_error(self, message: str) -> None:
         self._maps, self._merged = None, None
         self._show_tiles([], [])
         self.merged_tile.set_message(message, name="Merged")
+        self._update_header()
 
     def _show_tiles(self, maps: list[ShownMap], names: list[str]) -> None:
         columns = max(1, round(math.sqrt(len(maps))))
@@ -393,5 +460,6 @@ class FilterBank(ClassroomPanel):
                 tile = MapTile(min_side=96)
                 self.grid.addWidget(tile, n // columns, n % columns)
                 self._tiles.append(tile)
+                self.watch_tiles(tile)
         for tile, data, name in zip(self._tiles, maps, names, strict=True):
             tile.set_map(data, name=name)

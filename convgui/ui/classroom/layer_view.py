@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -127,13 +127,16 @@ class LayerView(ClassroomPanel):
                        self.stride_spin.valueChanged):
             signal.connect(self._controls_changed)
 
-        controls = QHBoxLayout()
-        for text, widget in (("Filters K", self.k_spin), ("Activation", self.activation_combo),
-                             ("Pooling", self.pool_combo), ("window", self.window_spin),
-                             ("stride", self.stride_spin)):
-            controls.addWidget(QLabel(text))
-            controls.addWidget(widget)
-        controls.addStretch(1)
+        controls = QVBoxLayout()  # two rows, so the panel stays narrow with a large font
+        for row in ((("Filters K", self.k_spin), ("Activation", self.activation_combo)),
+                    (("Pooling", self.pool_combo), ("window", self.window_spin),
+                     ("stride", self.stride_spin))):
+            line = QHBoxLayout()
+            for text, widget in row:
+                line.addWidget(QLabel(text))
+                line.addWidget(widget)
+            line.addStretch(1)
+            controls.addLayout(line)
 
         self.conv_tile = MapTile("Convolution", min_side=120)
         self.act_tile = MapTile("After activation", min_side=120)
@@ -142,11 +145,13 @@ class LayerView(ClassroomPanel):
         for n, tile in enumerate((self.conv_tile, self.act_tile, self.pool_tile)):
             tiles.addWidget(tile, 0, n)
             tiles.setColumnStretch(n, 1)
+        self.watch_tiles(self.conv_tile, self.act_tile, self.pool_tile)
 
         self.chain_label = QLabel()
         self.chain_label.setWordWrap(True)
         self.chain_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.chain_label.setStyleSheet("font-weight: bold;")  # size follows the app font
+        self.chain_label.setTextFormat(Qt.TextFormat.RichText)  # no style sheet: a label with
+        # one keeps the font it had when presentation mode changes the application's font
         self.chain_table = QTableWidget(0, 4)
         self.chain_table.setHorizontalHeaderLabels(["Step", "Shape after", "Parameters",
                                                     "Size arithmetic"])
@@ -158,6 +163,7 @@ class LayerView(ClassroomPanel):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.chain_table.setMaximumHeight(150)
         self.params_label = QLabel()
+        self.params_label.setWordWrap(True)
         self.path_note = QLabel()
         self.path_note.setWordWrap(True)
 
@@ -169,6 +175,7 @@ class LayerView(ClassroomPanel):
         layout.addWidget(self.params_label)
         layout.addWidget(self.path_note)
         layout.addLayout(tiles, 1)
+        layout.addWidget(self.readout)
 
     # ------------------------------------------------------------ public API
 
@@ -182,13 +189,13 @@ class LayerView(ClassroomPanel):
         """One of :data:`POOLINGS`, with the window and the stride (default: the window)."""
         if mode not in POOLINGS:
             raise ValueError(f"unknown pooling {mode!r}: use {', '.join(POOLINGS)}")
-        for widget in (self.pool_combo, self.window_spin, self.stride_spin):
-            widget.blockSignals(True)
+        blockers = [QSignalBlocker(w) for w in (self.pool_combo, self.window_spin,
+                                                self.stride_spin)]
         self.pool_combo.setCurrentIndex(self.pool_combo.findData(mode))
         self.window_spin.setValue(int(size))
         self.stride_spin.setValue(int(size if stride is None else stride))
-        for widget in (self.pool_combo, self.window_spin, self.stride_spin):
-            widget.blockSignals(False)
+        for blocker in blockers:
+            blocker.unblock()
         self._controls_changed()
 
     def set_filters(self, k: int) -> None:
@@ -254,10 +261,10 @@ class LayerView(ClassroomPanel):
             total = chain_params(image.shape, steps)
         except (ShapeError, ValueError) as exc:
             self._chain = str(exc)
-            self.chain_label.setText(f"<span style='color:#c62828'>{self._chain}</span>")
+            self.chain_label.setText(f"<b style='color:#c62828'>{_escape(self._chain)}</b>")
             self.params_label.setText("")
             return
-        self.chain_label.setText(self._chain)
+        self.chain_label.setText(f"<b>{_escape(self._chain)}</b>")
         rows = [("input", shape_str(_as3(image.shape)), "", "")]
         rows += [(link.label, shape_str(link.shape), f"{link.params:,}", link.formula or "")
                  for link in links]
@@ -316,6 +323,10 @@ class LayerView(ClassroomPanel):
         self._stages = None
         for tile in (self.conv_tile, self.act_tile, self.pool_tile):
             tile.set_message(message)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _as3(shape: tuple[int, ...]) -> tuple[int, ...]:

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QSpinBox,
@@ -33,14 +33,19 @@ from convgui.shapes import (
     transposed_formula_text,
     transposed_output_size,
 )
-from convgui.ui.classroom._common import DIVERGING_LUT, ClassroomPanel, luma, shape_str
+from convgui.ui.classroom._common import (
+    ClassroomPanel,
+    MapTile,
+    ShownMap,
+    luma,
+    prepare_map,
+)
 from convgui.ui.model import SettingsModel
 
 __all__ = ["CONSTANT_SIDE", "MAX_INPUT_SIDE", "TransposedView", "downscale"]
 
 MAX_INPUT_SIDE = 64
 CONSTANT_SIDE = 8
-_TITLE = {"color": "#d8d8d8", "size": "10pt"}
 
 
 def _block(shape: tuple[int, ...], max_side: int) -> tuple[int, int, int]:
@@ -61,53 +66,18 @@ def downscale(image: np.ndarray, max_side: int = MAX_INPUT_SIDE) -> np.ndarray:
 
 
 def _compute(image: np.ndarray | None, kernel: np.ndarray,
-             params: dict[str, int]) -> tuple[np.ndarray, np.ndarray | str]:
-    """(input, output): the constant patch (``image`` None) or the downscaled image, and its
-    transposed convolution (or why there is none)."""
+             params: dict[str, int]) -> tuple[ShownMap, ShownMap | str]:
+    """(input, output) ready to draw: the constant patch (``image`` None) or the downscaled
+    image, and its transposed convolution (or why there is none)."""
     if image is None:
         source = np.ones((CONSTANT_SIDE, CONSTANT_SIDE), dtype=np.float32)
     else:
         source = downscale(image)
     try:
-        return source, conv_transpose2d(source, kernel, **params)
+        out = conv_transpose2d(source, kernel, **params)
     except ValueError as exc:  # ShapeError included: the settings leave no output
-        return source, str(exc)
-
-
-class _ImagePanel(pg.GraphicsLayoutWidget):
-    """A title above one aspect-locked, row-0-at-top view of an ImageItem (nearest neighbour)."""
-
-    def __init__(self, title: str) -> None:
-        super().__init__()
-        self.title = pg.LabelItem(title, **_TITLE)
-        self.addItem(self.title, row=0, col=0)
-        self.vb = pg.ViewBox(lockAspect=True, invertY=True)
-        self.addItem(self.vb, row=1, col=0)
-        self.item = pg.ImageItem()
-        self.vb.addItem(self.item)
-        self.setMinimumSize(180, 180)
-
-    def show_map(self, data: np.ndarray, title: str) -> None:
-        arr = np.asarray(data, dtype=np.float64)
-        finite = arr[np.isfinite(arr)]
-        lo = float(finite.min()) if finite.size else 0.0
-        hi = float(finite.max()) if finite.size else 1.0
-        if lo < 0:
-            m = max(-lo, hi)
-            self.item.setLookupTable(DIVERGING_LUT, update=False)
-            self.item.setImage(arr, autoLevels=False, levels=(-m, m))
-            title += "  ·  blue < 0 < red"
-        else:
-            self.item.setLookupTable(None, update=False)
-            self.item.setImage(arr, autoLevels=False, levels=(0.0, hi if hi > 0 else 1.0))
-        self.item.show()
-        self.title.setText(title, **_TITLE)
-        self.vb.autoRange(padding=0.02, items=[self.item])
-
-    def clear_map(self, title: str) -> None:
-        self.item.clear()
-        self.item.hide()
-        self.title.setText(title, **_TITLE)
+        return prepare_map(source), str(exc)
+    return prepare_map(source), prepare_map(out)
 
 
 class TransposedView(ClassroomPanel):
@@ -137,19 +107,21 @@ class TransposedView(ClassroomPanel):
         self.padding_spin = spin(0, 16, 0)
         self.output_padding_spin = spin(0, 7, 0)
         self.dilation_spin = spin(1, 8, 1)
-        self.constant_box = QCheckBox("Constant input (shows the checkerboard)")
+        self.constant_box = QCheckBox("Constant input (checkerboard)")
+        self.constant_box.setToolTip("An 8×8 patch of ones instead of the image: the uneven "
+                                     "overlaps of the stamps show as a checkerboard")
         self.constant_box.toggled.connect(self._controls_changed)
-        controls = QHBoxLayout()
-        for text, widget in (("stride s′", self.stride_spin), ("padding p′", self.padding_spin),
-                             ("output padding", self.output_padding_spin),
-                             ("dilation", self.dilation_spin)):
-            controls.addWidget(QLabel(text))
-            controls.addWidget(widget)
-        controls.addWidget(self.constant_box)
-        controls.addStretch(1)
+        controls = QGridLayout()  # two rows, so the panel stays narrow with a large font
+        for n, (text, widget) in enumerate((
+                ("stride s′", self.stride_spin), ("padding p′", self.padding_spin),
+                ("output padding", self.output_padding_spin), ("dilation", self.dilation_spin))):
+            controls.addWidget(QLabel(text), n // 2, 2 * (n % 2))
+            controls.addWidget(widget, n // 2, 2 * (n % 2) + 1)
+        controls.setColumnStretch(4, 1)
 
-        self.input_panel = _ImagePanel("Input")
-        self.output_panel = _ImagePanel("Transposed convolution")
+        self.input_panel = MapTile("Input", min_side=160)
+        self.output_panel = MapTile("Transposed convolution", min_side=160)
+        self.watch_tiles(self.input_panel, self.output_panel)
         panels = QHBoxLayout()
         panels.addWidget(self.input_panel, 1)
         panels.addWidget(self.output_panel, 2)
@@ -159,7 +131,8 @@ class TransposedView(ClassroomPanel):
         for label in (self.forward_label, self.transposed_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setWordWrap(True)
-            label.setStyleSheet("font-family: monospace;")  # size follows the app font
+            label.setTextFormat(Qt.TextFormat.RichText)  # monospace without a style sheet, so
+            # the size follows the application font (presentation mode)
         self.explain = QLabel(
             "Each input pixel stamps the kernel, scaled by its value, s′ pixels apart; "
             "overlapping stamps add up. When the kernel size is not a multiple of the stride "
@@ -168,9 +141,13 @@ class TransposedView(ClassroomPanel):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        shapes_heading = QLabel("<b>Shapes, both directions</b> (per axis)")
+        shapes_heading.setWordWrap(True)
         layout.addLayout(controls)
+        layout.addWidget(self.constant_box)
         layout.addLayout(panels, 1)
-        layout.addWidget(QLabel("<b>Shapes, both directions</b> (per axis)"))
+        layout.addWidget(self.readout)
+        layout.addWidget(shapes_heading)
         layout.addWidget(self.forward_label)
         layout.addWidget(self.transposed_label)
         layout.addWidget(self.explain)
@@ -188,9 +165,8 @@ class TransposedView(ClassroomPanel):
             if not box.minimum() <= int(value) <= box.maximum():
                 raise ValueError(f"{name} must be {box.minimum()}..{box.maximum()}, got {value}")
         for box, value in zip(boxes, values, strict=True):
-            box.blockSignals(True)
-            box.setValue(int(value))
-            box.blockSignals(False)
+            with QSignalBlocker(box):
+                box.setValue(int(value))
         self._controls_changed()
 
     def params(self) -> dict[str, int]:
@@ -250,8 +226,10 @@ class TransposedView(ClassroomPanel):
 
     def _update_texts(self) -> None:
         forward, backward = self.formula_texts()
-        self.forward_label.setText(f"forward convolution:   {forward}" if forward else "")
-        self.transposed_label.setText(f"transposed:            {backward}" if backward else "")
+        self.forward_label.setText(_monospace(f"forward convolution:   {forward}")
+                                   if forward else "")
+        self.transposed_label.setText(_monospace(f"transposed:            {backward}")
+                                      if backward else "")
 
     # ------------------------------------------------------------------ jobs
 
@@ -259,33 +237,41 @@ class TransposedView(ClassroomPanel):
         image = None if self.constant_box.isChecked() else self.image()
         if image is None and not self.constant_box.isChecked():
             self._output = self._source = None
-            self.input_panel.clear_map("Input: open an image")
-            self.output_panel.clear_map("Transposed convolution")
+            self.input_panel.set_message("open an image", name="Input")
+            self.output_panel.set_message("open an image", name="Transposed convolution")
+            self.output_panel.setToolTip("")
             return None
         kernel, params = self.model.settings.kernel_array(), self.params()
         return lambda: _compute(image, kernel, params)
 
-    def show_result(self, result: tuple[np.ndarray, np.ndarray | str]) -> None:
-        self._source, out = result
+    def show_result(self, result: tuple[ShownMap, ShownMap | str]) -> None:
+        source, out = result
+        self._source = source.data
         what = "constant patch" if self.constant_box.isChecked() else "image (luma, downscaled)"
-        self.input_panel.show_map(self._source, f"Input: {what} {shape_str(self._source.shape)}")
+        self.input_panel.set_map(source, name=f"Input: {what}")
         if isinstance(out, str):
             self._output = None
-            self.output_panel.clear_map("Transposed convolution: no output (see the shapes "
-                                        "below)")
+            self.output_panel.set_message(f"no output: {out}",
+                                          name="Transposed convolution: no output")
             self.output_panel.setToolTip(out)
             return
-        self._output = out
+        self._output = out.data
         self.output_panel.setToolTip("")
         kh, kw = self.model.settings.kernel_shape
-        self.output_panel.show_map(
-            out, f"Transposed convolution {shape_str(out.shape)}  ({kh}×{kw} kernel, "
-                 f"stride {self.stride_spin.value()})")
+        self.output_panel.set_map(out, name=f"Transposed convolution ({kh}×{kw} kernel, "
+                                            f"stride {self.stride_spin.value()})")
 
     def show_error(self, message: str) -> None:
         self._output = self._source = None
-        self.input_panel.clear_map("Input")
-        self.output_panel.clear_map(f"Transposed convolution: {message}")
+        self.input_panel.set_message(message, name="Input")
+        self.output_panel.set_message(message, name="Transposed convolution")
+        self.output_panel.setToolTip(message)
+
+
+def _monospace(text: str) -> str:
+    """``text`` as rich text in a monospace font, spaces kept, wrapping allowed."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<span style='font-family:monospace; white-space:pre-wrap'>{escaped}</span>"
 
 
 def _axis_texts(n: int, k: int, p: dict[str, int]) -> tuple[str, str]:
