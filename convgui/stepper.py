@@ -16,14 +16,17 @@ padding cell can be asked which outputs it feeds.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from convgui import engine
+from convgui import engine, kernels
+from convgui.settings import Settings
 from convgui.shapes import PaddingSpec, geometry
 
-__all__ = ["EXAMPLES", "Example", "Step", "Tap", "Walkthrough", "format_number", "step_text"]
+__all__ = ["DESCRIBED_FIELDS", "EXAMPLES", "Example", "Step", "Tap", "Walkthrough",
+           "describe_changes", "format_number", "kernel_title", "paste_block", "step_text"]
 
 MINUS = "−"
 
@@ -131,7 +134,7 @@ class Walkthrough:
         self.bias = engine._finite(bias, "bias")
         self.cval = engine._finite(cval, "cval")
         self.boundary, self.flip, self.kernel = boundary, bool(flip), k
-        dtype = np.float64 if img.dtype == np.float64 else np.float32
+        dtype = engine.result_dtype(img.dtype)
         conv_kwargs = {"padding": padding, "stride": stride, "dilation": dilation,
                        "boundary": boundary, "cval": self.cval, "flip": self.flip}
 
@@ -361,3 +364,94 @@ EXAMPLES: dict[str, Example] = {
     )
 }
 """Teaching examples by name, in display order."""
+
+
+# ----------------------------------------------------------------------------------------------
+# Saying what an example changed, filling cells from a pasted block
+
+#: The settings fields :func:`describe_changes` reports, in the order it reports them.
+DESCRIBED_FIELDS = ("kernel", "divisor", "bias", "padding", "boundary", "cval", "stride",
+                    "dilation", "flip", "channels", "display")
+_SMALL_KERNEL_CELLS = 9  # kernels up to this many weights are written out in messages
+
+
+def kernel_title(kernel: Sequence[Sequence[float]], divisor: float = 1) -> str:
+    """The kernel ``kernel / divisor`` in words: its size and the library title when it is one
+    of :data:`convgui.kernels.LIBRARY` (``"3×3 Sobel x"``), else its weights row by row when
+    it has at most 9 (``"3×3 [1 0 −1; 1 0 −1; 1 0 −1]"``), else ``"5×5 custom"``."""
+    grid = np.asarray(kernel, dtype=np.float64)
+    effective = grid / float(divisor)
+    size = f"{grid.shape[0]}×{grid.shape[1]}"
+    for named in kernels.LIBRARY.values():
+        if named.shape == grid.shape and np.array_equal(named.kernel(), effective):
+            return named.title if size in named.title else f"{size} {named.title}"
+    if grid.size > _SMALL_KERNEL_CELLS:
+        return f"{size} custom"
+    rows = "; ".join(" ".join(format_number(v) for v in row) for row in grid)
+    suffix = "" if float(divisor) == 1 else f" ÷ {format_number(float(divisor))}"
+    return f"{size} [{rows}]{suffix}"
+
+
+def _pair_text(pair: tuple[int, int]) -> str:
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}×{pair[1]}"
+
+
+def _padding_text(padding: object) -> str:
+    if isinstance(padding, str):
+        return padding
+    (top, bottom), (left, right) = padding  # type: ignore[misc]
+    if top == bottom == left == right:
+        return str(top)
+    return f"top {top}, bottom {bottom}, left {left}, right {right}"
+
+
+def describe_changes(old: Settings, new: Settings) -> list[str]:
+    """What differs from ``old`` to ``new``, one short phrase a field in the order of
+    :data:`DESCRIBED_FIELDS`, each naming the new value: ``"kernel 3×3 Sobel x"``,
+    ``"bias 1"``, ``"padding valid"``, ``"stride 2"``, ``"true convolution"`` /
+    ``"correlation"``, ``"channels sum"``. A new divisor is part of the kernel's phrase when
+    the kernel changed too. [] when nothing differs."""
+    phrases = []
+    kernel_changed = old.kernel != new.kernel
+    for name in DESCRIBED_FIELDS:
+        value = getattr(new, name)
+        if value == getattr(old, name) or (name == "divisor" and kernel_changed):
+            continue
+        if name == "kernel":
+            phrases.append(f"kernel {kernel_title(new.kernel, new.divisor)}")
+        elif name == "divisor":
+            phrases.append(f"divisor {format_number(value)}")
+        elif name in ("bias", "cval"):
+            label = "bias" if name == "bias" else "fill value"
+            phrases.append(f"{label} {format_number(value)}")
+        elif name == "padding":
+            phrases.append(f"padding {_padding_text(value)}")
+        elif name in ("stride", "dilation"):
+            phrases.append(f"{name} {_pair_text(value)}")
+        elif name == "flip":
+            phrases.append("true convolution" if value else "correlation")
+        else:  # boundary, channels, display: their names
+            phrases.append(f"{name} {value}")
+    return phrases
+
+
+def paste_block(image: np.ndarray, row: int, col: int, block: Sequence[Sequence[float]],
+                channel: int | None = None) -> tuple[np.ndarray, tuple[int, int]]:
+    """A copy of ``image`` (H×W, or H×W×C with ``channel`` the plane to fill) with ``block``
+    written from cell (``row``, ``col``) to the right and down, clipped at the grid's edge,
+    and the (rows, cols) of the block that fitted. Raises :class:`ValueError` for a cell
+    outside the grid or a missing channel of an H×W×C image."""
+    out = np.array(image, dtype=np.float64, copy=True)
+    plane = out if out.ndim == 2 else None
+    if plane is None:
+        if channel is None or not 0 <= channel < out.shape[2]:
+            raise ValueError(f"channel {channel} does not exist: the input has "
+                             f"{out.shape[2]}")
+        plane = out[:, :, channel]
+    h, w = plane.shape
+    if not (0 <= row < h and 0 <= col < w):
+        raise ValueError(f"cell ({row}, {col}) is outside the {h}×{w} input")
+    values = np.asarray(block, dtype=np.float64)
+    rows, cols = min(values.shape[0], h - row), min(values.shape[1], w - col)
+    plane[row:row + rows, col:col + cols] = values[:rows, :cols]
+    return out, (rows, cols)

@@ -146,17 +146,20 @@ def test_clicking_an_output_cell_jumps_to_it(qtbot, mode):
 
 def test_clicking_an_input_cell_marks_the_outputs_it_feeds(qtbot, mode):
     load(qtbot, mode, THREE_BY_FOUR)  # 3×4 input, 2×2 kernel, valid: 2×3 outputs
-    with qtbot.waitSignal(mode.message) as blocker:
-        mode.click_input(1, 1)
+    mode.click_input(1, 1)
     # windows start at columns 0, 1, 2 and rows 0, 1; cell (1, 1) is in those starting at
     # rows 0–1 and columns 0–1
     assert mode.contributor_cells() == [(0, 0), (0, 1), (1, 0), (1, 1)]
-    assert blocker.args == ["input (1, 1) feeds outputs (0, 0), (0, 1), (1, 0), (1, 1)"]
+    assert mode.selection_text() == "input (1, 1) feeds outputs (0, 0), (0, 1), (1, 0), (1, 1)"
+    assert mode.selection_label.text() == mode.selection_text()
     assert mode.output_grid._marked == {(0, 0), (0, 1), (1, 0), (1, 1)}
     mode.click_input(0, 3)  # the top-right corner: only the last window of the first row
     assert mode.contributor_cells() == [(0, 2)]
-    mode.click_input(0, 3)  # clicking it again clears the selection
-    assert mode.contributor_cells() == []
+    mode.click_input(0, 3)  # clicking it again keeps it selected
+    assert mode.contributor_cells() == [(0, 2)]
+    assert mode.input_grids[0].selected_cell() == (0, 3)
+    mode.clear_selection()
+    assert mode.contributor_cells() == [] and mode.input_grids[0].selected_cell() is None
     # with stride 2 on the 5×5 example, (1, 1) is read by the first window only, and a
     # padding cell reports its fill
     load(qtbot, mode, FIVE)
@@ -165,9 +168,8 @@ def test_clicking_an_input_cell_marks_the_outputs_it_feeds(qtbot, mode):
     assert mode.contributor_cells() == [(0, 0)]
     edit(qtbot, mode, padding=1)
     assert mode.contributor_cells() == [(0, 0), (0, 1), (1, 0), (1, 1)]  # follows the pads
-    with qtbot.waitSignal(mode.message) as blocker:
-        mode.click_input(0, 0)
-    assert blocker.args[0].startswith("padding cell (−1, −1)")
+    mode.click_input(0, 0)
+    assert mode.selection_text().startswith("padding cell (−1, −1)")
     assert mode.contributor_cells() == [(0, 0)]
 
 

@@ -3,8 +3,9 @@
 :class:`NumberGrid` paints a grid of numbers: padding cells hatched with their fill values in
 grey italics, the taps of a window with thick orange borders (the kernel weight small in the
 corner), marked cells filled blue, the current cell filled orange, and an editor for the real
-cells. :class:`StepControls` is the first / previous / play / next / last bar with a speed
-slider and the presenting shortcuts.
+cells that works like a spreadsheet's (see :mod:`~convgui.ui.classroom.grid_editing`): the
+selected cell has a dark focus frame, typing a number replaces its value, Enter / Tab / arrow
+keys move on, Ctrl+V pastes a block from the selected cell.
 
 Sizes follow the widget's font (cells at least 40 px), so raising the application font for a
 presentation enlarges the grids with it.
@@ -15,29 +16,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPen
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QSizePolicy,
-    QSlider,
-    QStyle,
-    QToolButton,
-    QToolTip,
-    QWidget,
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPen,
 )
+from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
 
+from convgui.ui.classroom.grid_editing import CellEditor, move_for_key, moved_cell
 from convgui.ui.kernel_table import fitting_texts
 
-__all__ = ["NumberGrid", "StepControls", "scaled_font"]
+__all__ = ["NumberGrid", "scaled_font"]
 
 WINDOW = QColor(255, 122, 0)  # the current window's taps: thick orange
 WINDOW_TEXT = QColor(176, 72, 0)
 CURRENT_FILL = QColor(255, 214, 160)
 MARK_FILL = QColor(120, 170, 240)  # outputs an input cell feeds: blue
-SELECTED = QColor(25, 85, 200)
+SELECTED = QColor(20, 20, 20)  # the selected cell's frame: dark, not a value colour
 PAD_FILL = QColor(226, 226, 226)
 PAD_HATCH = QColor(178, 178, 178)
 PAD_TEXT = QColor(105, 105, 105)
@@ -65,38 +67,35 @@ def _label(value: float) -> str:
     return fitting_texts(float(value))[0]
 
 
-class _CellEditor(QLineEdit):
-    """A line edit over one cell: Enter or leaving it commits, Escape cancels."""
-
-    cancelled = Signal()
-
-    def keyPressEvent(self, event):  # noqa: N802 - Qt API
-        if event.key() == Qt.Key.Key_Escape:
-            self.cancelled.emit()
-            return
-        super().keyPressEvent(event)
+_TYPED = "0123456789-−.+"  # a key press with one of these starts typing over the cell
 
 
 class NumberGrid(QWidget):
     """A grid of numbers. The owner sets what to show with the ``set_*`` methods.
 
     ``real`` is the rectangle (top, left, rows, cols) of real cells; the cells around it are
-    padding. Signals: ``cell_clicked(row, col)`` for any cell, ``edit_requested(row, col,
-    text)`` when a real cell of an editable grid is edited (the owner parses and applies it).
+    padding. Signals: ``cell_clicked(row, col)`` for any cell; in a selectable grid
+    ``currentChanged(row, col)`` when the selected cell changes by mouse or keyboard
+    (``(-1, -1)``: none, after Escape); in an editable one ``edit_requested(row, col, text)``
+    when a real cell is typed into and ``pasteRequested(row, col, text)`` for Ctrl+V with the
+    clipboard's text (the owner parses and applies both, so each can be one undoable step).
     """
 
     cell_clicked = Signal(int, int)
     edit_requested = Signal(int, int, str)
+    currentChanged = Signal(int, int)
+    pasteRequested = Signal(int, int, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._values = np.zeros((0, 0))
         self._real = (0, 0, 0, 0)
-        self._editable = False
+        self._editable = self._selectable = False
         self._row_labels: list[str] = []
         self._col_labels: list[str] = []
-        self._editor: _CellEditor | None = None
+        self._editor: CellEditor | None = None
         self._editing: Cell | None = None
+        self._editor_text = ""  # the editor's text when it opened
         self._min_cell, self._row_headers = 40, True
         self.set_window({}, None)
         self.set_marks()
@@ -104,9 +103,12 @@ class NumberGrid(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
     def _relayout(self) -> None:
-        self.cancel_edit()
+        """New cell geometry: an open editor follows its cell."""
         self.updateGeometry()
         self.adjustSize()
+        if self._editor is not None and self._editing is not None:
+            self._editor.setFont(self._value_font())
+            self._editor.setGeometry(self.cell_rect(*self._editing).adjusted(2, 2, -2, -2))
         self.update()
 
     # ------------------------------------------------------------------ what to show
@@ -116,8 +118,10 @@ class NumberGrid(QWidget):
         """The numbers, the real-cell rectangle (default: all real) and the header labels."""
         values = np.asarray(values, dtype=np.float64)
         rows, cols = values.shape
-        self._values = values
-        self._real = real if real is not None else (0, 0, rows, cols)
+        real = real if real is not None else (0, 0, rows, cols)
+        if values.shape != self._values.shape or real != self._real:
+            self.cancel_edit()  # the cells moved: the typed text no longer has its cell
+        self._values, self._real = values, real
         self._row_labels = list(row_labels) if row_labels is not None else [
             str(r) for r in range(rows)]
         self._col_labels = list(col_labels) if col_labels is not None else [
@@ -135,9 +139,17 @@ class NumberGrid(QWidget):
             self._relayout()
 
     def set_editable(self, editable: bool) -> None:
+        """Whether real cells can be typed into and pasted over (implies selectable)."""
         self._editable = bool(editable)
         if not editable:
             self.cancel_edit()
+
+    def set_selectable(self, selectable: bool) -> None:
+        """Whether a click or the keyboard selects a cell (``currentChanged``)."""
+        self._selectable = bool(selectable)
+
+    def selected_cell(self) -> Cell | None:
+        return self._selected
 
     def set_window(self, taps: dict[Cell, float | None], box: tuple[int, int, int, int] | None,
                    path: Sequence[Cell] = (), path_done: int = 0) -> None:
@@ -150,7 +162,7 @@ class NumberGrid(QWidget):
 
     def set_marks(self, current: Cell | None = None, marked: Sequence[Cell] = (),
                   selected: Cell | None = None, faded_after: int | None = None) -> None:
-        """The current cell (orange), marked cells (blue), the selected cell (blue border);
+        """The current cell (orange), marked cells (blue), the selected cell (dark frame);
         cells after row-major index ``faded_after`` are drawn faded (not reached yet)."""
         self._current, self._selected = current, selected
         self._marked, self._faded_after = set(marked), faded_after
@@ -186,11 +198,15 @@ class NumberGrid(QWidget):
         width = max([fm.horizontalAdvance(t) for t in self._row_labels] + [0]) + 8
         return (width if self._row_headers else 2), fm.height() + 4
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+    def size_for_cell(self, side: int) -> QSize:
+        """The grid's size with cells of ``side`` px (at least :meth:`base_cell`)."""
         rows, cols = self._values.shape
-        side = self.cell_size()
+        side = max(self.base_cell(), side)
         hw, hh = self._header()
         return QSize(hw + cols * side + 4, hh + rows * side + 4)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return self.size_for_cell(self.cell_size())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return self.sizeHint()
@@ -220,10 +236,19 @@ class NumberGrid(QWidget):
             self.adjustSize()
         super().changeEvent(event)
 
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.update()  # the selection's frame is solid while the grid has the focus
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.update()
+        super().focusOutEvent(event)
+
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
         cell = self.cell_at(event.position().x(), event.position().y())
         if cell is not None and event.button() == Qt.MouseButton.LeftButton:
             self.cell_clicked.emit(*cell)
+            self._select(cell)  # a click on the selected cell keeps it selected
         super().mousePressEvent(event)
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -231,15 +256,50 @@ class NumberGrid(QWidget):
         if cell is not None:
             self.start_edit(*cell)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
-        """F2 or Enter edits the selected cell; typing a digit starts editing with it."""
-        opens = event.key() in (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        typed = event.text() if event.text() and event.text() in "0123456789-−." else ""
-        if self._selected is None or not (opens or typed) or not self.start_edit(
-                *self._selected, typed):
+    def _select(self, cell: Cell | None) -> None:
+        if not self._selectable or cell == self._selected:
+            return
+        self._selected = cell
+        self.update()
+        self.currentChanged.emit(*(cell if cell is not None else (-1, -1)))
+
+    def _handles_key(self, event: QKeyEvent) -> bool:
+        """Keys the grid takes before the window's shortcuts: moves and paste, while a cell
+        is selected."""
+        return self._selectable and self._selected is not None and (
+            move_for_key(event) is not None
+            or (self._editable and event.matches(QKeySequence.StandardKey.Paste)))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        """With a cell selected: typing a number replaces its value, F2 edits it, Delete sets
+        it to 0, Ctrl+V pastes a block from it, Enter / Tab / arrows move, Escape clears the
+        selection."""
+        cell, move = self._selected, move_for_key(event)
+        if not self._selectable or cell is None:
+            super().keyPressEvent(event)
+        elif move is not None:
+            self._select(moved_cell(cell, move, self.shape(), self._real))
+        elif event.key() == Qt.Key.Key_Escape:
+            self._select(None)
+        elif self._editable and event.matches(QKeySequence.StandardKey.Paste):
+            self.pasteRequested.emit(*cell, QGuiApplication.clipboard().text())
+        elif (self._editable and self.is_real(*cell)
+              and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)):
+            self.edit_requested.emit(*cell, "0")
+        elif event.key() == Qt.Key.Key_F2 and self.start_edit(*cell):
+            pass
+        elif not (event.text() and event.text() in _TYPED and self.start_edit(*cell,
+                                                                                event.text())):
             super().keyPressEvent(event)
 
     def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and self._handles_key(event):
+            event.accept()  # arrows move the selection here, not the step
+            return True
+        if event.type() == QEvent.Type.KeyPress and self._handles_key(event) and (
+                move_for_key(event) in ("tab", "backtab")):
+            self.keyPressEvent(event)  # Tab moves the selection, not the focus
+            return True
         if event.type() == QEvent.Type.ToolTip:
             cell = self.cell_at(event.pos().x(), event.pos().y())
             if cell is None:
@@ -254,45 +314,61 @@ class NumberGrid(QWidget):
 
     # ------------------------------------------------------------------ editing
     def start_edit(self, r: int, c: int, text: str | None = None) -> bool:
-        """Open the editor on real cell (r, c) (with ``text``, else its value); False when the
-        grid is read-only or the cell is padding."""
+        """Open the editor on real cell (r, c) and select it: typing over it with ``text``,
+        else editing its value (cursor at the end). False when the grid is read-only or the
+        cell is padding."""
         if not self._editable or not self.is_real(r, c):
             return False
         self.cancel_edit()
-        editor = _CellEditor(self)
-        editor.setFont(self._value_font())
+        self._select((r, c))
+        editor = CellEditor(self, typed_over=bool(text))
         editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        editor.setText(text if text else format(float(self._values[r, c]), ".10g"))
-        editor.setGeometry(self.cell_rect(r, c).adjusted(2, 2, -2, -2))
-        editor.editingFinished.connect(self._commit)
-        editor.cancelled.connect(self.cancel_edit)
+        self._editor_text = format(float(self._values[r, c]), ".10g").replace("-", "−")
+        editor.setText(text if text else self._editor_text)
+        editor.committed.connect(lambda move, e=editor: self._commit(e, move))
+        editor.cancelled.connect(lambda e=editor: self._cancel(e))
+        editor.blockPasted.connect(lambda block, e=editor, cell=(r, c): self._paste_over(
+            e, cell, block))
         self._editor, self._editing = editor, (r, c)
+        self._relayout()
         editor.show()
         editor.setFocus()
-        if not text:
-            editor.selectAll()
         return True
 
     def editor(self) -> QLineEdit | None:
         """The open cell editor, if any."""
         return self._editor
 
-    def _commit(self) -> None:
-        editor, cell = self._editor, self._editing
-        if editor is None or cell is None:
+    def _commit(self, editor: CellEditor, move: str) -> None:
+        """Close ``editor`` (if still the open one), ask for its text unless unchanged, and
+        move the selection."""
+        cell = self._editing
+        if editor is not self._editor or cell is None:
             return
-        self._editor = self._editing = None
         text = editor.text()
-        editor.hide()
-        editor.deleteLater()
-        self.setFocus()
-        self.edit_requested.emit(cell[0], cell[1], text)
+        self._cancel(editor)
+        if text != self._editor_text:
+            self.edit_requested.emit(cell[0], cell[1], text)
+        if move:
+            self._select(moved_cell(cell, move, self.shape(), self._real))
+
+    def _paste_over(self, editor: CellEditor, cell: Cell, block: str) -> None:
+        self._cancel(editor)
+        self.pasteRequested.emit(*cell, block)
+
+    def _cancel(self, editor: CellEditor) -> None:
+        if editor is self._editor:
+            self.cancel_edit()
 
     def cancel_edit(self) -> None:
+        """Close the editor without applying its text (the grid keeps the focus)."""
         editor, self._editor, self._editing = self._editor, None, None
         if editor is not None:
+            had_focus = editor.hasFocus()
             editor.hide()
             editor.deleteLater()
+            if had_focus:
+                self.setFocus()
 
     # ------------------------------------------------------------------ painting
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -335,11 +411,20 @@ class NumberGrid(QWidget):
                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
                            "×" + _label(weight))
         if self._selected is not None and self._in_grid(self._selected):
-            rect = QRectF(self.cell_rect(*self._selected))
-            w = width * 0.8
-            p.setPen(QPen(SELECTED, w, Qt.PenStyle.DotLine))
-            p.drawRect(rect.adjusted(w * 1.5, w * 1.5, -w * 1.5, -w * 1.5))
+            self._paint_selection(p, QRectF(self.cell_rect(*self._selected)), width)
         p.end()
+
+    def _paint_selection(self, p: QPainter, rect: QRectF, width: float) -> None:
+        """A focus frame: a dark line with a white one inside it, solid while the grid (or
+        its editor) has the focus, dashed otherwise (the same cell in another grid)."""
+        focused = self.hasFocus() or (self._editor is not None and self._editor.hasFocus())
+        inner = rect.adjusted(width * 1.5, width * 1.5, -width * 1.5, -width * 1.5)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        style = Qt.PenStyle.SolidLine if focused else Qt.PenStyle.DashLine
+        p.setPen(QPen(SELECTED, width * (1.0 if focused else 0.7), style))
+        p.drawRect(inner)
+        p.setPen(QPen(Qt.GlobalColor.white, 1.0))
+        p.drawRect(inner.adjusted(width / 2 + 1, width / 2 + 1, -width / 2 - 1, -width / 2 - 1))
 
     def _in_grid(self, cell: Cell) -> bool:
         rows, cols = self._values.shape
@@ -413,98 +498,3 @@ class NumberGrid(QWidget):
             p.drawEllipse(centre, radius, radius)
 
 
-_SP = QStyle.StandardPixmap
-_CONTROLS = (  # name, text, icon, tooltip, shortcuts
-    ("first", "First", _SP.SP_MediaSkipBackward, "The first output (Home)", ["Home"]),
-    ("previous", "Previous", _SP.SP_MediaSeekBackward, "The previous output (Left)", ["Left"]),
-    ("play", "Play", _SP.SP_MediaPlay, "Play or pause (P)", ["P"]),
-    ("next", "Next", _SP.SP_MediaSeekForward, "The next output (Right or Space)",
-     ["Right", "Space"]),
-    ("last", "Last", _SP.SP_MediaSkipForward, "The last output (End)", ["End"]),
-)
-
-
-class StepControls(QWidget):
-    """Buttons for the actions ``first_action``, ``prev_action``, ``play_action``,
-    ``next_action`` and ``last_action`` (shortcuts Home, Left, P, Right/Space, End, active
-    anywhere in ``owner``), a play timer and a speed slider (0.2 to 3 steps/s).
-
-    ``triggered(name)`` says which action was used ("first", "previous", "play", "next",
-    "last"); ``ticked()`` fires at the chosen speed between :meth:`start` and :meth:`stop`.
-    """
-
-    triggered = Signal(str)
-    ticked = Signal()
-    SPEED_UNIT = 0.2  # the slider counts in 0.2 steps/s
-
-    def __init__(self, owner: QWidget, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self._buttons: list[QToolButton] = []
-        actions = {}
-        for name, text, icon, tip, keys in _CONTROLS:
-            action = QAction(owner.style().standardIcon(icon), text, owner)
-            action.setToolTip(tip)
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(lambda _=False, name=name: self.triggered.emit(name))
-            owner.addAction(action)
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            layout.addWidget(button)
-            self._buttons.append(button)
-            actions[name] = action
-        self.first_action, self.prev_action = actions["first"], actions["previous"]
-        self.play_action, self.next_action = actions["play"], actions["next"]
-        self.last_action = actions["last"]
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self.ticked)
-        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
-        self.speed_slider.setRange(1, round(3 / self.SPEED_UNIT))
-        self.speed_slider.setValue(round(1 / self.SPEED_UNIT))
-        self.speed_slider.setMaximumWidth(180)
-        self.speed_label = QLabel()
-        self.speed_slider.valueChanged.connect(self._speed_changed)
-        layout.addSpacing(12)
-        for widget in (QLabel("Speed:"), self.speed_slider, self.speed_label):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        self._speed_changed()
-        self.apply_font()
-
-    def actions_list(self) -> list[QAction]:
-        return [b.defaultAction() for b in self._buttons]
-
-    def apply_font(self) -> None:
-        """Icons as tall as a line of the widget's font."""
-        side = QFontMetrics(self.font()).height()
-        for button in self._buttons:
-            button.setIconSize(QSize(side, side))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.FontChange:
-            self.apply_font()
-        super().changeEvent(event)
-
-    def speed(self) -> float:
-        """Playing speed in steps per second."""
-        return self.speed_slider.value() * self.SPEED_UNIT
-
-    def _speed_changed(self) -> None:
-        self.speed_label.setText(f"{self.speed():.1f} steps/s")
-        self._timer.setInterval(round(1000 / self.speed()))
-
-    def is_playing(self) -> bool:
-        return self._timer.isActive()
-
-    def start(self) -> None:
-        self._timer.start()
-        self.play_action.setText("Pause")
-        self.play_action.setIcon(self.style().standardIcon(_SP.SP_MediaPause))
-
-    def stop(self) -> None:
-        self._timer.stop()
-        self.play_action.setText("Play")
-        self.play_action.setIcon(self.style().standardIcon(_SP.SP_MediaPlay))

@@ -5,6 +5,11 @@ the geometry (padding, stride, dilation, boundary, flip, bias, channel mode) com
 :class:`~convgui.ui.model.SettingsModel`. Every number shown comes from a
 :class:`convgui.stepper.Walkthrough`, built off the GUI thread by a
 :class:`~convgui.ui.tasks.LatestTask`; stepping only reads the finished walkthrough.
+
+The input grid works like a spreadsheet (type over a cell, Enter / Tab / arrows move on, Ctrl+V
+pastes a block); every change of it, and an example's input with its settings, is one step on
+the model's undo stack (:class:`~convgui.ui.classroom.step_input.StepInput`). The grids wrap to
+the panel's width (:class:`~convgui.ui.classroom.step_grids.StepGrids`).
 """
 
 from __future__ import annotations
@@ -22,23 +27,25 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from superqt import QFlowLayout
 
 from convgui.settings import Settings
-from convgui.stepper import EXAMPLES, MINUS, Walkthrough, format_number, step_text
-from convgui.textgrid import parse_number
-from convgui.ui.classroom.grid_widgets import NumberGrid, StepControls, scaled_font
+from convgui.stepper import EXAMPLES, Step, Walkthrough, format_number, step_text
+from convgui.textgrid import parse_grid, parse_number
+from convgui.ui.classroom.grid_widgets import scaled_font
+from convgui.ui.classroom.step_controls import StepControls
+from convgui.ui.classroom.step_grids import StepGrids
+from convgui.ui.classroom.step_input import StepInput, cell_name
 from convgui.ui.model import SettingsModel
 from convgui.ui.tasks import LatestTask, stop_task
 
-__all__ = ["MatrixMode"]
+__all__ = ["MatrixMode", "feeds_text"]
 
 MAX_SIDE = 16
 MAX_PATH = 1024  # window origins drawn up to this many steps
 CHANNEL_NAMES = ("R", "G", "B")
-
-
-def _idx(n: int) -> str:
-    return str(n).replace("-", MINUS)
+SELECTION_HINT = ("Click an input cell to mark the outputs it feeds; type to change it "
+                  "(Enter, Tab, arrows move on; Ctrl+V pastes a block).")
 
 
 def _cells(cells: list[tuple[int, int]], limit: int = 16) -> str:
@@ -46,12 +53,24 @@ def _cells(cells: list[tuple[int, int]], limit: int = 16) -> str:
     return text + (f" and {len(cells) - limit} more" if len(cells) > limit else "")
 
 
-def _column(title: QLabel, grid: NumberGrid) -> QVBoxLayout:
-    column = QVBoxLayout()
-    column.addWidget(title)
-    column.addWidget(grid)
-    column.addStretch(1)
-    return column
+def feeds_text(cell: tuple[int, int], in_hw: tuple[int, int], outputs: list[tuple[int, int]],
+               boundary: str) -> str:
+    """``"input (1, 1) feeds outputs (0, 0), (0, 1)"`` for input ``cell`` (a padding cell
+    outside the ``in_hw`` input says what fills it) and the ``outputs`` it feeds."""
+    where = cell_name(*cell)
+    inside = 0 <= cell[0] < in_hw[0] and 0 <= cell[1] < in_hw[1]
+    what = f"input {where}" if inside else f"padding cell {where} (filled by “{boundary}”)"
+    return f"{what} feeds outputs {_cells(outputs)}" if outputs else f"{what} feeds no output"
+
+
+def _labelled(text: str, widget: QWidget) -> QWidget:
+    """``text`` and ``widget`` kept together on one line of a flow layout."""
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(QLabel(text))
+    row.addWidget(widget)
+    return pair
 
 
 class MatrixMode(QWidget):
@@ -60,16 +79,16 @@ class MatrixMode(QWidget):
 
     message = Signal(str)
     #: False in the main window's tabs: while hidden the panel only notes that the settings
-    #: changed, and follows them when it is shown.
+    #: or the input changed, and follows them when it is shown.
     compute_when_hidden = True
 
     def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = model
-        self._settings_behind = False
-        self._image = next(iter(EXAMPLES.values())).image_array()
-        self._slices: np.ndarray | None = None  # an example's CNN filter, one slice a channel
-        self._slices_base: tuple | None = None  # ... used while the model keeps this kernel
+        self._behind = False
+        self._input = StepInput(model, next(iter(EXAMPLES.values())).image_array(),
+                                self._on_input_changed)
+        self._input.watch(self)
         self._walk: Walkthrough | None = None
         self._walk_image: np.ndarray | None = None
         self._error = ""
@@ -89,7 +108,9 @@ class MatrixMode(QWidget):
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
-        top = QHBoxLayout()
+        top = QWidget()
+        flow = QFlowLayout(top)  # the controls wrap onto a second line when narrow
+        flow.setContentsMargins(0, 0, 0, 0)
         self.example_box = QComboBox()
         self.example_box.setPlaceholderText("Choose an example…")
         for name, ex in EXAMPLES.items():
@@ -102,7 +123,8 @@ class MatrixMode(QWidget):
         self.rows_spin, self.cols_spin = QSpinBox(), QSpinBox()
         for spin in (self.rows_spin, self.cols_spin):
             spin.setRange(1, MAX_SIDE)
-            spin.valueChanged.connect(self._resize_input)
+            spin.valueChanged.connect(
+                lambda _: self._input.resize(self.rows_spin.value(), self.cols_spin.value()))
         self.channels_box = QComboBox()
         self.channels_box.addItems(["1 grid", "3 grids (RGB)"])
         self.channels_box.currentIndexChanged.connect(self._change_depth)
@@ -110,41 +132,31 @@ class MatrixMode(QWidget):
         self.channel_pick.addItems(list(CHANNEL_NAMES))
         self.channel_pick.setToolTip("Per-channel mode: the channel to step through")
         self.channel_pick.currentIndexChanged.connect(lambda _: self._recompute())
-        for widget in (QLabel("Example:"), self.example_box, QLabel("Rows:"), self.rows_spin,
-                       QLabel("Columns:"), self.cols_spin, QLabel("Channels:"),
-                       self.channels_box, self.channel_pick):
-            top.addWidget(widget)
-        top.addStretch(1)
+        for text, widget in (("Example:", self.example_box), ("Rows:", self.rows_spin),
+                             ("Columns:", self.cols_spin), ("Channels:", self.channels_box)):
+            flow.addWidget(_labelled(text, widget))
+        flow.addWidget(self.channel_pick)
 
+        self.description = QLabel()  # what the loaded example shows
+        self.description.setWordWrap(True)
         self.note = QLabel("Kernel: this example's filter has one slice per channel (the "
                            "kernel editor shows the R slice); editing the kernel puts one "
                            "kernel on every channel.")
         self.note.setWordWrap(True)
         self.note.hide()
 
-        grids = QHBoxLayout()
-        self.input_grids = [NumberGrid() for _ in range(3)]
-        self._input_titles = [QLabel() for _ in range(3)]
-        self.arrow, self.output_grid = QLabel("→"), NumberGrid()
-        for k, (grid, title) in enumerate(zip(self.input_grids, self._input_titles,
-                                              strict=True)):
-            grid.cell_clicked.connect(self.click_input)
+        self.grids = StepGrids()
+        self.input_grids, self.output_grid = self.grids.input_grids, self.grids.output_grid
+        for k, grid in enumerate(self.input_grids):
+            grid.set_selectable(True)
+            grid.currentChanged.connect(self._on_current_changed)
             grid.edit_requested.connect(lambda r, c, text, k=k: self._edit_cell(k, r, c, text))
-            grids.addLayout(_column(title, grid))
+            grid.pasteRequested.connect(lambda r, c, text, k=k: self._paste(k, r, c, text))
         self.output_grid.cell_clicked.connect(self.click_output)
-        grids.addWidget(self.arrow)
-        grids.addLayout(_column(QLabel("Output"), self.output_grid))
-        grids.addStretch(1)
-        grids.setContentsMargins(4, 4, 4, 4)
-        grids.setSpacing(10)
-        holder = QWidget()
-        holder.setLayout(grids)
-        scroll = self._scroll = QScrollArea()
-        scroll.setWidget(holder)
-        scroll.setWidgetResizable(True)
-        scroll.installEventFilter(self)
 
         self.position_label = QLabel()
+        self.selection_label = QLabel()  # follows the selection, the settings and the input
+        self.selection_label.setWordWrap(True)
         self.arithmetic = QLabel()
         self.arithmetic.setWordWrap(True)
         self.arithmetic.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -166,13 +178,12 @@ class MatrixMode(QWidget):
         self.last_action, self.speed_slider = self.controls.last_action, self.controls.speed_slider
 
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.note)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.position_label)
-        layout.addWidget(self._arith_scroll)
-        layout.addWidget(self.controls)
-        layout.addWidget(self.message_label)
+        for widget in (top, self.description, self.note):
+            layout.addWidget(widget)
+        layout.addWidget(self.grids, 1)
+        for widget in (self.position_label, self.selection_label, self._arith_scroll,
+                       self.controls, self.message_label):
+            layout.addWidget(widget)
         self._apply_fonts()
 
     def _apply_fonts(self) -> None:
@@ -181,34 +192,20 @@ class MatrixMode(QWidget):
         self.arithmetic.setFont(mono)
         self._fit_arithmetic()
         self.position_label.setFont(scaled_font(self.font(), 1.25, bold=True))
-        self.arrow.setFont(scaled_font(self.font(), 2.0, bold=True))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.Resize and watched is self._scroll:
-            self._fit_cells()
-        elif event.type() == QEvent.Type.Resize and watched is self._arith_scroll:
+        if event.type() == QEvent.Type.Resize and watched is self._arith_scroll:
             self._fit_arithmetic()
         return super().eventFilter(watched, event)
-
-    def _fit_cells(self) -> None:
-        """Zoom the grids to fill the grid area (cells between 40 and 96 px)."""
-        grids = [g for g in self.input_grids if not g.isHidden()] + [self.output_grid]
-        rows = max(g.shape()[0] for g in grids)
-        cols = sum(g.shape()[1] for g in grids)
-        if not rows or not cols:
-            return
-        frame = 2 * self._scroll.frameWidth()
-        head = QFontMetrics(self.font()).height()
-        spare_w = self._scroll.width() - frame - len(grids) * (3 * head + 16) - 4 * head
-        spare_h = self._scroll.height() - frame - 4 * head - 24
-        side = int(min(spare_w / cols, spare_h / rows, 96))
-        for grid in grids:
-            grid.set_min_cell(side)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.FontChange:
             self._apply_fonts()
         super().changeEvent(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_arithmetic()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         self.controls.stop()
@@ -217,7 +214,8 @@ class MatrixMode(QWidget):
 
     # ------------------------------------------------------------------ input grid
     def set_input(self, grid: np.ndarray) -> None:
-        """Replace the input: a 2-D grid or an H×W×3 RGB stack, 1 to 16 cells a side."""
+        """Replace the input (one undoable step): a 2-D grid or an H×W×3 RGB stack, 1 to 16
+        cells a side."""
         arr = np.array(grid, dtype=np.float64)
         if arr.ndim == 3 and arr.shape[2] == 1:
             arr = arr[:, :, 0]
@@ -227,115 +225,108 @@ class MatrixMode(QWidget):
             raise ValueError(f"the input must be 1 to {MAX_SIDE} cells a side")
         if not np.isfinite(arr).all():
             raise ValueError("the input must be finite numbers")
-        self._slices = self._slices_base = None
-        with QSignalBlocker(self.example_box):
-            self.example_box.setCurrentIndex(-1)
-        self._replace_image(arr)
-
-    def _replace_image(self, arr: np.ndarray) -> None:
-        self._image = arr
-        self._selected, self._contributors = None, []
-        self._sync_controls()
-        self._recompute()
+        self._input.replace_image(arr, "Replace input")
 
     def load_example(self, name: str) -> None:
-        """Load example ``name`` of :data:`convgui.stepper.EXAMPLES`: its input here, and its
-        kernel and bias (with valid padding, stride 1, dilation 1, no flip) on the model as one
-        undoable step. An example with one kernel slice per channel sets channels to "sum"
-        and uses its slices while the model keeps the first slice as its kernel."""
-        ex = EXAMPLES[name]
-        kernel = ex.kernel_array()
-        settings, cnn = self._model.settings, kernel.ndim == 3
-        new = settings.replace(
-            kernel=(kernel[:, :, 0] if cnn else kernel).tolist(), divisor=1, bias=ex.bias,
-            padding="valid", stride=(1, 1), dilation=(1, 1), flip=False,
-            channels="sum" if cnn else settings.channels)
-        self._slices, self._slices_base = (kernel, new.kernel) if cnn else (None, None)
+        """Load example ``name`` of :data:`convgui.stepper.EXAMPLES` as one undoable step
+        (see :meth:`StepInput.load_example`) and say what it changed."""
         self._step = 0
-        with QSignalBlocker(self.example_box):
-            self.example_box.setCurrentText(name)
-        self._image = ex.image_array()
-        self._selected, self._contributors = None, []
-        self._sync_controls()
-        self._model.set(new, f"Load example “{name}”")
-        self._recompute()
-        self.message.emit(f"{name}: {ex.description}")
-
-    def _resize_input(self) -> None:
-        rows, cols = self.rows_spin.value(), self.cols_spin.value()
-        old = self._image
-        if old.shape[:2] == (rows, cols):
-            return
-        new = np.zeros((rows, cols) + old.shape[2:])
-        h, w = min(rows, old.shape[0]), min(cols, old.shape[1])
-        new[:h, :w] = old[:h, :w]
-        self._replace_image(new)
+        self.message.emit(self._input.load_example(name))
 
     def _change_depth(self, index: int) -> None:
-        old = self._image
-        if index == 1 and old.ndim == 2:
-            self._replace_image(np.repeat(old[:, :, None], 3, axis=2))
-        elif index == 0 and old.ndim == 3:
-            self._replace_image(old[:, :, 0].copy())
+        was_rgb = self._input.image.ndim == 3
+        self._input.set_depth(index == 1)
+        if was_rgb and index == 0:
             self.message.emit("One grid: kept the R grid.")
 
+    def _on_input_changed(self) -> None:
+        if not self.compute_when_hidden and not self.isVisible():
+            self._behind = True
+            return
+        self._sync_controls()
+        self._recompute()
+
     def _sync_controls(self) -> None:
-        for spin, value in ((self.rows_spin, self._image.shape[0]),
-                            (self.cols_spin, self._image.shape[1])):
+        image, example = self._input.image, self._input.state.example
+        for spin, value in ((self.rows_spin, image.shape[0]), (self.cols_spin, image.shape[1])):
             with QSignalBlocker(spin):
                 spin.setValue(value)
         with QSignalBlocker(self.channels_box):
-            self.channels_box.setCurrentIndex(1 if self._image.ndim == 3 else 0)
+            self.channels_box.setCurrentIndex(1 if image.ndim == 3 else 0)
+        with QSignalBlocker(self.example_box):
+            self.example_box.setCurrentIndex(self.example_box.findText(example or ""))
+        self.description.setText(EXAMPLES[example].description if example else "")
+        self.description.setVisible(example is not None)
         s = self._model.settings
-        self.channel_pick.setVisible(self._image.ndim == 3 and s.channels == "per-channel"
-                                     and not self._slices_active(s))
+        self.channel_pick.setVisible(image.ndim == 3 and s.channels == "per-channel"
+                                     and self._input.slices_for(s) is None)
+
+    def _target(self, k: int, r: int, c: int) -> tuple[tuple[int, int], int | None] | None:
+        """The input cell and channel of grid ``k``'s padded cell (r, c), or None (with a
+        message) while the grid shows an input of another shape."""
+        walk, image = self._walk, self._input.image
+        shown = self._walk_image if walk is not None else image
+        if shown is None or shown.shape != image.shape:
+            self.message.emit("The grid is being recomputed; try again.")
+            return None
+        (top, _), (left, _) = walk.pads if walk is not None else ((0, 0), (0, 0))
+        channel = None
+        if image.ndim == 3:
+            channel = walk.channel if walk is not None and walk.mode == "per-channel" else k
+        return (r - top, c - left), channel
 
     def _edit_cell(self, k: int, r: int, c: int, text: str) -> None:
-        walk = self._walk
-        shown = self._walk_image if walk is not None else self._image
-        (top, _), (left, _) = walk.pads if walk is not None else ((0, 0), (0, 0))
-        i, j = r - top, c - left
-        if shown is None or shown.shape != self._image.shape:
-            self.message.emit("The grid is being recomputed; try again.")
+        target = self._target(k, r, c)
+        if target is None:
             return
+        (i, j), channel = target
         try:
             value = parse_number(text)
         except ValueError as exc:
-            self.message.emit(f"Input ({i}, {j}) refused: {exc}; kept the old value.")
+            self.message.emit(f"Input {cell_name(i, j)} refused: {exc}; kept the old value.")
             return
-        if walk is not None and walk.mode == "per-channel":
-            k = walk.channel or 0
-        image = self._image.copy()
-        image[(i, j, k) if image.ndim == 3 else (i, j)] = value
-        self._image = image
-        self._recompute()
+        self._input.write_block(i, j, [[value]], channel, f"Edit input {cell_name(i, j)}")
+
+    def _paste(self, k: int, r: int, c: int, text: str) -> None:
+        target = self._target(k, r, c)
+        if target is None:
+            return
+        (i, j), channel = target
+        try:
+            block = parse_grid(text)
+        except ValueError as exc:
+            self.message.emit(f"Paste refused: {exc}")
+            return
+        size = f"{len(block)}×{len(block[0])}"
+        rows, cols = self._input.write_block(i, j, block, channel,
+                                             f"Paste {size} into input {cell_name(i, j)}")
+        fitted = f"{rows}×{cols}"
+        self.message.emit(f"Pasted {size} at input {cell_name(i, j)}." if fitted == size else
+                          f"Pasted {fitted} of the {size} block at input {cell_name(i, j)}; "
+                          f"the rest is outside the grid.")
 
     # ------------------------------------------------------------------ computing
-    def _slices_active(self, s: Settings) -> bool:
-        return (self._slices is not None and self._image.ndim == 3 and s.channels == "sum"
-                and s.kernel == self._slices_base and s.divisor == 1)
-
     def _on_settings(self, settings: Settings) -> None:
         if not self.compute_when_hidden and not self.isVisible():
-            self._settings_behind = True
+            self._behind = True
             return
         self._sync_controls()
         self._recompute()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        if self._settings_behind:
-            self._settings_behind = False
-            self._on_settings(self._model.settings)
+        if self._behind:
+            self._behind = False
+            self._sync_controls()
+            self._recompute()
 
     def _recompute(self) -> None:
         s = self._model.settings
-        image = self._image.copy()
+        image = self._input.image.copy()
         kwargs: dict = {"padding": s.padding, "stride": s.stride, "dilation": s.dilation,
                         "boundary": s.boundary, "cval": s.cval, "flip": s.flip, "bias": s.bias}
-        if self._slices_active(s):
-            kernel = self._slices
-        else:
+        kernel = self._input.slices_for(s)
+        if kernel is None:
             kernel = s.kernel_array()
             if image.ndim == 3:
                 kwargs["channels"] = s.channels
@@ -365,11 +356,13 @@ class MatrixMode(QWidget):
         self._pending = False
         self._walk, self._walk_image = None, None
         self._error = ("No output: " if is_shape_error else "Cannot compute: ") + message
-        self._selected, self._contributors = None, []
+        self._contributors = []
         self.controls.stop()
         self._refresh()
 
     def _remap_selection(self) -> None:
+        """The selected cell's outputs under the new walkthrough (the selection is dropped
+        when the cell is no longer in the padded input)."""
         walk = self._walk
         if self._selected is None or walk is None:
             return
@@ -384,7 +377,7 @@ class MatrixMode(QWidget):
         """(title, grid, editable) for each input grid shown."""
         walk = self._walk
         if walk is None:
-            img = self._image
+            img = self._input.image
             if img.ndim == 2:
                 return [("Input", img, True)]
             return [(f"{CHANNEL_NAMES[k]} channel", img[:, :, k], True) for k in range(3)]
@@ -397,48 +390,51 @@ class MatrixMode(QWidget):
         if walk.mode == "per-channel":
             return [(f"{CHANNEL_NAMES[walk.channel]} channel (padded)", pad, True)]
         if walk.mode == "luma":
-            return [("Luma 0.299 R + 0.587 G + 0.114 B (padded; edit in per-channel mode)",
-                     pad, False)]
+            return [("Luma (padded)", pad, False)]
         return [("Input (padded)", pad, True)]
+
+    def _padded_selection(self) -> tuple[int, int] | None:
+        if self._selected is None:
+            return None
+        (top, _), (left, _) = self._walk.pads if self._walk is not None else ((0, 0), (0, 0))
+        return (self._selected[0] + top, self._selected[1] + left)
 
     def _refresh(self) -> None:
         walk = self._walk
         planes = self._planes()
-        for k, (grid, title) in enumerate(zip(self.input_grids, self._input_titles,
-                                              strict=True)):
-            grid.setVisible(k < len(planes))
-            title.setVisible(k < len(planes))
-            if k >= len(planes):
-                continue
-            name, values, editable = planes[k]
+        self.grids.set_plane_count(len(planes))
+        for k, (name, values, editable) in enumerate(planes):
+            grid, title = self.input_grids[k], self.grids.input_titles[k]
             title.setText(name)
+            title.setToolTip("Luma = 0.299 R + 0.587 G + 0.114 B, computed from the three "
+                             "grids: edit them in per-channel mode" if not editable else "")
             grid.set_editable(editable)
             grid.set_row_headers(k == 0)
             if walk is None:
                 grid.set_values(values)
                 grid.set_window({}, None)
-                grid.set_marks()
+                grid.set_marks(selected=self._padded_selection())
                 continue
             (top, _), (left, _) = walk.pads
             h, w = walk.geometry.in_hw
             grid.set_values(values, (top, left, h, w),
-                            [_idx(r - top) for r in range(values.shape[0])],
-                            [_idx(c - left) for c in range(values.shape[1])])
-        s = self._model.settings
-        self.note.setVisible(walk is not None and self._slices_active(s))
-        self.arrow.setVisible(len(planes) == 1)
+                            [format_number(r - top) for r in range(values.shape[0])],
+                            [format_number(c - left) for c in range(values.shape[1])])
+        self.note.setVisible(walk is not None and self._input.slices_for(
+            self._model.settings) is not None)
         for action in (self.first_action, self.prev_action, self.next_action,
                        self.last_action, self.play_action):
             action.setEnabled(walk is not None)
         if walk is None:
             self.output_grid.set_values(np.zeros((0, 0)))
-            self._fit_cells()
+            self.grids.fit()
             self.position_label.setText("No output" if self._error else "Computing…")
+            self.selection_label.setText(SELECTION_HINT)
             self.arithmetic.setText(self._error)
             self._fit_arithmetic()
             return
         self.output_grid.set_values(walk.output)
-        self._fit_cells()
+        self.grids.fit()
         self._show_step()
 
     def _show_step(self) -> None:
@@ -450,36 +446,43 @@ class MatrixMode(QWidget):
         (dh, dw) = walk.geometry.dilation
         box = (cells[0][0], cells[0][1], cells[-1][0], cells[-1][1])
         path = [walk.origin(m) for m in range(len(walk))] if len(walk) <= MAX_PATH else []
-        selected = None
-        if self._selected is not None:
-            selected = (self._selected[0] + walk.pads[0][0], self._selected[1] + walk.pads[1][0])
         for k, grid in enumerate(self.input_grids):
             if not grid.isVisibleTo(self):
                 continue
             channel = k if walk.mode == "cnn" else step.taps[0].channel
             weights = {t.padded_index: t.weight for t in step.taps if t.channel == channel}
             grid.set_window(weights, box if (dh, dw) != (1, 1) else None, path, n)
-            grid.set_marks(selected=selected)
+            grid.set_marks(selected=self._padded_selection())
         self.output_grid.set_marks(current=step.output_index, marked=self._contributors,
                                    faded_after=n)
         first = self.input_grids[0]  # keep the window in view when the grids scroll
-        rect = first.cell_rect(*cells[0]).united(first.cell_rect(*cells[-1]))
-        centre = first.mapTo(self._scroll.widget(), rect.center())
-        self._scroll.ensureVisible(centre.x(), centre.y(), rect.width() // 2 + 8,
-                                   rect.height() // 2 + 8)
+        self.grids.ensure_cells_visible(
+            first, first.cell_rect(*cells[0]).united(first.cell_rect(*cells[-1])))
         i, j = step.output_index
         self.position_label.setText(f"output ({i}, {j})  ·  step {n + 1} of {len(walk)}")
+        self.selection_label.setText(self.selection_text())
         self.arithmetic.setText(self._arithmetic(step))
         self._fit_arithmetic()
 
+    def selection_text(self) -> str:
+        """What the selected input cell feeds (the outputs marked on the output grid), or how
+        to select one."""
+        walk = self._walk
+        if self._selected is None or walk is None:
+            return SELECTION_HINT
+        return feeds_text(self._selected, walk.geometry.in_hw, self._contributors,
+                          walk.boundary)
+
     def _fit_arithmetic(self) -> None:
-        """The arithmetic area as tall as its text, at most 8 lines (then it scrolls)."""
+        """The arithmetic area as tall as its text, at most 8 lines or a fifth of the panel
+        (then it scrolls): the grids keep the room."""
         line = QFontMetrics(self.arithmetic.font()).lineSpacing()
         width = max(200, self._arith_scroll.viewport().width())
         needed = self.arithmetic.heightForWidth(width) if self.arithmetic.text() else line
-        self._arith_scroll.setFixedHeight(min(max(needed, line), 8 * line) + 4)
+        most = max(2 * line, min(8 * line, self.height() // 5))
+        self._arith_scroll.setFixedHeight(min(max(needed, line), most) + 4)
 
-    def _arithmetic(self, step) -> str:
+    def _arithmetic(self, step: Step) -> str:
         walk = self._walk
         i, j = step.output_index
         if walk.mode != "cnn":
@@ -536,27 +539,33 @@ class MatrixMode(QWidget):
         """Playing speed in steps per second (0.2 to 3)."""
         return self.controls.speed()
 
-    # ------------------------------------------------------------------ clicking
-    def click_input(self, r: int, c: int) -> None:
-        """Select padded cell (r, c): every output it feeds is filled blue (again: clear)."""
-        walk = self._walk
-        if walk is None:
-            return
-        top, left = walk.pads[0][0], walk.pads[1][0]
-        cell = (r - top, c - left)
-        if cell == self._selected:
-            self._selected, self._contributors = None, []
-            self.message.emit("")
+    # ------------------------------------------------------------------ selecting
+    def _on_current_changed(self, r: int, c: int) -> None:
+        if (r, c) == (-1, -1):
+            self.clear_selection()
         else:
-            self._selected, self._contributors = cell, walk.contributors(r, c)
-            h, w = walk.geometry.in_hw
-            where = f"({_idx(cell[0])}, {_idx(cell[1])})"
-            what = (f"input {where}" if 0 <= cell[0] < h and 0 <= cell[1] < w else
-                    f"padding cell {where} (filled by “{walk.boundary}”)")
-            feeds = (f"feeds outputs {_cells(self._contributors)}" if self._contributors
-                     else "feeds no output")
-            self.message.emit(f"{what} {feeds}")
-        self._show_step()
+            self.click_input(r, c)
+
+    def click_input(self, r: int, c: int) -> None:
+        """Select padded cell (r, c) of the input grids (again: it stays selected); the
+        outputs it feeds are marked and :meth:`selection_text` lists them."""
+        walk = self._walk
+        (top, _), (left, _) = walk.pads if walk is not None else ((0, 0), (0, 0))
+        self._selected = (r - top, c - left)
+        self._contributors = walk.contributors(r, c) if walk is not None else []
+        self._show_selection()
+
+    def clear_selection(self) -> None:
+        """No input cell selected."""
+        self._selected, self._contributors = None, []
+        self._show_selection()
+
+    def _show_selection(self) -> None:
+        if self._walk is not None:
+            self._show_step()
+            return
+        for grid in self.input_grids:
+            grid.set_marks(selected=self._padded_selection())
 
     def click_output(self, i: int, j: int) -> None:
         """Jump to the step of output (i, j)."""
@@ -598,8 +607,8 @@ class MatrixMode(QWidget):
         return self._walk.output.copy() if self._walk is not None else np.zeros((0, 0))
 
     def padded_values(self) -> np.ndarray:
-        return self._walk.padded.copy() if self._walk is not None else self._image.copy()
+        return self._walk.padded.copy() if self._walk is not None else self._input.image.copy()
 
     def input_values(self) -> np.ndarray:
         """The input grid(s) as edited (H×W or H×W×3)."""
-        return self._image.copy()
+        return self._input.image.copy()
