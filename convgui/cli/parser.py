@@ -8,6 +8,7 @@ import re
 from typing import NoReturn
 
 from convgui import __version__, textgrid
+from convgui.cli.animate import add_animate_parser
 from convgui.cli.commands import (
     cmd_apply,
     cmd_kernels,
@@ -19,6 +20,7 @@ from convgui.cli.commands import (
     cmd_shape,
 )
 from convgui.cli.errors import PROG, one_line
+from convgui.cli.exercises import add_exercises_parser
 from convgui.cli.kernel_spec import GRID_EXAMPLE
 from convgui.settings import DISPLAY_MODES
 from convgui.shapes import BOUNDARIES, CHANNEL_MODES, PADDING_NAMES, PaddingSpec
@@ -153,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     _add_apply(sub)
     _add_shape(sub)
+    add_exercises_parser(sub)
+    add_animate_parser(sub)
     kp = sub.add_parser(
         "kernels", help="list the kernel library and the kernel generators",
         description="List the named kernels (name, size, divisor, separable, what it does) and "
