@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -61,6 +61,14 @@ def _proxy_button(action: QAction, text: str) -> QToolButton:
     return button
 
 
+_RESIZE_KEY = "kernel-size"
+
+
+def _changed_axes(before: tuple[int, int], after: tuple[int, int]) -> set[int]:
+    """The axes (0 rows, 1 columns) whose length differs between two kernel shapes."""
+    return {axis for axis in (0, 1) if before[axis] != after[axis]}
+
+
 def _shift(old: int, new: int) -> int:
     """Where old index 0 lands: half the padding when growing, minus half the crop when
     shrinking (rounded down, so the odd one is at the bottom / right)."""
@@ -95,7 +103,7 @@ class KernelEditor(QWidget):
         s = model.settings
         self._shown: tuple[Any, Any, Any] = (None, None, None)
 
-        self.picker = KernelPicker()
+        self.picker = KernelPicker(max_side=MAX_KERNEL_SIDE)
         self.picker.chosen.connect(self.load_kernel)
         self.picker.message.connect(self._report)
         self.picker.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -253,16 +261,14 @@ class KernelEditor(QWidget):
         if kernel != self._shown[0]:
             h, w = settings.kernel_shape
             for spin, value in ((self.rows_spin, h), (self.cols_spin, w)):
-                spin.blockSignals(True)
-                spin.setValue(value)
-                spin.blockSignals(False)
+                with QSignalBlocker(spin):
+                    spin.setValue(value)
             self.table.fit_cells(max(h, w))
         for edit, value, shown in ((self.divisor_edit, divisor, self._shown[1]),
                                    (self.bias_edit, bias, self._shown[2])):
             if value != shown:  # leave a field that is being typed in alone
-                edit.blockSignals(True)
-                edit.setText(format_number(value))
-                edit.blockSignals(False)
+                with QSignalBlocker(edit):
+                    edit.setText(format_number(value))
         total = kernel_sum(kernel)
         effective = total / divisor
         meaning = (" (keeps brightness)" if math.isclose(effective, 1, abs_tol=1e-9) else
@@ -286,9 +292,21 @@ class KernelEditor(QWidget):
         return self._edit(text, kernel=[list(r) for r in grid], divisor=divisor)
 
     def resize_kernel(self, rows: int, cols: int) -> bool:
-        """Resize to ``rows×cols`` keeping the content centred (see :func:`resize_centered`)."""
+        """Resize to ``rows×cols`` keeping the content centred (see :func:`resize_centered`).
+
+        One undo step sets the size once, "Resize kernel 3×3 → 5×5": the rows box and then
+        the columns box (one axis each) make one step, and changing an axis that the step
+        already changed starts a new one, so every size the kernel had can be undone to.
+        """
+        shape = self._model.settings.kernel_shape
+        start = self._model.open_step(_RESIZE_KEY)
+        if start is not None and _changed_axes(start.kernel_shape, shape) & _changed_axes(
+                shape, (rows, cols)):
+            self._model.close_step()
+            start = None
+        h0, w0 = (start or self._model.settings).kernel_shape
         grid = resize_centered(self._grid(), rows, cols)
-        return self._edit(f"Resize kernel to {rows}×{cols}", merge_key="kernel-size",
+        return self._edit(f"Resize kernel {h0}×{w0} → {rows}×{cols}", merge_key=_RESIZE_KEY,
                           kernel=grid)
 
     def _on_size(self) -> None:

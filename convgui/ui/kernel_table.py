@@ -10,8 +10,16 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QFontInfo, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -25,12 +33,17 @@ from convgui.settings import Settings
 from convgui.textgrid import format_number, parse_number
 from convgui.ui.model import SettingsModel
 
-__all__ = ["KernelTable", "KernelTableModel", "display_number", "heat_color"]
+__all__ = ["KernelTable", "KernelTableModel", "display_number", "full_cell_size", "heat_color"]
 
 _Index = QModelIndex | QPersistentModelIndex
 _NEGATIVE = (33, 102, 172)  # blue
 _POSITIVE = (178, 24, 43)  # red
 _NEUTRAL = (247, 247, 247)  # zero: near-white
+_CELL_TEXT = "−0.000"  # a full-size cell is as wide as this text at the table's font
+FULL_SIZE_SIDE = 9  # kernels up to this many taps a side get full-size cells
+_SMALLEST_CELL = 0.82  # larger kernels: cells shrink to this fraction of full size at most
+_SMALL_FONT = 0.85  # ... and their numbers are drawn at this fraction of the font
+MIN_SHOWN_TAPS = 3  # the grid's minimum size shows at least this many rows and columns
 
 
 def heat_color(value: float, peak: float) -> QColor:
@@ -63,14 +76,26 @@ def fitting_texts(value: float) -> list[str]:
     return texts
 
 
+def full_cell_size(font: QFont) -> int:
+    """The side, in pixels, of a kernel cell at ``font``: as wide as ``−0.000`` (44 px at
+    9 pt), so it grows with the font in presentation mode."""
+    return QFontMetrics(font).horizontalAdvance(_CELL_TEXT)
+
+
 class _FitDelegate(QStyledItemDelegate):
-    """Paints each number with as many digits as fit its cell (the tooltip has them all)."""
+    """Paints each number with as many digits as fit its cell (the tooltip has them all),
+    at ``font_scale`` times the table's font."""
+
+    font_scale = 1.0
 
     def initStyleOption(self, option: Any, index: Any) -> None:  # noqa: N802 - Qt API
         super().initStyleOption(option, index)
         value = index.data(Qt.ItemDataRole.UserRole)
         if value is None:
             return
+        if self.font_scale != 1.0:
+            option.font.setPointSizeF(QFontInfo(option.font).pointSizeF() * self.font_scale)
+            option.fontMetrics = QFontMetrics(option.font)
         room = option.rect.width() - 4
         texts = fitting_texts(value)
         option.text = next((t for t in texts if option.fontMetrics.horizontalAdvance(t) <= room),
@@ -201,16 +226,22 @@ class KernelTableModel(QAbstractTableModel):
 
 
 class KernelTable(QTableView):
-    """A table where Enter/Return commits and moves down (wrapping to the next column)."""
+    """A table where Enter/Return commits and moves down (wrapping to the next column).
+
+    Cell and number sizes follow the table's font (:meth:`fit_cells`), also when it changes
+    (presentation mode); the minimum size shows :data:`MIN_SHOWN_TAPS` rows and columns.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.refused = False  # set when the last commit was refused: then do not move
-        self.setItemDelegate(_FitDelegate(self))
-        self._point_size = self.font().pointSizeF()
+        self._delegate = _FitDelegate(self)
+        self.setItemDelegate(self._delegate)
+        self._side = 3
         for header in (self.horizontalHeader(), self.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
             header.setMinimumSectionSize(12)
+        self.fit_cells(self._side)
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         editing = self.state() == QAbstractItemView.State.EditingState
@@ -227,13 +258,48 @@ class KernelTable(QTableView):
         self.refused = False
 
     def fit_cells(self, side: int) -> None:
-        """Square cells: 44 px up to 9 taps a side, smaller (and a smaller font) beyond."""
-        cell = max(36, min(44, 396 // side))
-        font = self.font()
-        font.setPointSizeF(self._point_size * (1.0 if cell >= 44 else 0.85))
-        self.setFont(font)
+        """Square cells for a kernel of ``side`` taps (its larger side): full size (see
+        :func:`full_cell_size`) up to :data:`FULL_SIZE_SIDE` taps, beyond that smaller, down to
+        :data:`_SMALLEST_CELL` of full size, with numbers at :data:`_SMALL_FONT` of the font."""
+        self._side = max(1, int(side))
+        full = full_cell_size(self.font())
+        cell = max(round(full * _SMALLEST_CELL), min(full, full * FULL_SIZE_SIDE // self._side))
+        self._delegate.font_scale = 1.0 if cell >= full else _SMALL_FONT
         for header in (self.horizontalHeader(), self.verticalHeader()):
             header.setDefaultSectionSize(cell)
+        self.updateGeometry()
+        self.viewport().update()
+
+    def cell_size(self) -> int:
+        """The side of a cell, in pixels."""
+        return self.horizontalHeader().defaultSectionSize()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self.fit_cells(self._side)
+
+    def _size_for(self, rows: int, cols: int) -> QSize:
+        """The size that shows ``rows``×``cols`` cells with the headers, the frame and the
+        scroll bars the rest of the grid then needs."""
+        model = self.model()
+        all_rows = model.rowCount() if model is not None else rows
+        all_cols = model.columnCount() if model is not None else cols
+        rows, cols = min(rows, all_rows), min(cols, all_cols)
+        cell, frame = self.cell_size(), 2 * self.frameWidth()
+        bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent, None, self)
+        width = self.verticalHeader().sizeHint().width() + cols * cell + frame
+        height = self.horizontalHeader().sizeHint().height() + rows * cell + frame
+        return QSize(width + (bar if all_rows > rows else 0),
+                     height + (bar if all_cols > cols else 0))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        """Room for :data:`MIN_SHOWN_TAPS` rows and columns of cells at the current font."""
+        return self._size_for(MIN_SHOWN_TAPS, MIN_SHOWN_TAPS)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        """The whole kernel, up to :data:`FULL_SIZE_SIDE` taps a side."""
+        return self._size_for(FULL_SIZE_SIDE, FULL_SIZE_SIDE)
 
     def move_down(self) -> None:
         """Make the cell below current; from the bottom row, the top of the next column."""

@@ -15,20 +15,38 @@ from convgui.settings import Settings
 
 
 class _SetSettings(QUndoCommand):
-    """One undoable change from ``old`` to ``new``; consecutive edits of one field merge."""
+    """One undoable change from ``old`` to ``new``; consecutive edits with one merge key merge
+    until the step is closed.
+
+    A merged step goes from the first edit's ``old`` to the last edit's ``new`` and is named
+    by the last edit (whose text describes the result).
+    """
 
     def __init__(self, model: SettingsModel, old: Settings, new: Settings, text: str,
                  merge_key: str | None) -> None:
         super().__init__(text)
         self._model, self._old, self._new, self._merge_key = model, old, new, merge_key
+        self.closed = False
+
+    @property
+    def old(self) -> Settings:
+        """The settings before this step."""
+        return self._old
+
+    @property
+    def merge_key(self) -> str | None:
+        """The key edits merge by, or ``None`` (never merges)."""
+        return self._merge_key
 
     def id(self) -> int:  # noqa: A003 - Qt's name
         return 1 if self._merge_key else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
-        if not isinstance(other, _SetSettings) or other._merge_key != self._merge_key:
+        if (self.closed or not isinstance(other, _SetSettings)
+                or other._merge_key != self._merge_key):
             return False
         self._new = other._new
+        self.setText(other.text())
         return True
 
     def redo(self) -> None:
@@ -57,7 +75,8 @@ class SettingsModel(QObject):
         """Apply ``changes`` as one undoable step named ``text``.
 
         Invalid values raise ``ValueError`` and change nothing. Successive edits with the same
-        ``merge_key`` (e.g. dragging a spin box) merge into one undo step.
+        ``merge_key`` (e.g. dragging a spin box) merge into one undo step, named by the last
+        edit's ``text``, until :meth:`close_step`.
         """
         self.set(self._settings.replace(**changes), text, merge_key)
 
@@ -67,6 +86,29 @@ class SettingsModel(QObject):
         if settings == self._settings:
             return
         self.undo_stack.push(_SetSettings(self, self._settings, settings, text, merge_key))
+
+    def open_step(self, merge_key: str) -> Settings | None:
+        """The settings before the undo step that an edit with ``merge_key`` would merge into
+        now, or ``None`` when such an edit would start a new step."""
+        top = self._top_step()
+        if top is None or top.closed or top.merge_key != merge_key:
+            return None
+        return top.old
+
+    def close_step(self) -> None:
+        """End merging: the next edit starts a new undo step even with the same merge key."""
+        top = self._top_step()
+        if top is not None:
+            top.closed = True
+
+    def _top_step(self) -> _SetSettings | None:
+        """The step the next edit would merge into (QUndoStack merges only into the step
+        just below the index, and never into the clean state)."""
+        stack = self.undo_stack
+        if stack.index() == 0 or stack.index() == stack.cleanIndex():
+            return None
+        top = stack.command(stack.index() - 1)
+        return top if isinstance(top, _SetSettings) else None
 
     def reset(self, settings: Settings) -> None:
         """Replace the settings without an undo step (start-up, restoring a session)."""

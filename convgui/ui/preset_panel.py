@@ -57,10 +57,11 @@ from convgui.presets import (
     read_preset_file,
 )
 from convgui.ui import preset_dialogs
+from convgui.ui.app import app_settings
 from convgui.ui.kernel_table import display_number, heat_color
 from convgui.ui.model import SettingsModel
 
-__all__ = ["THUMBNAIL_SIZE", "PresetList", "PresetPanel", "kernel_thumbnail"]
+__all__ = ["LAST_DIR_KEY", "THUMBNAIL_SIZE", "PresetList", "PresetPanel", "kernel_thumbnail"]
 
 THUMBNAIL_SIZE = 32
 KIND_ROLE = Qt.ItemDataRole.UserRole  # "header", "preset", "broken" or "placeholder"
@@ -70,6 +71,7 @@ SECTIONS = (("user", "Your presets"), ("builtin", "Built-in (read-only)"),
             ("broken", "Broken files"))
 ERROR_STYLE = "color: #b2182b;"
 _FILE_FILTER = "ConvGUI presets (*.json);;All files (*)"
+LAST_DIR_KEY = "presets/last_dir"  # the folder the Import/Export dialogs last used
 
 
 def kernel_thumbnail(grid: Sequence[Sequence[float]], size: int = THUMBNAIL_SIZE,
@@ -165,7 +167,6 @@ class PresetPanel(QWidget):
         self.store = store if store is not None else PresetStore()
         self._icons: dict[Any, QIcon] = {}
         self._deleted: list[list[Preset]] = []  # batches of deleted presets, newest last
-        self._last_dir = str(Path.home())
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search presets: name, tag or description")
@@ -583,16 +584,28 @@ class PresetPanel(QWidget):
         are taken, or ``None`` to cancel the import."""
         return preset_dialogs.ask_conflict_policy(self, names)
 
+    @staticmethod
+    def last_dir() -> str:
+        """The folder Import and Export open in: the one last used (remembered across runs
+        in :func:`~convgui.ui.app.app_settings`), else the home folder."""
+        value = app_settings().value(LAST_DIR_KEY, "")
+        return value if isinstance(value, str) and value and Path(value).is_dir() else str(
+            Path.home())
+
+    @staticmethod
+    def _remember_dir(path: str) -> None:
+        app_settings().setValue(LAST_DIR_KEY, str(Path(path).resolve().parent))
+
     def ask_open_path(self) -> str | None:
         """A preset or collection file to import, or ``None``."""
-        path, _ = QFileDialog.getOpenFileName(self, "Import presets", self._last_dir,
+        path, _ = QFileDialog.getOpenFileName(self, "Import presets", self.last_dir(),
                                               _FILE_FILTER)
         return path or None
 
     def ask_save_path(self, suggested: str) -> str | None:
         """Where to export (the dialog asks before replacing a file), or ``None``."""
         path, _ = QFileDialog.getSaveFileName(self, "Export presets",
-                                              os.path.join(self._last_dir, suggested),
+                                              os.path.join(self.last_dir(), suggested),
                                               _FILE_FILTER)
         return path or None
 
@@ -804,7 +817,7 @@ class PresetPanel(QWidget):
         except PresetError as exc:
             self._error(str(exc))
             return False
-        self._last_dir = str(Path(path).parent)
+        self._remember_dir(path)
         noun = "1 preset" if len(presets) == 1 else f"{len(presets)} presets"
         self._report(f"Exported {noun} to {quote_path(path)}.")
         return True
@@ -814,7 +827,7 @@ class PresetPanel(QWidget):
         path = self.ask_open_path()
         if not path:
             return False
-        self._last_dir = str(Path(path).parent)
+        self._remember_dir(path)
         try:
             incoming = read_preset_file(path)
         except PresetError as exc:

@@ -18,12 +18,13 @@ preview fills the same rectangle.
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetricsF, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QSplitter, QWidget
 
 from convgui.ui.tasks import LatestTask, stop_task
@@ -40,7 +41,9 @@ DRAW_OFF_THREAD_VALUES = 1 << 22
 
 DIVERGING_MAP = "CET-D1"  # blue – white – red, shipped with pyqtgraph (no files needed)
 
-_TITLE_STYLE = {"color": "#d8d8d8", "size": "10pt"}
+_TITLE_COLOR = "#d8d8d8"
+_TITLE_SCALE = 1.1  # the titles' point size relative to the widget's font
+_PLACEHOLDER_SCALE = 1.2  # the "no output" notice's point size relative to the widget's font
 _WINDOW_COLOR = "#00e5ff"  # receptive-field bounds and hovered output pixel
 _TAP_COLOR = "#ffd400"  # taps inside the image
 _PAD_COLOR = "#ff5a36"  # taps that land in the padding
@@ -110,18 +113,97 @@ class _ImageViewBox(pg.ViewBox):
         super().mouseDragEvent(ev, axis)
 
 
+def _scaled_font(font: QFont, factor: float) -> QFont:
+    """``font`` at ``factor`` times its point size (also for a font sized in pixels)."""
+    scaled = QFont(font)
+    scaled.setPointSizeF(QFontInfo(font).pointSizeF() * factor)
+    return scaled
+
+
+class _Title(pg.LabelItem):
+    """A one-line title at :data:`_TITLE_SCALE` times a given font, elided ("…") rather than
+    widening its panel when the panel is narrow; :attr:`text` is always the full title (the
+    tooltip shows it when it is elided)."""
+
+    _font: QFont | None = None  # None until built: the base class lays out while it is built
+    _rendering = False
+
+    def __init__(self, text: str, font: QFont) -> None:
+        super().__init__(text, color=_TITLE_COLOR)
+        self._full = text
+        self._font = _scaled_font(font, _TITLE_SCALE)
+        self._render()
+
+    def set_title(self, text: str) -> None:
+        """Show ``text`` (elided to the width available)."""
+        if text != self._full:
+            self._full = text
+            self._render()
+
+    def set_font(self, font: QFont) -> None:
+        """Draw the title at :data:`_TITLE_SCALE` times ``font`` from now on."""
+        self._font = _scaled_font(font, _TITLE_SCALE)
+        self._render()
+
+    def _render(self) -> None:
+        if self._font is None or self._rendering:
+            return
+        self._rendering = True
+        try:
+            room = self.rect().width() - 2 * self.item.document().documentMargin()
+            metrics = QFontMetricsF(self._font)
+            shown = self._full
+            if room > 0 and metrics.horizontalAdvance(shown) > room:
+                shown = metrics.elidedText(shown, Qt.TextElideMode.ElideRight, room)
+            self.item.setFont(self._font)
+            super().setText(html.escape(shown), size=f"{self._font.pointSizeF():.2f}pt")
+            self.text = self._full
+            self.setToolTip(self._full if shown != self._full else "")
+        finally:
+            self._rendering = False
+
+    def updateMin(self) -> None:  # noqa: N802 - pyqtgraph naming
+        """As tall as the text, but no minimum width: a long title never widens the view."""
+        super().updateMin()
+        self.setMinimumWidth(0)
+        self._sizeHint[Qt.SizeHint.MinimumSize] = (0, self._sizeHint[Qt.SizeHint.MinimumSize][1])
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(ev)
+        if ev is not None and ev.oldSize().width() != ev.newSize().width():
+            self._render()
+
+
 class _Panel(pg.GraphicsLayoutWidget):
-    """A title label above one image ViewBox (plus an optional column at the right)."""
+    """A title above one image ViewBox and an optional footer row (the colour bar).
+
+    Both panels of :class:`ImageViews` are built alike and given footers of one height, so
+    their ViewBoxes have the same top and height and the before/after images line up.
+    """
 
     def __init__(self, title: str) -> None:
         super().__init__()
         self.ci.setContentsMargins(4, 4, 4, 4)
         self.ci.setSpacing(2)
-        self.title = pg.LabelItem(title, **_TITLE_STYLE)
-        self.addItem(self.title, row=0, col=0, colspan=2)
+        self.title = _Title(title, self.font())
+        self.addItem(self.title, row=0, col=0)
         self.vb = _ImageViewBox()
         self.addItem(self.vb, row=1, col=0)
+        self.footer: pg.GraphicsWidget | None = None
         self.setMinimumSize(160, 160)
+
+    def set_footer(self, item: pg.GraphicsWidget | None, height: float = 0.0) -> None:
+        """Show ``item`` under the view, exactly ``height`` tall (``None``: no footer)."""
+        if item is not self.footer:
+            if self.footer is not None:
+                self.removeItem(self.footer)
+                self.footer.hide()
+            self.footer = item
+            if item is not None:
+                self.addItem(item, row=2, col=0)
+                item.show()
+        if item is not None:
+            item.setFixedHeight(height)
 
 
 class ImageViews(QWidget):
@@ -186,11 +268,13 @@ class ImageViews(QWidget):
         # Below the output, not beside it: the two views keep equal widths, so the linked
         # zoom shows the whole output wherever the input is whole.
         self.colorbar = pg.ColorBarItem(
-            values=(-1.0, 1.0), width=14, colorMap=self._cmap, interactive=False,
+            values=(-1.0, 1.0), colorMap=self._cmap, interactive=False,
             colorMapMenu=False, orientation="horizontal")
         self.colorbar.hide()
         self._colorbar_spacer = pg.GraphicsWidget()
+        self._colorbar_spacer.hide()
         self._colorbar_shown = False
+        self._fitted: QRectF | None = None  # the scene area the views were last fitted to
         self._syncing = False
         self.before_view.sigRangeChanged.connect(self._sync_from_before)
         self.after_view.sigResized.connect(self._sync_from_before)
@@ -202,8 +286,9 @@ class ImageViews(QWidget):
         self._placeholder.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self._placeholder.setStyleSheet(
             "QLabel { color: #f0f0f0; background: rgba(45, 45, 48, 225);"
-            " border: 1px solid #777; border-radius: 6px; padding: 12px; font-size: 11pt; }")
+            " border: 1px solid #777; border-radius: 6px; padding: 12px; }")
         self._placeholder.hide()
+        self._follow_font()
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.before)
@@ -222,6 +307,41 @@ class ImageViews(QWidget):
         self.after.installEventFilter(self)
         for panel in (self.before, self.after):
             panel.viewport().installEventFilter(self)
+
+    # ------------------------------------------------------------------- font
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        """Titles, colour-bar labels and the notice follow the font (presentation mode)."""
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self._follow_font()
+        super().changeEvent(event)
+
+    def _follow_font(self) -> None:
+        font = self.font()
+        for panel in (self.before, self.after):
+            panel.title.set_font(font)
+        metrics = QFontMetricsF(font)
+        bar = round(metrics.height())
+        self.colorbar.layout.setRowFixedHeight(2, bar)
+        self.colorbar.axis.setStyle(tickFont=font, autoExpandTextSpace=False,
+                                    tickTextHeight=round(metrics.height()))
+        self._placeholder.setFont(_scaled_font(font, _PLACEHOLDER_SCALE))
+        if self._colorbar_shown:
+            self._place_colorbar()
+        if not self._placeholder.isHidden():
+            self._place_placeholder()
+
+    def _place_colorbar(self) -> None:
+        """The colour bar under the output and a footer as tall under the input: the bar and
+        its labels at the current font."""
+        self.colorbar.show()
+        axis = self.colorbar.axis
+        axis.setHeight(round(axis.style["tickTextHeight"] + axis.style["tickTextOffset"][1]
+                             + max(0, -axis.style["tickLength"])))  # sized while shown
+        self.colorbar.layout.invalidate()
+        height = self.colorbar.layout.effectiveSizeHint(Qt.SizeHint.MinimumSize).height()
+        self.after.set_footer(self.colorbar, height)
+        self.before.set_footer(self._colorbar_spacer, height)
 
     # ------------------------------------------------------------ linked zoom
 
@@ -278,14 +398,14 @@ class ImageViews(QWidget):
             self._input_item.setImage(data, autoLevels=False, levels=self._value_range)
         self._input_item.setRect(QRectF(0, 0, data.shape[1], data.shape[0]))
         shape = "×".join(str(v) for v in data.shape)
-        self.before.title.setText(f"Input  {shape}", **_TITLE_STYLE)
+        self.before.title.set_title(f"Input  {shape}")
         self._clear_outline()
         if new_size:
             self._patch_rect = None
             if self._roi is not None:
                 self._remove_roi()
                 self._ensure_roi()
-            self.before_view.autoRange(padding=0.02, items=[self._input_item])
+            self._fit(QRectF(0, 0, data.shape[1], data.shape[0]))
 
     def input_drawn(self) -> bool:
         """True when every pixel of the input is drawn (False while a preview stands in)."""
@@ -328,8 +448,8 @@ class ImageViews(QWidget):
         title = f"Output  {out_shape}  ·  {result.display_mode}"
         if result.nonfinite:
             title += f"  ·  {result.nonfinite} NaN/inf"
-        if title != self.after.title.text:  # an unchanged title costs no relayout
-            self.after.title.setText(title, **_TITLE_STYLE)
+        self.after.title.set_title(title)  # an unchanged title costs no relayout
+        self._fit_result(result)
 
     def result(self) -> Result | None:
         """The result shown, or ``None`` (none yet, or a message replaced it)."""
@@ -347,7 +467,7 @@ class ImageViews(QWidget):
         self._output_item.clear()
         self._output_item.hide()
         self._show_colorbar(False, None)
-        self.after.title.setText("Output", **_TITLE_STYLE)
+        self.after.title.set_title("Output")
         self._placeholder.setText(text)
         self._placeholder.show()
         self._place_placeholder()
@@ -366,16 +486,35 @@ class ImageViews(QWidget):
         if show == self._colorbar_shown:
             return
         self._colorbar_shown = show
-        if show:
-            self.after.addItem(self.colorbar, row=2, col=0)
-            self.colorbar.show()
-            # the same height under the input, so both views keep one scale and one centre
-            self._colorbar_spacer.setFixedHeight(self.colorbar.preferredHeight())
-            self.before.addItem(self._colorbar_spacer, row=2, col=0)
+        if show:  # an equal footer under the input: both views keep one size and one scale
+            self._place_colorbar()
         else:
-            self.after.removeItem(self.colorbar)
-            self.colorbar.hide()
-            self.before.removeItem(self._colorbar_spacer)
+            self.after.set_footer(None)
+            self.before.set_footer(None)
+
+    # ------------------------------------------------------------------ range
+
+    def _fit(self, rect: QRectF) -> None:
+        """Show ``rect`` (scene units) whole in both views (they share centre and scale)."""
+        self._fitted = QRectF(rect)
+        self.before_view.setRange(rect=rect, padding=0.02)
+
+    def _fit_result(self, result: Result) -> None:
+        """Fit the input and the whole output placed over its receptive fields (large
+        padding puts the output's edges outside the input) when that area changes, unless
+        the user has zoomed in on part of the area last fitted."""
+        if self._input is None or self._fitted is None:
+            return
+        h, w = self._input.shape[:2]
+        bounds = QRectF(0, 0, w, h).united(QRectF(*result.geometry.output_rect()))
+        if bounds == self._fitted:
+            return
+        shown = self.before_view.viewRect()
+        tolerance = 1e-6 * max(self._fitted.width(), self._fitted.height())
+        zoomed_in = not shown.adjusted(-tolerance, -tolerance, tolerance, tolerance).contains(
+            self._fitted)
+        if not zoomed_in:
+            self._fit(bounds)
 
     def _place_placeholder(self) -> None:
         area = self.after.rect()

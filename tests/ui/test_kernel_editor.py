@@ -1,13 +1,15 @@
 """Tests for the kernel editor: table model, tools, undo, clipboard, library, keyboard."""
 
 import math
+from contextlib import contextmanager
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QFontInfo, QFontMetrics
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
-from convgui.kernels import LIBRARY
-from convgui.settings import Settings
+from convgui.kernels import GENERATORS, LIBRARY
+from convgui.settings import MAX_KERNEL_SIDE, Settings
 from convgui.ui.kernel_editor import ZERO_SUM_REASON, KernelEditor, resize_centered
 from convgui.ui.kernel_table import fitting_texts
 from convgui.ui.model import SettingsModel
@@ -331,19 +333,64 @@ def test_generator_apply(editor, model):
     assert math.isclose(math.fsum(v for row in model.settings.kernel for v in row), 1)
 
 
-def test_generator_larger_than_31_is_refused(editor, model):
-    editor.picker.pick("box")
-    editor.picker.param_widgets["h"].setValue(41)
-    editor.picker.apply()
+def test_a_kernel_larger_than_31_is_refused(editor, model):
+    assert not editor.load_kernel([[1] * 3 for _ in range(41)], 1, "Load tall")
     assert model.settings.kernel == M33
     assert "41×3" in editor.messages[-1] and "31×31" in editor.messages[-1]
+
+
+@pytest.mark.parametrize("generator, name", [("motion_blur", "length"), ("box", "h"),
+                                             ("box", "w"), ("gaussian", "size"),
+                                             ("laplacian_of_gaussian", "size")])
+def test_generator_boxes_offer_exactly_what_the_editor_can_apply(editor, model, generator,
+                                                                 name):
+    param = next(p for p in GENERATORS[generator].params if p.name == name)
+    assert param.maximum > MAX_KERNEL_SIDE  # the generator alone would accept more
+    editor.picker.pick(generator)
+    box = editor.picker.param_widgets[name]
+    assert box.maximum() == MAX_KERNEL_SIDE == 31 and box.minimum() == param.minimum
+    assert "31×31" in box.toolTip()
+    box.setValue(box.maximum())
+    editor.picker.apply()
+    assert max(model.settings.kernel_shape) == 31  # the largest value offered is applied
+
+
+def test_a_typed_length_over_the_limit_is_set_to_it_and_says_why(editor, model, qtbot):
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.picker.pick("motion_blur")
+    box = editor.picker.param_widgets["length"]
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, "61")
+    assert box.text() == "61"  # not silently "6"
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert box.value() == 31
+    assert editor.messages[-1] == (
+        "length 61 is outside 1 to 31 (the editor holds kernels up to 31×31): set to 31.")
+    assert "set to 31" in editor.message_label.text()
+    editor.picker.apply()
+    assert model.settings.kernel_shape == (31, 31)
+
+
+def test_a_typed_value_under_the_minimum_says_why(editor, qtbot):
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.picker.pick("gaussian")
+    sigma = editor.picker.param_widgets["sigma"]
+    sigma.setFocus()
+    sigma.selectAll()
+    qtbot.keyClicks(sigma, "0")
+    qtbot.keyClick(sigma, Qt.Key.Key_Return)
+    assert sigma.value() == pytest.approx(0.1)
+    assert editor.messages[-1] == "sigma 0 is outside 0.10 to 20.00: set to 0.10."
 
 
 def test_generator_parameters_follow_their_param(editor):
     editor.picker.pick("laplacian_of_gaussian")
     size = editor.picker.param_widgets["size"]
     assert size.singleStep() == 2 and size.value() == 9
-    assert size.minimum() == 3 and size.maximum() == 51
+    assert size.minimum() == 3 and size.maximum() == 31
     assert "odd" in size.toolTip() and "Kernel side" in size.toolTip()
     size.lineEdit().setText("8")
     size.interpretText()
@@ -434,3 +481,88 @@ def test_clipboard_and_undo_keys_in_the_grid(shown, model, qtbot):
     redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     qtbot.keyClick(table, Qt.Key.Key_Z, redo)
     assert model.settings.kernel == ((1, 2), (3, 4))
+
+
+# -- sizes that follow the font (presentation mode) ----------------------------------------
+
+
+@contextmanager
+def app_font_scaled(factor):
+    """The application font at ``factor`` times its size, as presentation mode sets it (the
+    widgets hear of it through posted events, as in the running application)."""
+    original = QApplication.font()
+    font = QApplication.font()
+    font.setPointSizeF(QFontInfo(original).pointSizeF() * factor)
+    QApplication.setFont(font)
+    QApplication.processEvents()
+    try:
+        yield
+    finally:
+        QApplication.setFont(original)
+        QApplication.processEvents()
+
+
+def cell_side(table):
+    """The side of the grid's cells, in pixels."""
+    return table.horizontalHeader().defaultSectionSize()
+
+
+def number_point_size(table, r=0, c=0):
+    """The point size the delegate paints cell (r, c)'s number at."""
+    option = QStyleOptionViewItem()
+    table.initViewItemOption(option)
+    table.itemDelegate().initStyleOption(option, table.model().index(r, c))
+    return option.font.pointSizeF()
+
+
+def test_cells_and_numbers_grow_with_the_application_font_live(editor):
+    table = editor.table
+    normal_points = table.font().pointSizeF()
+    normal_cell = cell_side(table)
+    assert normal_cell == QFontMetrics(table.font()).horizontalAdvance("−0.000")
+    assert number_point_size(table) == pytest.approx(normal_points)
+    with app_font_scaled(1.4):
+        assert table.font().pointSizeF() == pytest.approx(1.4 * normal_points)
+        assert cell_side(table) >= 1.3 * normal_cell
+        assert table.verticalHeader().defaultSectionSize() == cell_side(table)
+        assert number_point_size(table) == pytest.approx(1.4 * normal_points)
+    assert cell_side(table) == normal_cell
+
+
+def test_large_kernels_get_smaller_cells_and_numbers(editor, model):
+    table = editor.table
+    full = cell_side(table)
+    set_kernel(model, [[1] * 9 for _ in range(9)])
+    assert cell_side(table) == full  # up to 9 taps a side: full size
+    set_kernel(model, [[1] * 15 for _ in range(15)])
+    assert full * 0.8 <= cell_side(table) < full
+    assert number_point_size(table) == pytest.approx(
+        0.85 * table.font().pointSizeF(), rel=0.03)
+
+
+def assert_three_by_three_visible(table):
+    viewport = table.viewport()
+    assert table.rowViewportPosition(2) + table.rowHeight(2) <= viewport.height()
+    assert table.columnViewportPosition(2) + table.columnWidth(2) <= viewport.width()
+
+
+def test_at_its_smallest_the_grid_shows_three_rows_and_columns_at_presentation_size(
+        qtbot, model):
+    set_kernel(model, [[1] * 5 for _ in range(5)])
+    with app_font_scaled(1.4):
+        editor = KernelEditor(model)
+        qtbot.addWidget(editor)
+        # as low as a layout may squeeze it (wide, so the tool buttons fit on one row)
+        editor.resize(1600, editor.minimumSizeHint().height())
+        editor.show()
+        qtbot.waitExposed(editor)
+        table = editor.table
+        cell = QFontMetrics(table.font()).horizontalAdvance("−0.000")  # full size at 1.4×
+        assert table.rowHeight(2) == cell and table.columnWidth(2) == cell
+        assert_three_by_three_visible(table)
+        table.setParent(None)  # the grid alone, at its minimum size
+        qtbot.addWidget(table)
+        table.resize(table.minimumSizeHint())
+        table.show()
+        qtbot.waitExposed(table)
+        assert_three_by_three_visible(table)

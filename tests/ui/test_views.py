@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
 from convgui import display
 from convgui.settings import Settings
@@ -486,3 +488,102 @@ def test_format_values():
     assert format_values(np.float32(3.5)) == "3.5"
     assert format_values(np.array([1.0])) == "1"
     assert format_values(np.array([1, -2, 3.25])) == "(1, −2, 3.25)"
+
+
+# ---------------------------------------------- alignment and sizes that follow the font
+
+@contextmanager
+def app_font_scaled(factor: float):
+    """The application font at ``factor`` times its size, as presentation mode sets it (the
+    widgets hear of it through posted events, as in the running application)."""
+    original = QApplication.font()
+    font = QApplication.font()
+    font.setPointSizeF(original.pointSizeF() * factor)
+    QApplication.setFont(font)
+    QApplication.processEvents()
+    try:
+        yield
+    finally:
+        QApplication.setFont(original)
+        QApplication.processEvents()
+
+
+def text_height(title) -> float:
+    """The height of a title's line of text (its box less the text item's margins)."""
+    item = title.item
+    return item.boundingRect().height() - 2 * item.document().documentMargin()
+
+
+def view_boxes(views: ImageViews) -> list[QRectF]:
+    """Where each panel's image area is, in its own panel's coordinates."""
+    return [panel.vb.mapRectToScene(panel.vb.boundingRect())
+            for panel in (views.before, views.after)]
+
+
+@pytest.mark.parametrize("mode", ["clip", "diverging"])
+def test_before_and_after_image_areas_line_up_at_every_size(views, qtbot, mode):
+    image = np.arange(64 * 64, dtype=np.float32).reshape(64, 64) % 255
+    views.set_input(image, (0.0, 255.0))
+    views.set_result(make_result(image - 128, geometry((64, 64), (3, 3), "same"), mode))
+    assert views.colorbar_visible() == (mode == "diverging")
+    for size in ((900, 450), (600, 700), (1400, 380), (420, 300)):
+        views.resize(*size)
+        qtbot.wait(20)
+        before, after = view_boxes(views)
+        assert before.top() == pytest.approx(after.top())
+        assert before.height() == pytest.approx(after.height())
+        assert abs(before.width() - after.width()) <= 1  # the splitter's odd pixel
+
+
+def test_a_long_output_title_does_not_widen_its_view(views, qtbot, grey5):
+    views.resize(500, 300)
+    out = np.full((3, 3), np.nan)
+    views.set_result(make_result(out, geometry((5, 5), (3, 3)), "normalize"))
+    views.after.title.set_title("Output  " + "very long title " * 10)
+    qtbot.wait(20)
+    before, after = view_boxes(views)
+    assert abs(before.width() - after.width()) <= 1
+    assert views.after.title.text.startswith("Output  very long")  # the full text is kept
+    assert views.after.title.toolTip() == views.after.title.text  # and shown on hover
+
+
+def test_titles_and_colour_bar_labels_follow_the_application_font(views, qtbot, grey5):
+    views.set_result(make_result(np.array([[-2.0, 1.0], [0.0, 2.0]]),
+                                 geometry((5, 5), (4, 4)), "diverging"))
+    qtbot.wait(20)
+    base = QApplication.font().pointSizeF()
+    title_height = text_height(views.before.title)
+    bar_height = views.colorbar.height()
+    with app_font_scaled(1.5):
+        qtbot.wait(20)
+        assert text_height(views.before.title) >= 1.35 * title_height
+        assert text_height(views.after.title) >= 1.35 * title_height
+        assert views.colorbar.axis.style["tickFont"].pointSizeF() == pytest.approx(1.5 * base)
+        assert views.colorbar.height() >= 1.35 * bar_height
+        before, after = view_boxes(views)  # still lined up with the larger colour bar
+        assert before.top() == pytest.approx(after.top())
+        assert before.height() == pytest.approx(after.height())
+    qtbot.wait(20)
+    assert text_height(views.before.title) == pytest.approx(title_height)
+
+
+def test_large_padding_fits_the_whole_output_and_the_input_in_view(views, qtbot, grey5):
+    geo = geometry((5, 5), (3, 3), padding=60)
+    assert geo.output_rect() == (-59.0, -59.0, 123, 123)  # 123×123 outputs from −59 to 64
+    views.set_result(make_result(np.ones(geo.out_hw), geo))
+    qtbot.wait(20)
+    for view in (views.after_view, views.before_view):
+        shown = view.viewRect()
+        assert shown.contains(QRectF(-59, -59, 123, 123)) and shown.contains(QRectF(0, 0, 5, 5))
+        assert shown.width() < 123 * 1.5 or shown.height() < 123 * 1.5  # fitted, not lost
+    small = geometry((5, 5), (3, 3), padding=1)  # back to a small padding: fitted again
+    views.set_result(make_result(np.ones(small.out_hw), small))
+    assert views.after_view.viewRect().width() < 20 or views.after_view.viewRect().height() < 20
+
+
+def test_a_new_geometry_keeps_the_users_zoom(views, qtbot, grey5):
+    views.before_view.setRange(xRange=(1, 3), yRange=(1, 3), padding=0)
+    zoomed = views.before_view.viewRange()
+    geo = geometry((5, 5), (3, 3), padding=60)
+    views.set_result(make_result(np.ones(geo.out_hw), geo))
+    assert np.allclose(views.before_view.viewRange(), zoomed)

@@ -6,14 +6,27 @@ The magnitude of the kernel's 2-D FFT, zero-padded to 64×64 and centred
 changes), the edges and corners the highest (pixel-to-pixel alternation). A one-line verdict
 is read from the same numbers. The FFT of a ≤ 31×31 kernel takes microseconds, so it runs on
 the GUI thread (no image is convolved here).
+
+Every size follows the font (presentation mode included): the plot's minimum shows its axis
+labels whole, and in a narrow dock the explanation goes under the plot instead of beside it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QLabel,
+    QLayout,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from convgui.kernels import frequency_response
 from convgui.settings import Settings
@@ -28,6 +41,15 @@ RESPONSE_SIZE = 64
 COLORMAP = "viridis"
 _NEAR_ZERO = 0.02  # centre below this fraction of the peak counts as "blocked"
 _FLAT = 0.99  # min ≥ this fraction of the peak: every frequency passes alike
+BOTTOM_LABEL = "horizontal frequency (cycles/pixel)"
+LEFT_LABEL = "vertical frequency (cycles/pixel)"
+_TICK_TEXT = "−0.50"  # the widest tick label of the frequency axes
+_AXIS_GAPS = 4  # px: pyqtgraph's gap between the ticks and their labels, and a spare one
+_TITLE_NUDGE = 5  # px: pyqtgraph draws the bottom axis title this far below the axis
+_SIDE_CHARS = 36  # the explanation beside the plot is this many average characters wide
+_KERNEL_LINES = 6  # the kernel's picture is this many text lines tall
+_STACKED_SIDE_LINES = 4  # under the plot, the explanation keeps at least this many lines
+_NO_LIMIT = 16777215  # Qt's QWIDGETSIZE_MAX: no maximum size
 
 
 def verdict_for(response: np.ndarray) -> str:
@@ -74,19 +96,18 @@ class FrequencyView(QWidget):
         self._behind = False
         self._response = np.zeros((RESPONSE_SIZE, RESPONSE_SIZE))
         self._verdict = ""
+        self._kernel: np.ndarray | None = None  # the kernel whose response is shown
         self.plot = pg.PlotWidget()
         self.plot.setAspectLocked(True)
         self.plot.setMenuEnabled(False)
         item = self.plot.getPlotItem()
-        item.setLabel("bottom", "horizontal frequency (cycles/pixel)")
-        item.setLabel("left", "vertical frequency (cycles/pixel)")
         for name in ("bottom", "left"):
             item.getAxis(name).enableAutoSIPrefix(False)
         self.image_item = pg.ImageItem()
         self.plot.addItem(self.image_item)
         cmap = pg.colormap.get(COLORMAP)
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=cmap, interactive=False,
-                                        colorMapMenu=False, width=14)
+                                        colorMapMenu=False)
         self.colorbar.setImageItem(self.image_item, insert_in=item)
         self.title = QLabel()
         self.title.setWordWrap(True)
@@ -101,6 +122,7 @@ class FrequencyView(QWidget):
         self.kernel_label = QLabel()
         self.kernel_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(self.title)
         side.addWidget(self.kernel_label)
         side.addWidget(self.caption)
@@ -108,13 +130,131 @@ class FrequencyView(QWidget):
         side.addStretch(1)
         side_widget = QWidget()
         side_widget.setLayout(side)
-        side_widget.setFixedWidth(250)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(side_widget)
+        # The explanation scrolls rather than making the dock taller than the screen.
+        self.side = QScrollArea()
+        self.side.setWidgetResizable(True)
+        self.side.setFrameShape(QFrame.Shape.NoFrame)
+        self.side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.side.setWidget(side_widget)
+        self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._layout.setContentsMargins(4, 4, 4, 4)
+        # the minimum is this widget's own (:meth:`minimumSizeHint`, the stacked layout), not
+        # the current direction's: a dock can then narrow it until the text goes under the plot
+        self._layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self._layout.addWidget(self.plot, 1)
+        self._layout.addWidget(self.side)
+        self._follow_font()
         model.changed.connect(self._on_settings)
         self._follow(model.settings)
+
+    # -- sizes ---------------------------------------------------------------------------
+
+    def plot_minimum(self) -> QSize:
+        """The plot's smallest size at the current font that shows the frequency axes with
+        their tick labels and titles whole, and the colour bar with its labels.
+
+        An axis title is centred on the image and may reach into the empty corners beside
+        it: the bottom one needs the plot's width, the left one the image's height."""
+        fm = QFontMetrics(self.font())
+        line, tick = fm.height(), fm.horizontalAdvance(_TICK_TEXT)
+        left_axis = tick + 2 * line  # tick labels, the rotated axis title, gaps
+        bar = line + fm.horizontalAdvance("0.000") + line  # bar, its labels, gap before it
+        bottom_axis = self._bottom_axis_height() + _TITLE_NUDGE
+        width = max(fm.horizontalAdvance(BOTTOM_LABEL) + 2 * line, left_axis + 4 * line + bar)
+        height = fm.horizontalAdvance(LEFT_LABEL) + line + line // 2 + bottom_axis
+        return QSize(width, height)
+
+    def _bottom_axis_height(self) -> int:
+        """The bottom axis: tick labels, the gap above them and the whole axis title
+        (pyqtgraph reserves only 0.8 of the title's height, so its descenders were cut)."""
+        fm = QFontMetrics(self.font())
+        title = self.plot.getPlotItem().getAxis("bottom").label.boundingRect().height()
+        return round(fm.height() + title + _AXIS_GAPS)
+
+    def _stacked_side_height(self) -> int:
+        return QFontMetrics(self.font()).lineSpacing() * _STACKED_SIDE_LINES
+
+    def _side_width(self) -> int:
+        return QFontMetrics(self.font()).averageCharWidth() * _SIDE_CHARS
+
+    def _margins(self) -> QSize:
+        m = self._layout.contentsMargins()
+        return QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        """The plot whole with a few lines of the explanation under it (the narrow layout)."""
+        plot, margins = self.plot_minimum(), self._margins()
+        side = self._stacked_side_height()
+        return QSize(plot.width() + margins.width(),
+                     plot.height() + self._layout.spacing() + side + margins.height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        """The plot at its minimum with the whole explanation under it."""
+        plot, margins = self.plot_minimum(), self._margins()
+        side = self.side.widget().heightForWidth(plot.width())
+        return QSize(plot.width() + margins.width(),
+                     plot.height() + self._layout.spacing() + max(side, 0) + margins.height())
+
+    def _wide_enough(self, width: int) -> bool:
+        """Whether ``width`` holds the plot and the explanation side by side."""
+        return width >= (self.plot_minimum().width() + self._layout.spacing()
+                         + self._side_width() + self._margins().width())
+
+    def _arrange(self, width: int) -> None:
+        """Explanation beside the plot when ``width`` holds both, else under it."""
+        if self._wide_enough(width):
+            self._layout.setDirection(QBoxLayout.Direction.LeftToRight)
+            self.side.setFixedWidth(self._side_width())
+            self.side.setMinimumHeight(0)
+            self.side.setMaximumHeight(_NO_LIMIT)
+            self.side.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        else:
+            self._layout.setDirection(QBoxLayout.Direction.TopToBottom)
+            self.side.setMinimumWidth(0)
+            self.side.setMaximumWidth(_NO_LIMIT)
+            self.side.setMinimumHeight(self._stacked_side_height())
+            self.side.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def is_side_by_side(self) -> bool:
+        """Whether the explanation is beside the plot (else under it)."""
+        return self._layout.direction() == QBoxLayout.Direction.LeftToRight
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        self._arrange(event.size().width())
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self._follow_font()
+
+    def _follow_font(self) -> None:
+        """Axis labels, tick labels, the colour bar and the kernel picture at the font."""
+        font = self.font()
+        fm = QFontMetrics(font)
+        item = self.plot.getPlotItem()
+        for name, text in (("bottom", BOTTOM_LABEL), ("left", LEFT_LABEL)):
+            axis = item.getAxis(name)
+            axis.setTickFont(font)
+            axis.label.setFont(font)
+            axis.setLabel(text)  # re-measured with the new font
+        # room above for the colour bar's top label, below for the bottom axis title
+        item.layout.setContentsMargins(1, fm.height() // 2, 1, 1 + _TITLE_NUDGE)
+        bottom = item.getAxis("bottom")
+        bottom.setStyle(autoExpandTextSpace=False, tickTextHeight=fm.height())
+        bottom.setHeight(self._bottom_axis_height())
+        self.colorbar.axis.setTickFont(font)
+        self.colorbar.layout.setColumnFixedWidth(1, fm.height())  # the bar's thickness
+        self.plot.setMinimumSize(self.plot_minimum())
+        self._arrange(self.width())
+        if self._kernel is not None:
+            self._show_kernel(self._kernel)
+        self.updateGeometry()
+
+    def _show_kernel(self, kernel: np.ndarray) -> None:
+        self._kernel = kernel
+        side = QFontMetrics(self.font()).lineSpacing() * _KERNEL_LINES
+        self.kernel_label.setPixmap(kernel_pixmap(kernel, side))
 
     def set_image(self, data: np.ndarray, value_range: tuple[float, float]) -> None:
         """Accepted like every classroom view; the kernel's response does not use it."""
@@ -171,7 +311,7 @@ class FrequencyView(QWidget):
         self._verdict = verdict_for(response)
         self.verdict_label.setText(self._verdict)
         kh, kw = kernel.shape
-        self.kernel_label.setPixmap(kernel_pixmap(kernel, 96))
+        self._show_kernel(kernel)
         self.kernel_label.setToolTip("the kernel: blue < 0, white 0, red > 0")
         self.title.setText(
             f"<b>Frequency response</b><br>|FFT| of the {kh}×{kw} kernel (below), zero-padded "
