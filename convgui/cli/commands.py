@@ -342,7 +342,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
             problem = one_line(exc)
         else:
             try:
-                return int(run_gui(args.gui_image, args.gui_kernel, args.screenshot) or 0)
+                return int(run_gui(args.gui_image, args.gui_kernel, args.screenshot,
+                                   size=args.gui_size, presentation=args.gui_presentation,
+                                   tab=args.gui_tab) or 0)
             except KeyboardInterrupt:
                 raise
             except Exception as exc:

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import pyqtgraph as pg
 from pyqtgraph.util.garbage_collector import GarbageCollector
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-ORGANIZATION = "ConvGUI"
-APPLICATION = "ConvGUI"
+from convgui.ui.session import APPLICATION, ORGANIZATION
+
 SCREENSHOT_TIMEOUT_MS = 60_000
-
-
-def app_settings() -> QSettings:
-    """Where the window remembers things: ``$CONVGUI_HOME/convgui.ini`` when that variable is
-    set (tests, portable use), else the platform's usual place."""
-    home = os.environ.get("CONVGUI_HOME")
-    if home:
-        return QSettings(os.path.join(home, "convgui.ini"), QSettings.Format.IniFormat)
-    return QSettings(ORGANIZATION, APPLICATION)
+#: The window's size for a screenshot unless one is asked for.
+SCREENSHOT_SIZE = (1280, 800)
 
 
 _GUI_THREAD_GC: GarbageCollector | None = None
@@ -62,31 +54,38 @@ def ensure_app() -> QApplication:
 
 
 def run_gui(image: str | None = None, kernel: str | None = None,
-            screenshot: str | None = None) -> int:
-    """Open the window (optionally on ``image`` with ``kernel``); with ``screenshot``, wait for
-    the first result (or the explanation of why there is none) and the input drawn in full,
-    save a PNG of the window there and return 0 (1 on failure). A screenshot neither restores
-    nor saves the user's session."""
+            screenshot: str | None = None, size: tuple[int, int] | None = None,
+            presentation: bool | None = None, tab: str | None = None) -> int:
+    """Open the window (optionally on ``image`` with ``kernel``, at ``size`` (width, height),
+    in ``presentation`` mode or not, on the central ``tab`` named so); with ``screenshot``,
+    wait for the first result (or the explanation of why there is none) and the input drawn in
+    full, save a PNG of the window there and return 0 (1 on failure). A screenshot neither
+    restores nor saves the user's session, so only its own options decide what it shows."""
     app = ensure_app()
     from convgui.ui.main_window import MainWindow
 
     interactive = screenshot is None
     window = MainWindow(restore=interactive, save_session=interactive)
+    if presentation is not None or not interactive:
+        window.presentation.set_presentation(bool(presentation))
     if image and not window.open_image(image, interactive=interactive):
         return _give_up(window)
     if kernel and not window.apply_kernel_name(kernel):
         return _give_up(window)
-    if interactive:
-        window.show()
-        return app.exec()
-    window.resize(1280, 800)
+    if tab is not None and not window.show_tab(tab):
+        return _give_up(window)
+    if size is not None or not interactive:
+        window.resize(*(size or SCREENSHOT_SIZE))
     window.show()
+    if interactive:
+        return app.exec()
     outcome: dict[str, int] = {}
 
     def capture() -> None:
         if "code" in outcome:
             return
-        if not window.views.input_drawn():  # a large input: its preview is still shown
+        # a large input's preview still shown, or the classroom tab still computing
+        if not (window.views.input_drawn() and window.lesson_ready()):
             QTimer.singleShot(50, capture)
             return
         app.processEvents()

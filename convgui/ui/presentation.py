@@ -9,15 +9,17 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 FONT_STEP = 1.15
 MIN_SCALE, MAX_SCALE = 0.7, 3.0
 PRESENTATION_SCALE = 1.4
+DISABLED_TEXT = "#7a7a7a"
 
 
 class Presentation(QObject):
     """Font scale (Ctrl+= / Ctrl+−), presentation mode (larger text, high contrast) and full
-    screen (F11) for ``window``; the scale and the mode are stored in ``settings``."""
+    screen (F11) for ``window``; the scale and the mode are read from ``settings`` and, when
+    ``remember``, stored there."""
 
-    def __init__(self, window: QMainWindow, settings: QSettings) -> None:
+    def __init__(self, window: QMainWindow, settings: QSettings, remember: bool = True) -> None:
         super().__init__(window)
-        self._window, self._settings = window, settings
+        self._window, self._settings, self._remember = window, settings, remember
         app = QApplication.instance()
         if not hasattr(app, "_convgui_base_look"):  # the system's look, before any scaling
             app._convgui_base_look = (app.font(), app.palette())
@@ -57,13 +59,15 @@ class Presentation(QObject):
     def set_scale(self, scale: float) -> None:
         """Text size relative to the system's, within 0.7–3×."""
         self.scale = min(max(float(scale), MIN_SCALE), MAX_SCALE)
-        self._settings.setValue("ui/font_scale", self.scale)
+        if self._remember:
+            self._settings.setValue("ui/font_scale", self.scale)
         self._apply()
 
     def set_presentation(self, on: bool) -> None:
         """Larger text and a high-contrast palette."""
         self.presentation_action.setChecked(bool(on))
-        self._settings.setValue("ui/presentation", "true" if on else "false")
+        if self._remember:
+            self._settings.setValue("ui/presentation", "true" if on else "false")
         self._apply()
 
     def set_full_screen(self, on: bool) -> None:
@@ -113,6 +117,15 @@ def high_contrast_palette() -> QPalette:
         (QPalette.ColorRole.ToolTipText, black),
     ):
         palette.setColor(role, color)
+    # Disabled controls must look disabled (Redo with nothing to redo, greyed boxes): grey
+    # text on a flatter background, still readable (about 3.5:1).
+    disabled = QPalette.ColorGroup.Disabled
+    for role, color in (
+        (QPalette.ColorRole.WindowText, DISABLED_TEXT), (QPalette.ColorRole.Text, DISABLED_TEXT),
+        (QPalette.ColorRole.ButtonText, DISABLED_TEXT), (QPalette.ColorRole.Base, "#eeeeee"),
+        (QPalette.ColorRole.Button, "#f0f0f0"), (QPalette.ColorRole.Highlight, "#9aa6c8"),
+    ):
+        palette.setColor(disabled, role, QColor(color))
     return palette
 
 
