@@ -66,8 +66,10 @@ def run_gui(image: str | None = None, kernel: str | None = None,
 
     interactive = screenshot is None
     window = MainWindow(restore=interactive, save_session=interactive)
+    if not interactive:  # the user's text scale and mode are not the screenshot's
+        window.presentation.scale = 1.0
     if presentation is not None or not interactive:
-        window.presentation.set_presentation(bool(presentation))
+        window.presentation.set_presentation(bool(presentation), remember=interactive)
     if image and not window.open_image(image, interactive=interactive):
         return _give_up(window)
     if kernel and not window.apply_kernel_name(kernel):

@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         ])
         self._docks = self.dock_layout.docks
         self._docks["frequency"].visibilityChanged.connect(self.frequency.set_on_screen)
-        self.presentation = Presentation(self, self.session.qsettings, remember=save_session)
+        self.presentation = Presentation(self, self.session.qsettings)
         self._build_status_bar()
         self._build_menus()
         self._connect()

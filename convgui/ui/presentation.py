@@ -14,12 +14,11 @@ DISABLED_TEXT = "#7a7a7a"
 
 class Presentation(QObject):
     """Font scale (Ctrl+= / Ctrl+−), presentation mode (larger text, high contrast) and full
-    screen (F11) for ``window``; the scale and the mode are read from ``settings`` and, when
-    ``remember``, stored there."""
+    screen (F11) for ``window``; the scale and the mode are stored in ``settings``."""
 
-    def __init__(self, window: QMainWindow, settings: QSettings, remember: bool = True) -> None:
+    def __init__(self, window: QMainWindow, settings: QSettings) -> None:
         super().__init__(window)
-        self._window, self._settings, self._remember = window, settings, remember
+        self._window, self._settings = window, settings
         app = QApplication.instance()
         if not hasattr(app, "_convgui_base_look"):  # the system's look, before any scaling
             app._convgui_base_look = (app.font(), app.palette())
@@ -59,14 +58,13 @@ class Presentation(QObject):
     def set_scale(self, scale: float) -> None:
         """Text size relative to the system's, within 0.7–3×."""
         self.scale = min(max(float(scale), MIN_SCALE), MAX_SCALE)
-        if self._remember:
-            self._settings.setValue("ui/font_scale", self.scale)
+        self._settings.setValue("ui/font_scale", self.scale)
         self._apply()
 
-    def set_presentation(self, on: bool) -> None:
-        """Larger text and a high-contrast palette."""
+    def set_presentation(self, on: bool, remember: bool = True) -> None:
+        """Larger text and a high-contrast palette; ``remember`` it for the next window."""
         self.presentation_action.setChecked(bool(on))
-        if self._remember:
+        if remember:
             self._settings.setValue("ui/presentation", "true" if on else "false")
         self._apply()
 
