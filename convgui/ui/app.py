@@ -6,7 +6,7 @@ import sys
 
 import pyqtgraph as pg
 from pyqtgraph.util.garbage_collector import GarbageCollector
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from convgui.ui.session import APPLICATION, ORGANIZATION
@@ -61,10 +61,12 @@ def run_gui(image: str | None = None, kernel: str | None = None,
     wait for the first result (or the explanation of why there is none) and the input drawn in
     full, save a PNG of the window there and return 0 (1 on failure). A screenshot neither
     restores nor saves the user's session, so only its own options decide what it shows."""
+    interactive = screenshot is None
+    if not interactive:
+        _quiet_offscreen_platform()
     app = ensure_app()
     from convgui.ui.main_window import MainWindow
 
-    interactive = screenshot is None
     window = MainWindow(restore=interactive, save_session=interactive)
     if not interactive:  # the user's text scale and mode are not the screenshot's
         window.presentation.scale = 1.0
@@ -106,6 +108,19 @@ def run_gui(image: str | None = None, kernel: str | None = None,
     if "code" not in outcome:
         print("convgui: no result within the time limit; no screenshot saved", file=sys.stderr)
     return outcome.get("code", 1)
+
+
+#: What Qt's offscreen platform says on every window it shows; true and of no use to anyone.
+OFFSCREEN_NOISE = ("This plugin does not support propagateSizeHints()",)
+
+
+def _quiet_offscreen_platform() -> None:
+    """Drop the offscreen platform's noise from Qt's messages; print the rest as Qt would."""
+    def handler(_mode: QtMsgType, _context: object, message: str) -> None:
+        if message not in OFFSCREEN_NOISE:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 def _give_up(window) -> int:
