@@ -170,6 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="show this tab: playground, step-through, filter-bank, channels, "
                           "layer, transposed")
 
+    desktop = parser.add_argument_group("desktop menu (Linux and other freedesktop systems)")
+    desktop.add_argument("--install-desktop", action="store_true",
+                         help="add ConvGUI to the desktop's application menu (a .desktop entry "
+                              "and the icon in ~/.local/share); safe to repeat")
+    desktop.add_argument("--uninstall-desktop", action="store_true",
+                         help="remove what --install-desktop added")
+
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     _add_apply(sub)
     _add_shape(sub)

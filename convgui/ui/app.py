@@ -6,9 +6,12 @@ import sys
 
 import pyqtgraph as pg
 from pyqtgraph.util.garbage_collector import GarbageCollector
-from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QSize, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from convgui.desktop_entry import ICON_SIZES
+from convgui.samples import resource_folder
 from convgui.ui.session import APPLICATION, ORGANIZATION
 
 SCREENSHOT_TIMEOUT_MS = 60_000
@@ -50,7 +53,18 @@ def ensure_app() -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("ConvGUI")
+    app.setDesktopFileName("convgui")  # matches the entry --install-desktop writes
+    app.setWindowIcon(application_icon())
     return app  # type: ignore[return-value]
+
+
+def application_icon() -> QIcon:
+    """ConvGUI's icon, from its PNGs (every size the desktop may ask for)."""
+    icon = QIcon()
+    folder = resource_folder("icons")
+    for size in ICON_SIZES:
+        icon.addFile(str(folder / f"convgui-{size}.png"), QSize(size, size))
+    return icon
 
 
 def run_gui(image: str | None = None, kernel: str | None = None,
