@@ -44,6 +44,7 @@ from convgui.snippet import python_snippet
 from convgui.ui.classroom.frequency_view import FrequencyView
 from convgui.ui.classroom.tabs import ClassroomTabs
 from convgui.ui.dock_layout import DockLayout, Panel
+from convgui.ui.help import HelpMenu
 from convgui.ui.kernel_editor import KernelEditor
 from convgui.ui.lesson_tabs import LessonTabs
 from convgui.ui.model import SettingsModel
@@ -263,6 +264,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for action in self.presentation.actions():
             view_menu.addAction(action)
+        self.help = HelpMenu(self, lambda: self.tabs.tabText(self.tabs.currentIndex()))
 
     def show_tab(self, name: str) -> bool:
         """Show the central tab called ``name`` ("step-through" finds "Step through"); False
