@@ -123,18 +123,23 @@ TEACHING: dict[str, tuple[str, Callable[[], np.ndarray]]] = {
 SAMPLES: dict[str, str] = {**PHOTOS, **{name: desc for name, (desc, _) in TEACHING.items()}}
 
 
-def images_dir() -> Path:
-    """The folder holding the sample PNGs.
+def resource_folder(name: str) -> Path:
+    """The shipped folder ``resources/<name>`` (``images``, ``presets``, ``icons``).
 
     ``convgui.resources`` (the top-level ``resources/`` folder, mapped by pyproject.toml) when
     the package is installed; in a plain source checkout, where that subpackage does not exist,
-    ``<checkout>/resources/images``.
+    ``<checkout>/resources/<name>``.
     """
     try:
         base = importlib.resources.files("convgui.resources")
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "resources" / "images"
-    return Path(str(base / "images"))
+        return Path(__file__).resolve().parent.parent / "resources" / name
+    return Path(str(base / name))
+
+
+def images_dir() -> Path:
+    """The folder holding the sample PNGs."""
+    return resource_folder("images")
 
 
 def sample_path(name: str) -> Path:

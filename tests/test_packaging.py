@@ -22,8 +22,8 @@ def _tracked_files() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def installed_wheel(tmp_path_factory) -> Path:
-    """Build the wheel from a copy of the tracked files and unpack it into its own folder."""
+def built_wheel(tmp_path_factory) -> tuple[Path, str]:
+    """The wheel built from a copy of the tracked files, and what the build printed."""
     pytest.importorskip("build")
     src = tmp_path_factory.mktemp("src")
     for name in _tracked_files():
@@ -32,9 +32,18 @@ def installed_wheel(tmp_path_factory) -> Path:
         if (REPO / name).is_file():
             target.write_bytes((REPO / name).read_bytes())
     dist = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o", str(dist),
-                    str(src)], check=True, capture_output=True)
+    build = subprocess.run([sys.executable, "-W", "default", "-m", "build", "--wheel",
+                            "--no-isolation", "-o", str(dist), str(src)],
+                           capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
     (wheel,) = dist.glob("convgui-*.whl")
+    return wheel, build.stdout + build.stderr
+
+
+@pytest.fixture(scope="module")
+def installed_wheel(built_wheel, tmp_path_factory) -> Path:
+    """The wheel unpacked into its own folder."""
+    wheel, _output = built_wheel
     site = tmp_path_factory.mktemp("site")
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(site)
@@ -47,11 +56,22 @@ def _run(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
+def test_the_build_prints_no_warning(built_wheel):
+    """setuptools' deprecations (a licence table) and "Package would be ignored" notices for
+    data folders were ~100 lines on every install."""
+    _wheel, output = built_wheel
+    warnings = [line for line in output.splitlines() if "warning" in line.lower()]
+    assert warnings == []
+
+
 def test_wheel_holds_resources_and_every_package(installed_wheel):
     site = installed_wheel
-    for folder in ("convgui/ui/classroom", "convgui/resources/images",
-                   "convgui/resources/presets"):
-        assert (site / folder).is_dir(), folder
+    for init in (REPO / "convgui").rglob("__init__.py"):  # a new package cannot be forgotten
+        assert (site / init.relative_to(REPO)).is_file(), init
+    for folder in ("images", "presets", "icons"):
+        assert (site / "convgui/resources" / folder).is_dir(), folder
+    assert (site / "convgui/resources/icons/convgui.svg").is_file()
+    assert list(site.glob("convgui-*.dist-info/licenses/LICENSE"))
     assert (site / "convgui/resources/images/LICENSES.md").is_file()
     assert len(list((site / "convgui/resources/presets").glob("*.json"))) >= 16
 

@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from convgui import display, kernels, shapes, textgrid
+from convgui import desktop_entry, display, kernels, shapes, textgrid
 from convgui.atomic import quote_path
+from convgui.cli.display_check import display_problem
 from convgui.cli.errors import PROG, CLIError, one_line
 from convgui.cli.kernel_spec import APPLY_DEFAULTS, check_divisor, resolve_kernel_choice
 from convgui.imageio import SAVE_EXTENSIONS, load_image, save_output
@@ -307,22 +308,33 @@ def cmd_presets_delete(args: argparse.Namespace) -> int:
 
 
 def _gui_environment_problem(screenshot: bool) -> str | None:
-    """Why the window cannot open here (no display on X11/Wayland systems), or None."""
-    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
-        return None
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
-        return None
-    if screenshot:  # a screenshot needs no screen: draw off-screen
+    """Why the window cannot open here, or None; a screenshot needs no screen and is drawn
+    off-screen when there is none."""
+    problem = display_problem()
+    if problem is not None and screenshot:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         return None
-    return (
-        "no display (DISPLAY and WAYLAND_DISPLAY are unset); use 'convgui apply' for files, "
-        "or set QT_QPA_PLATFORM=offscreen"
-    )
+    return problem
+
+
+def cmd_desktop(install: bool) -> int:
+    """Add ConvGUI to the desktop's application menu, or remove it; say which files."""
+    if install:
+        files = desktop_entry.install()
+        print(f"added ConvGUI to the application menu: {files[0]} (icon in {files[1].parents[2]})")
+    else:
+        files = desktop_entry.uninstall()
+        print("removed " + ", ".join(str(f) for f in files) if files else
+              "ConvGUI was not in the application menu; nothing to remove")
+    return 0
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
     """Open the window; check the arguments first so that mistakes are one line, exit 2."""
+    if args.install_desktop or args.uninstall_desktop:
+        if args.install_desktop and args.uninstall_desktop:
+            raise CLIError("--install-desktop and --uninstall-desktop: give one of them")
+        return cmd_desktop(args.install_desktop)
     if args.gui_kernel is not None:
         kernels.get(args.gui_kernel)
     if args.gui_image is not None:
@@ -342,7 +354,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
             problem = one_line(exc)
         else:
             try:
-                return int(run_gui(args.gui_image, args.gui_kernel, args.screenshot) or 0)
+                return int(run_gui(args.gui_image, args.gui_kernel, args.screenshot,
+                                   size=args.gui_size, presentation=args.gui_presentation,
+                                   tab=args.gui_tab) or 0)
             except KeyboardInterrupt:
                 raise
             except Exception as exc:

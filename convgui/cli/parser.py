@@ -26,6 +26,8 @@ from convgui.settings import DISPLAY_MODES
 from convgui.shapes import BOUNDARIES, CHANNEL_MODES, PADDING_NAMES, PaddingSpec
 
 _SPLIT = re.compile(r"\s*[,x×X*]\s*|\s+")
+#: The smallest window ``--size`` accepts (width, height).
+MIN_WINDOW = (640, 480)
 
 # ----------------------------------------------------------------------------------------------
 # Option values (argparse ``type=`` functions)
@@ -73,6 +75,16 @@ def _pair_arg(name: str, minimum: int = 1):
 
     parse.__name__ = name  # argparse names the type in its messages
     return parse
+
+
+def window_size_arg(text: str) -> tuple[int, int]:
+    """``WxH`` in pixels, each at least :data:`MIN_WINDOW` wide/high."""
+    values = _ints(text, "size")
+    if len(values) != 2 or values[0] < MIN_WINDOW[0] or values[1] < MIN_WINDOW[1]:
+        raise argparse.ArgumentTypeError(
+            f"bad size {text!r}: give WxH, at least {MIN_WINDOW[0]}x{MIN_WINDOW[1]}, "
+            "e.g. 1024x768")
+    return (values[0], values[1])
 
 
 def number_arg(text: str) -> float:
@@ -151,6 +163,21 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--screenshot", metavar="FILE.png",
                      help="open the window, wait for the first result, save a PNG of the window "
                           "to FILE.png and exit (works without a display)")
+    gui.add_argument("--size", dest="gui_size", metavar="WxH", type=window_size_arg,
+                     help="the window's size, e.g. 1024x768 (a screenshot's default: 1280x800)")
+    gui.add_argument("--presentation", dest="gui_presentation", action="store_true",
+                     default=None,
+                     help="presentation mode: larger text, high contrast (View menu)")
+    gui.add_argument("--tab", dest="gui_tab", metavar="NAME",
+                     help="show this tab: playground, step-through, filter-bank, channels, "
+                          "layer, transposed")
+
+    desktop = parser.add_argument_group("desktop menu (Linux and other freedesktop systems)")
+    desktop.add_argument("--install-desktop", action="store_true",
+                         help="add ConvGUI to the desktop's application menu (a .desktop entry "
+                              "and the icon in ~/.local/share); safe to repeat")
+    desktop.add_argument("--uninstall-desktop", action="store_true",
+                         help="remove what --install-desktop added")
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     _add_apply(sub)

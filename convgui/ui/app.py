@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import pyqtgraph as pg
 from pyqtgraph.util.garbage_collector import GarbageCollector
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSize, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-ORGANIZATION = "ConvGUI"
-APPLICATION = "ConvGUI"
+from convgui.desktop_entry import ICON_SIZES
+from convgui.samples import resource_folder
+from convgui.ui.session import APPLICATION, ORGANIZATION
+
 SCREENSHOT_TIMEOUT_MS = 60_000
-
-
-def app_settings() -> QSettings:
-    """Where the window remembers things: ``$CONVGUI_HOME/convgui.ini`` when that variable is
-    set (tests, portable use), else the platform's usual place."""
-    home = os.environ.get("CONVGUI_HOME")
-    if home:
-        return QSettings(os.path.join(home, "convgui.ini"), QSettings.Format.IniFormat)
-    return QSettings(ORGANIZATION, APPLICATION)
+#: The window's size for a screenshot unless one is asked for.
+SCREENSHOT_SIZE = (1280, 800)
 
 
 _GUI_THREAD_GC: GarbageCollector | None = None
@@ -58,35 +53,57 @@ def ensure_app() -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("ConvGUI")
+    app.setDesktopFileName("convgui")  # matches the entry --install-desktop writes
+    app.setWindowIcon(application_icon())
     return app  # type: ignore[return-value]
 
 
+def application_icon() -> QIcon:
+    """ConvGUI's icon, from its PNGs (every size the desktop may ask for)."""
+    icon = QIcon()
+    folder = resource_folder("icons")
+    for size in ICON_SIZES:
+        icon.addFile(str(folder / f"convgui-{size}.png"), QSize(size, size))
+    return icon
+
+
 def run_gui(image: str | None = None, kernel: str | None = None,
-            screenshot: str | None = None) -> int:
-    """Open the window (optionally on ``image`` with ``kernel``); with ``screenshot``, wait for
-    the first result (or the explanation of why there is none) and the input drawn in full,
-    save a PNG of the window there and return 0 (1 on failure). A screenshot neither restores
-    nor saves the user's session."""
+            screenshot: str | None = None, size: tuple[int, int] | None = None,
+            presentation: bool | None = None, tab: str | None = None) -> int:
+    """Open the window (optionally on ``image`` with ``kernel``, at ``size`` (width, height),
+    in ``presentation`` mode or not, on the central ``tab`` named so); with ``screenshot``,
+    wait for the first result (or the explanation of why there is none) and the input drawn in
+    full, save a PNG of the window there and return 0 (1 on failure). A screenshot neither
+    restores nor saves the user's session, so only its own options decide what it shows."""
+    interactive = screenshot is None
+    if not interactive:
+        _quiet_offscreen_platform()
     app = ensure_app()
     from convgui.ui.main_window import MainWindow
 
-    interactive = screenshot is None
     window = MainWindow(restore=interactive, save_session=interactive)
+    if not interactive:  # the user's text scale and mode are not the screenshot's
+        window.presentation.scale = 1.0
+    if presentation is not None or not interactive:
+        window.presentation.set_presentation(bool(presentation), remember=interactive)
     if image and not window.open_image(image, interactive=interactive):
         return _give_up(window)
     if kernel and not window.apply_kernel_name(kernel):
         return _give_up(window)
-    if interactive:
-        window.show()
-        return app.exec()
-    window.resize(1280, 800)
+    if tab is not None and not window.show_tab(tab):
+        return _give_up(window)
+    if size is not None or not interactive:
+        window.resize(*(size or SCREENSHOT_SIZE))
     window.show()
+    if interactive:
+        return app.exec()
     outcome: dict[str, int] = {}
 
     def capture() -> None:
         if "code" in outcome:
             return
-        if not window.views.input_drawn():  # a large input: its preview is still shown
+        # a large input's preview still shown, or the classroom tab still computing
+        if not (window.views.input_drawn() and window.lesson_ready()):
             QTimer.singleShot(50, capture)
             return
         app.processEvents()
@@ -105,6 +122,19 @@ def run_gui(image: str | None = None, kernel: str | None = None,
     if "code" not in outcome:
         print("convgui: no result within the time limit; no screenshot saved", file=sys.stderr)
     return outcome.get("code", 1)
+
+
+#: What Qt's offscreen platform says on every window it shows; true and of no use to anyone.
+OFFSCREEN_NOISE = ("This plugin does not support propagateSizeHints()",)
+
+
+def _quiet_offscreen_platform() -> None:
+    """Drop the offscreen platform's noise from Qt's messages; print the rest as Qt would."""
+    def handler(_mode: QtMsgType, _context: object, message: str) -> None:
+        if message not in OFFSCREEN_NOISE:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 def _give_up(window) -> int:

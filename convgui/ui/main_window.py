@@ -4,14 +4,13 @@ and one worker thread."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import time
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QMimeData, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QDragEnterEvent,
@@ -21,17 +20,13 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QDockWidget,
     QFileDialog,
-    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QScrollArea,
-    QTabWidget,
-    QWidget,
+    QToolBar,
 )
 
 from convgui import kernels, samples
@@ -46,14 +41,17 @@ from convgui.imageio import (
 )
 from convgui.settings import Settings
 from convgui.snippet import python_snippet
-from convgui.ui.app import app_settings
 from convgui.ui.classroom.frequency_view import FrequencyView
 from convgui.ui.classroom.tabs import ClassroomTabs
+from convgui.ui.dock_layout import DockLayout, Panel
+from convgui.ui.help import HelpMenu
 from convgui.ui.kernel_editor import KernelEditor
+from convgui.ui.lesson_tabs import LessonTabs
 from convgui.ui.model import SettingsModel
 from convgui.ui.params import ParameterPanel
 from convgui.ui.presentation import Presentation
 from convgui.ui.preset_panel import PresetPanel
+from convgui.ui.session import Session
 from convgui.ui.shape_panel import ShapePanel
 from convgui.ui.views import DIVERGING_MAP, ImageViews
 from convgui.ui.worker import ConvolutionWorker, Result
@@ -62,14 +60,6 @@ START_SAMPLE = "camera"
 START_KERNEL = "sobel-x"
 LARGE_IMAGE_PIXELS = 16_000_000
 PROGRESS_DELAY_S = 0.3
-MAX_RECENT = 8
-#: Initial dock widths (px): the kernel dock on the left, the parameter/shape docks on the right;
-#: the before/after views get the rest.
-KERNEL_DOCK_WIDTH = 280
-RIGHT_DOCK_WIDTH = 320
-MIN_SHAPE_DOCK_HEIGHT = 200
-#: What the session remembers as the image when the input is a bundled sample.
-SAMPLE_PREFIX = "sample:"
 SAVE_FILTERS = (
     "PNG image, as shown (*.png);;Raw values, NumPy (*.npy);;Raw values, 32-bit TIFF (*.tif)"
 )
@@ -91,7 +81,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("ConvGUI — convolution playground")
         self.setAcceptDrops(True)
-        self._qsettings = app_settings()
+        self.session = Session()
         self._save_on_close = save_session
         self.model = SettingsModel(Settings(), self)
         self.worker = ConvolutionWorker(self)
@@ -101,17 +91,21 @@ class MainWindow(QMainWindow):
         self._sample: str | None = None  # the bundled sample shown, if the input is one
         self._first_shown = False
         self._started_at = 0.0
-        self._layout_restored = False
         # First in line: a change starts the computation before the panels redraw themselves.
         self.model.changed.connect(self._recompute)
 
         self.views = ImageViews(self)
-        self.tabs = QTabWidget(self)
-        self.tabs.setDocumentMode(True)
+        self.tabs = LessonTabs(self)
         self.tabs.addTab(self.views, "Playground")
         self.tabs.setTabToolTip(0, "Any kernel on any image, live, with exact numbers on hover")
         self.classroom = ClassroomTabs(self.model, self.tabs, self)
         self.setCentralWidget(self.tabs)
+        lessons = QToolBar("Lessons", self)
+        lessons.setObjectName("Lessons")
+        lessons.setMovable(False)
+        lessons.setFloatable(False)
+        lessons.addWidget(self.tabs.bar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, lessons)
         self.kernel_editor = KernelEditor(self.model, self)
         # Wrap the sum line so the kernel dock can be narrow (it is one long line otherwise).
         self.kernel_editor.sum_label.setWordWrap(True)
@@ -119,18 +113,17 @@ class MainWindow(QMainWindow):
         self.shape_panel = ShapePanel(self.model, self)
         self.preset_panel = PresetPanel(self.model, parent=self)
         self.frequency = FrequencyView(self.model, self)
-        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
-        self._docks = {
-            "kernel": self._dock("Kernel", self.kernel_editor, left, scroll=True),
-            "presets": self._dock("Presets", self.preset_panel, left),
-            "parameters": self._dock("Parameters", self.parameters, right, scroll=True),
-            "shape": self._dock("Shape calculator", self.shape_panel, right),
-            "frequency": self._dock("Frequency response", self.frequency, right),
-        }
-        self.tabifyDockWidget(self._docks["shape"], self._docks["frequency"])
-        self._docks["shape"].raise_()
+        self.dock_layout = DockLayout(self, [
+            Panel("kernel", "Kernel", "Kernel", "left", self.kernel_editor, scrolls=True),
+            Panel("presets", "Presets", "Presets", "left", self.preset_panel),
+            Panel("parameters", "Parameters", "Parameters", "right", self.parameters,
+                  scrolls=True),
+            Panel("shape", "Shape calculator", "Shape", "right", self.shape_panel),
+            Panel("frequency", "Frequency response", "Frequency", "right", self.frequency),
+        ])
+        self._docks = self.dock_layout.docks
         self._docks["frequency"].visibilityChanged.connect(self.frequency.set_on_screen)
-        self.presentation = Presentation(self, self._qsettings)
+        self.presentation = Presentation(self, self.session.qsettings)
         self._build_status_bar()
         self._build_menus()
         self._connect()
@@ -139,33 +132,12 @@ class MainWindow(QMainWindow):
         if app is not None:  # never leave the thread running when the application ends
             app.aboutToQuit.connect(self.worker.stop)
 
-        restored = restore and self._restore_session()
-        # resizeDocks needs the window's real size: the default layout is set when it shows
-        self._layout_pending = not self._layout_restored
-        if not restored:
+        if not (restore and self._restore_session()):
             self._default_size()
             self.model.reset(_kernel_settings(Settings(), START_KERNEL))
             self.open_sample(START_SAMPLE)
 
     # -------------------------------------------------------------------------------- building
-
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea,
-              scroll: bool = False) -> QDockWidget:
-        """A dock holding ``widget``; with ``scroll``, inside a frameless scroll area, so that
-        the panel fits a small screen and its size changes (a longer label) stay inside the
-        dock instead of laying out the whole window again on every edit."""
-        dock = QDockWidget(title, self)
-        dock.setObjectName(title.replace(" ", "_"))
-        if scroll:
-            area_widget = QScrollArea()
-            area_widget.setWidgetResizable(True)
-            area_widget.setFrameShape(QFrame.Shape.NoFrame)
-            area_widget.setWidget(widget)
-            dock.setWidget(area_widget)
-        else:
-            dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        return dock
 
     def _default_size(self) -> None:
         """1280×800, or the screen's free area if that is smaller."""
@@ -175,30 +147,6 @@ class MainWindow(QMainWindow):
             free = screen.availableGeometry()
             width, height = min(width, free.width()), min(height, free.height())
         self.resize(width, height)
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        if self._layout_pending:
-            self._layout_pending = False
-            self._default_dock_sizes()
-
-    def _default_dock_sizes(self) -> None:
-        """Narrow docks, so the before/after views get most of the window; the parameters at
-        their full height, the shape calculator (which scrolls) below them."""
-        self.layout().activate()  # the docks' real sizes, which resizeDocks divides
-        kernel, params, shape = (self._docks[k] for k in ("kernel", "parameters", "shape"))
-        self.resizeDocks([kernel, params], [KERNEL_DOCK_WIDTH, RIGHT_DOCK_WIDTH],
-                         Qt.Orientation.Horizontal)
-        total = params.height() + shape.height()
-        wanted = params.sizeHint().height() - params.widget().sizeHint().height()
-        wanted += self.parameters.sizeHint().height() + 4  # title bar + content + frame
-        top = max(min(wanted, total - MIN_SHAPE_DOCK_HEIGHT), total // 2)
-        self.resizeDocks([params, shape], [top, total - top], Qt.Orientation.Vertical)
-        presets = self._docks["presets"]
-        column = kernel.height() + presets.height()
-        kernel_height = min(kernel.sizeHint().height() + 40, int(column * 0.62))
-        self.resizeDocks([kernel, presets], [kernel_height, column - kernel_height],
-                         Qt.Orientation.Vertical)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -316,6 +264,24 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for action in self.presentation.actions():
             view_menu.addAction(action)
+        self.help = HelpMenu(self, lambda: self.tabs.tabText(self.tabs.currentIndex()))
+
+    def show_tab(self, name: str) -> bool:
+        """Show the central tab called ``name`` ("step-through" finds "Step through"); False
+        with a message naming the tabs if there is none."""
+        index = self.tabs.index_of_title(name)
+        if index < 0:
+            self.show_message(f"no tab {name!r}; the tabs are: {', '.join(self.tabs.titles())}")
+            return False
+        self.tabs.setCurrentIndex(index)
+        return True
+
+    def lesson_ready(self) -> bool:
+        """Whether the central tab shows its current result (a classroom panel can still be
+        computing after the playground's result arrived)."""
+        page = self.tabs.currentWidget()
+        panel = page.widget() if hasattr(page, "widget") else page
+        return bool(getattr(panel, "is_ready", lambda: True)())
 
     def _escape(self) -> None:
         if self.worker.busy:
@@ -352,15 +318,8 @@ class MainWindow(QMainWindow):
         self._hide_progress()
         self.views.set_result(result)  # also drops the hover outline of the old result
         self._hover_label.clear()
-        h, w = result.output.shape[:2]
-        c = f"×{result.output.shape[2]}" if result.output.ndim == 3 else ""
-        ih, iw = self.image.data.shape[:2] if self.image is not None else (0, 0)
-        ic = (
-            f"×{self.image.data.shape[2]}"
-            if self.image is not None and self.image.data.ndim == 3
-            else ""
-        )
-        self._shape_label.setText(f"{ih}×{iw}{ic} → {h}×{w}{c}")
+        source = _shape_text(self.image.data.shape) if self.image is not None else "?"
+        self._shape_label.setText(f"{source} → {_shape_text(result.output.shape)}")
         self._method_label.setText(f"{result.method} · {result.seconds * 1000:.0f} ms")
         if result.nonfinite:
             self.show_message(
@@ -379,7 +338,9 @@ class MainWindow(QMainWindow):
         self.result = None
         self._hover_label.clear()
         self.views.show_message(message)
-        self._method_label.setText("no output" if is_shape_error else "error")
+        source = _shape_text(self.image.data.shape) if self.image is not None else "?"
+        self._shape_label.setText(f"{source} → no output" if is_shape_error else "")
+        self._method_label.setText("" if is_shape_error else "error")
         self.show_message(("no output: " if is_shape_error else "error: ") + message)
 
     def _on_progress(self, seq: int, fraction: float) -> None:
@@ -453,7 +414,8 @@ class MainWindow(QMainWindow):
             image = self._maybe_downscale(image)
         self.set_image(image)
         if interactive:
-            self._add_recent(os.path.abspath(path))
+            self.session.add_recent(path)
+            self._refresh_recent_menu()
         return True
 
     def open_sample(self, name: str) -> bool:
@@ -470,12 +432,12 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> None:
         """Ask for an image file and open it."""
         patterns = " ".join(f"*{ext}" for ext in READ_EXTENSIONS)
-        start = str(self._qsettings.value("last_dir", ""))
+        start = self.session.last_dir("last_dir")
         path, _ = QFileDialog.getOpenFileName(
             self, "Open image", start, f"Images ({patterns});;All files (*)"
         )
         if path:
-            self._qsettings.setValue("last_dir", os.path.dirname(path))
+            self.session.set_last_dir("last_dir", path)
             self.open_image(path)
 
     def paste_image(self) -> None:
@@ -520,25 +482,14 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.open_image(paths[0])
 
-    def _add_recent(self, path: str) -> None:
-        recent = [p for p in self._recent() if p != path]
-        self._qsettings.setValue("recent", json.dumps([path, *recent][:MAX_RECENT]))
-        self._refresh_recent_menu()
-
-    def _recent(self) -> list[str]:
-        try:
-            value = json.loads(str(self._qsettings.value("recent", "[]")))
-        except ValueError:
-            return []
-        return [p for p in value if isinstance(p, str)] if isinstance(value, list) else []
-
     def _refresh_recent_menu(self) -> None:
         self._recent_menu.clear()
-        for path in self._recent():
+        recent = self.session.recent()
+        for path in recent:
             self._recent_menu.addAction(
                 self._action(path, lambda _=False, p=path: self.open_image(p))
             )
-        self._recent_menu.setEnabled(bool(self._recent()))
+        self._recent_menu.setEnabled(bool(recent))
 
     # --------------------------------------------------------------------------------- kernels
 
@@ -583,7 +534,7 @@ class MainWindow(QMainWindow):
         if self.result is None:
             self.show_message("there is no output to save")
             return
-        start = str(self._qsettings.value("last_save_dir", ""))
+        start = self.session.last_dir("last_save_dir")
         path, _ = QFileDialog.getSaveFileName(
             self,
             "Save output",
@@ -591,7 +542,7 @@ class MainWindow(QMainWindow):
             SAVE_FILTERS,
         )
         if path:
-            self._qsettings.setValue("last_save_dir", os.path.dirname(path))
+            self.session.set_last_dir("last_save_dir", path)
             self.save_output(path)
 
     def save_output(self, path: str) -> bool:
@@ -644,21 +595,26 @@ class MainWindow(QMainWindow):
     # -------------------------------------------------------------------------- session state
 
     def _restore_session(self) -> bool:
-        geometry = self._qsettings.value("window/geometry")
-        state = self._qsettings.value("window/state")
-        if isinstance(geometry, QByteArray):
+        """Settings, image, size and current tab as the last window left them; the dock
+        layout too when it was saved for the arrangement this size gets. False if no session
+        was saved."""
+        geometry = self.session.window_geometry()
+        if geometry is not None:
             self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self._layout_restored = self.restoreState(state)
-        try:
-            settings = Settings.from_dict(json.loads(str(self._qsettings.value("settings", ""))))
-        except (ValueError, TypeError):
+        state = self.session.window_state(self.dock_layout.current_plan().arrangement)
+        if state is not None and self.restoreState(state):
+            self.dock_layout.plan = self.dock_layout.current_plan()
+        tab = self.tabs.index_of_title(self.session.tab())
+        if tab >= 0:
+            self.tabs.setCurrentIndex(tab)
+        settings = self.session.settings()
+        if settings is None:
             return False
         self.model.reset(settings)
-        source = str(self._qsettings.value("image", ""))
-        if source.startswith(SAMPLE_PREFIX) and self.open_sample(source[len(SAMPLE_PREFIX):]):
+        kind, source = self.session.image_source()
+        if kind == "sample" and self.open_sample(source):
             return True
-        if source and not source.startswith(SAMPLE_PREFIX):
+        if kind == "file":
             try:
                 self.set_image(self._maybe_downscale(load_image(source)))
                 return True
@@ -668,29 +624,16 @@ class MainWindow(QMainWindow):
         return True
 
     def _save_session(self) -> None:
-        self._qsettings.setValue("window/geometry", self.saveGeometry())
-        self._qsettings.setValue("window/state", self.saveState())
-        self._qsettings.setValue("settings", json.dumps(self.model.settings.to_dict()))
-        path = self.image.path if self.image is not None else None
-        if self._sample is not None:
-            source = SAMPLE_PREFIX + self._sample
-        else:  # a pasted image cannot be reopened: start from the sample next time
-            source = os.path.abspath(path) if path else ""
-        self._qsettings.setValue("image", source)
-        self._qsettings.sync()
+        plan = self.dock_layout.plan or self.dock_layout.current_plan()
+        self.session.save_window(self.saveGeometry(), self.saveState(), plan.arrangement)
+        self.session.set_tab(self.tabs.tabText(self.tabs.currentIndex()))
+        self.session.save(self.model.settings, self._sample,
+                          self.image.path if self.image is not None else None)
+        self.session.sync()
 
     def reset_layout(self) -> None:
-        """Put every panel back where it starts."""
-        left = {"kernel", "presets"}
-        for key, dock in self._docks.items():
-            dock.setFloating(False)
-            dock.show()
-            area = Qt.DockWidgetArea.LeftDockWidgetArea if key in left else \
-                Qt.DockWidgetArea.RightDockWidgetArea
-            self.addDockWidget(area, dock)
-        self.tabifyDockWidget(self._docks["shape"], self._docks["frequency"])
-        self._docks["shape"].raise_()
-        self._default_dock_sizes()
+        """Every panel back in the arrangement for the window's current size."""
+        self.dock_layout.arrange()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if self._save_on_close:
@@ -745,6 +688,11 @@ def _kernel_settings(settings: Settings, name: str) -> Settings:
     entry = kernels.get(name)
     grid = [[int(v) if float(v).is_integer() else float(v) for v in row] for row in entry.grid]
     return settings.replace(kernel=grid, divisor=entry.divisor, display="auto")
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    """``512×512`` or ``512×512×3``."""
+    return "×".join(str(n) for n in shape)
 
 
 def _local_paths(mime: QMimeData) -> list[str]:

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -33,35 +34,38 @@ from convgui import shapes
 from convgui.settings import Settings
 from convgui.ui.model import SettingsModel
 
-PADDING_MODES: tuple[tuple[str, str], ...] = (
-    ("valid", "valid (no padding)"),
-    ("same", "same (output = input ÷ stride)"),
-    ("full", "full (every overlap)"),
-    ("custom", "custom (pixels per side)"),
+#: (value, what the combo box shows, what the line under it explains): the combo boxes stay
+#: narrow enough for a one-column layout at 1024 px in presentation mode; the explanation
+#: wraps.
+PADDING_MODES: tuple[tuple[str, str, str], ...] = (
+    ("valid", "valid", "no padding: the output shrinks"),
+    ("same", "same", "output = input ÷ stride"),
+    ("full", "full", "every partial overlap"),
+    ("custom", "custom", "pixels per side"),
 )
-BOUNDARY_LABELS: tuple[tuple[str, str], ...] = (
-    ("constant", "constant (fill with a value)"),
-    ("reflect", "reflect (d c b | a b c d)"),
-    ("symmetric", "symmetric (c b a | a b c)"),
-    ("edge", "edge (a a | a b c)"),
-    ("wrap", "wrap (b c | a b c)"),
+BOUNDARY_LABELS: tuple[tuple[str, str, str], ...] = (
+    ("constant", "constant", "fill with a value"),
+    ("reflect", "reflect", "d c b | a b c d"),
+    ("symmetric", "symmetric", "c b a | a b c"),
+    ("edge", "edge", "a a | a b c"),
+    ("wrap", "wrap", "b c | a b c"),
 )
-CHANNEL_LABELS: tuple[tuple[str, str], ...] = (
-    ("per-channel", "per-channel (each colour)"),
-    ("sum", "sum over channels (CNN)"),
-    ("luma", "luma (filter the brightness)"),
+CHANNEL_LABELS: tuple[tuple[str, str, str], ...] = (
+    ("per-channel", "per-channel", "the kernel on each colour"),
+    ("sum", "sum", "channels summed into one map, as a CNN layer does"),
+    ("luma", "luma", "filter the brightness only"),
 )
-DISPLAY_LABELS: tuple[tuple[str, str], ...] = (
-    ("auto", "auto (pick for the kernel)"),
-    ("clip", "clip (to the input range)"),
-    ("abs", "abs (|value|, edges bright)"),
-    ("normalize", "normalize (stretch min…max)"),
-    ("offset", "offset (zero = mid-grey)"),
-    ("diverging", "diverging (colour ± around 0)"),
+DISPLAY_LABELS: tuple[tuple[str, str, str], ...] = (
+    ("auto", "auto", "picks diverging for zero-sum kernels, else clip"),
+    ("clip", "clip", "clipped to the input's range"),
+    ("abs", "abs", "|value|: edges bright"),
+    ("normalize", "normalize", "stretched from min to max"),
+    ("offset", "offset", "zero is mid-grey"),
+    ("diverging", "diverging", "blue < 0 < red"),
 )
 OPERATION_LABELS = (
-    "Cross-correlation (CNN convention)",
-    "Convolution (kernel rotated 180°)",
+    "Correlation (as CNNs)",
+    "Convolution (rotated 180°)",
 )
 
 MAX_PAD = 999
@@ -89,15 +93,41 @@ TIPS = {
 }
 
 
-def _combo(items: tuple[tuple[str, str], ...], tip: str) -> QComboBox:
+def _combo(items: tuple[tuple[str, str, str], ...], tip: str) -> QComboBox:
+    """A combo box of ``items`` (value, label, explanation); each explanation is its item's
+    tooltip."""
     combo = QComboBox()
-    for value, label in items:
+    for value, label, explanation in items:
         combo.addItem(label, value)
+        index = combo.count() - 1
+        combo.setItemData(index, explanation, Qt.ItemDataRole.ToolTipRole)
     combo.setToolTip(tip)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(12)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     return combo
+
+
+class _Explained(QWidget):
+    """A combo box with the explanation of its current item on a wrapped line below it."""
+
+    def __init__(self, combo: QComboBox, items: tuple[tuple[str, str, str], ...]) -> None:
+        super().__init__()
+        self.combo = combo
+        self._explanations = {value: explanation for value, _label, explanation in items}
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        column.addWidget(combo)
+        column.addWidget(self.note)
+        combo.currentIndexChanged.connect(self.follow)
+        self.follow()
+
+    def follow(self, *_args: object) -> None:
+        """Explain the current item (also after a change made with signals blocked)."""
+        self.note.setText(self._explanations.get(self.combo.currentData(), ""))
 
 
 def _spin(low: int, high: int, tip: str) -> QSpinBox:
@@ -178,6 +208,7 @@ class ParameterPanel(QWidget):
         super().__init__(parent)
         self._model = model
         self._refreshing = False
+        self._explained: list[_Explained] = []
         self._build()
         self._connect()
         self.refresh(model.settings)
@@ -194,7 +225,7 @@ class ParameterPanel(QWidget):
         form = self._form(geometry)
         self.padding_mode = _combo(PADDING_MODES, TIPS["padding"])
         self.padding_mode.setObjectName("padding_mode")
-        form.addRow("Padding", self.padding_mode)
+        form.addRow("Padding", self._explain(self.padding_mode, PADDING_MODES))
         self.pad_top, self.pad_bottom = _spin(0, MAX_PAD, ""), _spin(0, MAX_PAD, "")
         self.pad_left, self.pad_right = _spin(0, MAX_PAD, ""), _spin(0, MAX_PAD, "")
         pads = QWidget()
@@ -213,6 +244,7 @@ class ParameterPanel(QWidget):
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         form.addRow("", pads)
+        self._pads = pads  # shown only for custom padding: named modes resolve their own
         self.stride = _PairEditor("stride", TIPS["stride"], TIPS["stride_link"])
         form.addRow("Stride", self.stride)
         self.dilation = _PairEditor("dilation", TIPS["dilation"], TIPS["dilation_link"])
@@ -224,7 +256,7 @@ class ParameterPanel(QWidget):
         form = self._form(boundary)
         self.boundary = _combo(BOUNDARY_LABELS, TIPS["boundary"])
         self.boundary.setObjectName("boundary")
-        form.addRow("Fill", self.boundary)
+        form.addRow("Fill", self._explain(self.boundary, BOUNDARY_LABELS))
         self.cval = QDoubleSpinBox()
         self.cval.setObjectName("cval")
         self.cval.setRange(-1e6, 1e6)
@@ -250,7 +282,7 @@ class ParameterPanel(QWidget):
         form.addRow(self.convolution)
         self.channels = _combo(CHANNEL_LABELS, TIPS["channels"])
         self.channels.setObjectName("channels")
-        form.addRow("Channels", self.channels)
+        form.addRow("Channels", self._explain(self.channels, CHANNEL_LABELS))
         outer.addWidget(operation)
 
         # Display -------------------------------------------------------------------------
@@ -258,9 +290,14 @@ class ParameterPanel(QWidget):
         form = self._form(display)
         self.display = _combo(DISPLAY_LABELS, TIPS["display"])
         self.display.setObjectName("display")
-        form.addRow("Mapping", self.display)
+        form.addRow("Mapping", self._explain(self.display, DISPLAY_LABELS))
         outer.addWidget(display)
         outer.addStretch(1)
+
+    def _explain(self, combo: QComboBox, items: tuple[tuple[str, str, str], ...]) -> _Explained:
+        explained = _Explained(combo, items)
+        self._explained.append(explained)
+        return explained
 
     @staticmethod
     def _form(box: QGroupBox) -> QFormLayout:
@@ -390,6 +427,8 @@ class ParameterPanel(QWidget):
             (self.convolution if settings.flip else self.correlation).setChecked(True)
             self._select(self.channels, settings.channels)
             self._select(self.display, settings.display)
+        for explained in self._explained:
+            explained.follow()
 
     def _show_pads(self, pads: tuple[tuple[int, int], tuple[int, int]]) -> None:
         (t, b), (left, right) = pads
@@ -398,6 +437,9 @@ class ParameterPanel(QWidget):
                 spin.setValue(min(value, MAX_PAD))
 
     def _set_pads_enabled(self, enabled: bool) -> None:
+        """The per-side boxes, shown for custom padding only (under a named mode their old
+        numbers would contradict it)."""
+        self._pads.setVisible(enabled)
         for spin in self._pad_spins():
             spin.setEnabled(enabled)
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 FONT_STEP = 1.15
 MIN_SCALE, MAX_SCALE = 0.7, 3.0
 PRESENTATION_SCALE = 1.4
+DISABLED_TEXT = "#7a7a7a"
 
 
 class Presentation(QObject):
@@ -60,10 +61,11 @@ class Presentation(QObject):
         self._settings.setValue("ui/font_scale", self.scale)
         self._apply()
 
-    def set_presentation(self, on: bool) -> None:
-        """Larger text and a high-contrast palette."""
+    def set_presentation(self, on: bool, remember: bool = True) -> None:
+        """Larger text and a high-contrast palette; ``remember`` it for the next window."""
         self.presentation_action.setChecked(bool(on))
-        self._settings.setValue("ui/presentation", "true" if on else "false")
+        if remember:
+            self._settings.setValue("ui/presentation", "true" if on else "false")
         self._apply()
 
     def set_full_screen(self, on: bool) -> None:
@@ -113,6 +115,15 @@ def high_contrast_palette() -> QPalette:
         (QPalette.ColorRole.ToolTipText, black),
     ):
         palette.setColor(role, color)
+    # Disabled controls must look disabled (Redo with nothing to redo, greyed boxes): grey
+    # text on a flatter background, still readable (about 3.5:1).
+    disabled = QPalette.ColorGroup.Disabled
+    for role, color in (
+        (QPalette.ColorRole.WindowText, DISABLED_TEXT), (QPalette.ColorRole.Text, DISABLED_TEXT),
+        (QPalette.ColorRole.ButtonText, DISABLED_TEXT), (QPalette.ColorRole.Base, "#eeeeee"),
+        (QPalette.ColorRole.Button, "#f0f0f0"), (QPalette.ColorRole.Highlight, "#9aa6c8"),
+    ):
+        palette.setColor(disabled, role, QColor(color))
     return palette
 
 

@@ -293,6 +293,29 @@ def test_window_screenshot(work: Path) -> None:
         assert im.format == "PNG" and im.size[0] > 100 and im.size[1] > 100
 
 
+def test_window_screenshot_at_a_size_in_presentation_mode_on_a_tab(work: Path) -> None:
+    """One command reproduces a teacher's capture: its size, presentation mode, the tab."""
+    proc = run("--screenshot", "out/pres.png", "--size", "1024x768", "--presentation",
+               "--tab", "filter-bank", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    assert "propagateSizeHints" not in proc.stderr
+    with Image.open(work / "out" / "pres.png") as im:
+        assert im.size == (1024, 768)
+    ini = work / "home" / "convgui.ini"  # the user's own mode is not changed by a screenshot
+    assert not ini.exists() or "presentation=true" not in ini.read_text()
+
+
+@pytest.mark.parametrize(("args", "fragments"), [
+    (("--size", "10x10"), ("bad size", "1024x768")),
+    (("--size", "wide"), ("size",)),
+    (("--tab", "nowhere"), ("no tab 'nowhere'", "Step through")),
+])
+def test_window_options_refuse_bad_values_in_one_line(work: Path, args, fragments) -> None:
+    proc = run("--screenshot", "out/x.png", *args, cwd=work)
+    assert_one_line_error(proc, *fragments)
+    assert not (work / "out" / "x.png").exists()
+
+
 # ------------------------------------------------------------------------------- in-process
 
 

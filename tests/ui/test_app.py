@@ -6,6 +6,7 @@ import time
 import numpy as np
 
 from convgui.ui.app import GIL_SWITCH_INTERVAL_S, ensure_app
+from convgui.ui.session import app_settings
 
 
 def test_gui_thread_waits_at_most_half_a_millisecond_for_the_gil(qapp):
@@ -70,4 +71,4 @@ def test_a_screenshot_of_a_large_image_asks_nothing_and_leaves_the_session_alone
     shot = tmp_path / "shot.png"
     assert app_module.run_gui(image=str(png), screenshot=str(shot)) == 0
     assert asked == [] and shot.stat().st_size > 0
-    assert app_module.app_settings().value("recent") is None
+    assert app_settings().value("recent") is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from convgui.settings import Settings
@@ -95,10 +96,26 @@ def test_boundary_and_cval(panel: ParameterPanel, model: SettingsModel) -> None:
 
 
 def test_boundary_labels_are_human(panel: ParameterPanel) -> None:
+    """Short names in the box (it fits a narrow panel), the pattern explained under it."""
     labels = [panel.boundary.itemText(i) for i in range(panel.boundary.count())]
-    assert "constant (fill with a value)" in labels
-    assert "reflect (d c b | a b c d)" in labels
-    assert "wrap (b c | a b c)" in labels
+    assert labels == ["constant", "reflect", "symmetric", "edge", "wrap"]
+    for name, pattern in (("reflect", "d c b | a b c d"), ("wrap", "b c | a b c")):
+        _choose(panel.boundary, name)
+        note = panel.boundary.parentWidget().note
+        assert note.text() == pattern
+        index = panel.boundary.findData(name)
+        assert panel.boundary.itemData(index, Qt.ItemDataRole.ToolTipRole) == pattern
+
+
+def test_padding_boxes_show_only_for_custom_padding(panel: ParameterPanel, qtbot) -> None:
+    """Under 'same' the per-side boxes would show stale numbers (they read 60 after custom
+    padding 60): they are hidden and disabled until 'custom' is chosen again."""
+    panel.show()
+    _choose(panel.padding_mode, "custom")
+    panel.pad_top.setValue(60)
+    assert panel.pad_top.isVisible()
+    _choose(panel.padding_mode, "same")
+    assert not panel.pad_top.isVisible() and not panel.pad_top.isEnabled()
 
 
 def test_flip(panel: ParameterPanel, model: SettingsModel) -> None:

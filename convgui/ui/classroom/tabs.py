@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 from convgui.ui.classroom.channels_view import ChannelsView
 from convgui.ui.classroom.filter_bank import FilterBank
 from convgui.ui.classroom.layer_view import LayerView
 from convgui.ui.classroom.matrix_mode import MatrixMode
 from convgui.ui.classroom.transposed_view import TransposedView
+from convgui.ui.lesson_tabs import LessonTabs
 from convgui.ui.model import SettingsModel
 
 #: (attribute, tab title, tooltip) in tab order after the playground.
@@ -28,7 +29,7 @@ class ClassroomTabs:
     A panel follows the settings and computes only while its tab is shown.
     """
 
-    def __init__(self, model: SettingsModel, tabs: QTabWidget, parent: QWidget) -> None:
+    def __init__(self, model: SettingsModel, tabs: LessonTabs, parent: QWidget) -> None:
         self.matrix = MatrixMode(model, parent)
         self.filter_bank = FilterBank(model, parent)
         self.channels = ChannelsView(model, parent)

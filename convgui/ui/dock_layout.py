@@ -1,0 +1,214 @@
+"""The window's side panels as docks, arranged for the window's width and text size, live.
+
+:func:`convgui.window_layout.plan_docks` decides between two columns and one column of tabs;
+:class:`DockLayout` measures what each panel needs, applies the plan, and applies it again
+when the window is resized or its text grows or shrinks (presentation mode), so a teacher who
+resizes the window in front of a class never loses a control off its edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QMainWindow,
+    QScrollArea,
+    QStyle,
+    QTabBar,
+    QTabWidget,
+    QWidget,
+)
+
+from convgui.window_layout import CENTRAL_SHARE, COMPACT, WIDE, DockPlan, plan_docks
+
+LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
+RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
+#: The least height (px) the shape calculator keeps below the parameters in two columns.
+MIN_LOWER_HEIGHT = 220
+#: Tabs of docks sharing a column: less padding than the style's, so five panel names fit a
+#: one-column layout at 1024 px in presentation mode.
+DOCK_TABS_STYLE = (
+    "QTabBar::tab { padding: 3px 5px; margin-right: 1px; border: 1px solid palette(mid);"
+    " background: palette(button); color: palette(button-text); }"
+    " QTabBar::tab:selected { background: palette(base);"
+    " border-bottom: 3px solid palette(highlight); }"
+)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A side panel: its ``key``, the dock's ``title`` (a ``short_title`` where tabs share one
+    column), the ``column`` it takes in two columns (``"left"``/``"right"``), its ``widget``,
+    and whether it ``scrolls`` vertically inside its dock."""
+
+    key: str
+    title: str
+    short_title: str
+    column: str
+    widget: QWidget
+    scrolls: bool = False
+
+
+class DockLayout(QObject):
+    """Creates a dock per :class:`Panel` on ``window`` and keeps them arranged.
+
+    Two columns: the left panels tabbed together, the right column's first panel above the
+    others tabbed together. One column: every panel a tab of one dock area, at the right.
+    ``docks`` maps each panel's key to its dock; ``plan`` is the arrangement in force.
+    """
+
+    def __init__(self, window: QMainWindow, panels: list[Panel]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._panels = panels
+        self.docks: dict[str, QDockWidget] = {p.key: self._make_dock(p) for p in panels}
+        self.plan: DockPlan | None = None
+        for area in (LEFT, RIGHT):
+            window.setTabPosition(area, QTabWidget.TabPosition.North)
+        self._pending = QTimer(self, singleShot=True, interval=0)
+        self._pending.timeout.connect(self.follow_window)
+        window.installEventFilter(self)
+
+    def _make_dock(self, panel: Panel) -> QDockWidget:
+        dock = QDockWidget(panel.title, self._window)
+        dock.setObjectName(panel.title.replace(" ", "_"))  # saved layouts find docks by it
+        if panel.scrolls:
+            area = QScrollArea()
+            area.setWidgetResizable(True)
+            area.setFrameShape(QFrame.Shape.NoFrame)
+            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            area.setWidget(panel.widget)
+            dock.setWidget(area)
+        else:
+            dock.setWidget(panel.widget)
+        self._window.addDockWidget(RIGHT if panel.column == "right" else LEFT, dock)
+        return dock
+
+    # -------------------------------------------------------------------------- measuring
+    def need(self, panel: Panel) -> int:
+        """The width (px) ``panel``'s dock needs to show its contents uncut."""
+        width = panel.widget.minimumSizeHint().width()
+        if panel.scrolls:
+            width += self._window.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        dock = self.docks[panel.key]
+        frame = dock.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetFrameWidth, None, dock)
+        return width + 2 * frame + 4
+
+    def current_plan(self) -> DockPlan:
+        """The plan for the window's width and the panels' needs now."""
+        needs = {"left": 0, "right": 0}
+        for panel in self._panels:
+            needs[panel.column] = max(needs[panel.column], self.need(panel))
+        return plan_docks(max(self._window.width(), 1), needs["left"], needs["right"])
+
+    # ---------------------------------------------------------------------------- arranging
+    def arrange(self, plan: DockPlan | None = None) -> None:
+        """Put every dock where ``plan`` (default: :meth:`current_plan`) says, docked and
+        shown, with the column widths it gives."""
+        plan = plan or self.current_plan()
+        self.plan = plan
+        window = self._window
+        for panel in self._panels:
+            dock = self.docks[panel.key]
+            dock.setFloating(False)
+            dock.setWindowTitle(panel.title if plan.arrangement == WIDE else panel.short_title)
+            window.removeDockWidget(dock)
+        if plan.arrangement == WIDE:
+            self._arrange_wide(plan)
+        else:
+            self._arrange_compact(plan)
+
+    def _arrange_wide(self, plan: DockPlan) -> None:
+        window = self._window
+        left = [p for p in self._panels if p.column == "left"]
+        right = [p for p in self._panels if p.column == "right"]
+        self._tab_group(LEFT, left)
+        top, lower = right[0], right[1:]
+        window.addDockWidget(RIGHT, self._show(top))
+        if lower:
+            first = self._show(lower[0])
+            window.splitDockWidget(self.docks[top.key], first, Qt.Orientation.Vertical)
+            for panel in lower[1:]:
+                window.tabifyDockWidget(first, self._show(panel))
+            first.raise_()
+        window.layout().activate()
+        window.resizeDocks([self.docks[left[0].key], self.docks[top.key]], list(plan.columns),
+                           Qt.Orientation.Horizontal)
+        if lower:
+            self._split_height(self.docks[top.key], self.docks[lower[0].key], top.widget)
+
+    def _arrange_compact(self, plan: DockPlan) -> None:
+        self._tab_group(RIGHT, self._panels)
+        self._window.layout().activate()
+        first = self.docks[self._panels[0].key]
+        self._window.resizeDocks([first], [plan.columns[0]], Qt.Orientation.Horizontal)
+
+    def _tab_group(self, area: Qt.DockWidgetArea, panels: list[Panel]) -> None:
+        first = self._show(panels[0])
+        self._window.addDockWidget(area, first)
+        for panel in panels[1:]:
+            self._window.tabifyDockWidget(first, self._show(panel))
+        first.raise_()
+        # The tab bars of tabbed docks are the window's own children, made on demand.
+        direct = Qt.FindChildOption.FindDirectChildrenOnly
+        for bar in self._window.findChildren(QTabBar, options=direct):
+            bar.setStyleSheet(DOCK_TABS_STYLE)
+
+    def _show(self, panel: Panel) -> QDockWidget:
+        dock = self.docks[panel.key]
+        dock.show()
+        return dock
+
+    def _split_height(self, top: QDockWidget, lower: QDockWidget, content: QWidget) -> None:
+        """The top dock as tall as its content (title bar included), the lower dock the rest
+        but at least :data:`MIN_LOWER_HEIGHT`."""
+        total = top.height() + lower.height()
+        title = top.sizeHint().height() - top.widget().sizeHint().height()
+        wanted = title + content.sizeHint().height() + 4
+        upper = max(min(wanted, total - MIN_LOWER_HEIGHT), total // 3)
+        self._window.resizeDocks([top, lower], [upper, total - upper], Qt.Orientation.Vertical)
+
+    # ----------------------------------------------------------------------------- following
+    def follow_window(self) -> None:
+        """Re-plan for the window as it is now: a new arrangement if the plan changed, else
+        the planned column widths again if the central views fell below their share or a
+        column below its need."""
+        if not self._window.isVisible():
+            return
+        plan = self.current_plan()
+        if self.plan is None or plan.arrangement != self.plan.arrangement:
+            self.arrange(plan)
+            return
+        self.plan = plan
+        columns = self._column_docks(plan)
+        central = self._window.centralWidget()
+        squeezed = central is not None and \
+            central.width() < CENTRAL_SHARE * self._window.width() - 8
+        if squeezed or any(dock.width() < width - 4 for dock, width in columns):
+            self._window.resizeDocks([d for d, _w in columns], [w for _d, w in columns],
+                                     Qt.Orientation.Horizontal)
+
+    def _column_docks(self, plan: DockPlan) -> list[tuple[QDockWidget, int]]:
+        """A visible docked dock of each column, with the column's planned width."""
+        columns = ["left", "right"] if plan.arrangement == WIDE else [None]
+        pairs = []
+        for column, width in zip(columns, plan.columns, strict=True):
+            for panel in self._panels:
+                dock = self.docks[panel.key]
+                if (column is None or panel.column == column) and dock.isVisible() \
+                        and not dock.isFloating():
+                    pairs.append((dock, width))
+                    break
+        return pairs
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self._window and event.type() in (
+                QEvent.Type.Resize, QEvent.Type.FontChange, QEvent.Type.Show):
+            self._pending.start()
+        return super().eventFilter(watched, event)
+
+
+__all__ = ["COMPACT", "WIDE", "DockLayout", "Panel"]
