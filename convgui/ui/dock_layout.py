@@ -40,8 +40,8 @@ DOCK_TABS_STYLE = (
 
 @dataclass(frozen=True)
 class Panel:
-    """A side panel: its ``key``, the dock's ``title`` (a ``short_title`` where tabs share one
-    column), the ``column`` it takes in two columns (``"left"``/``"right"``), its ``widget``,
+    """A side panel: its ``key``, the dock's ``title`` (``short_title`` when it is a tab among
+    others), the ``column`` it takes in two columns (``"left"``/``"right"``), its ``widget``,
     and whether it ``scrolls`` vertically inside its dock."""
 
     key: str
@@ -55,8 +55,9 @@ class Panel:
 class DockLayout(QObject):
     """Creates a dock per :class:`Panel` on ``window`` and keeps them arranged.
 
-    Two columns: the left panels tabbed together, the right column's first panel above the
-    others tabbed together. One column: every panel a tab of one dock area, at the right.
+    Two columns: in each, the column's first panel above the others tabbed together (or alone,
+    at full height). One column: every panel a tab of one dock area, at the right, in the
+    panels' order.
     ``docks`` maps each panel's key to its dock; ``plan`` is the arrangement in force.
     """
 
@@ -65,6 +66,9 @@ class DockLayout(QObject):
         self._window = window
         self._panels = panels
         self.docks: dict[str, QDockWidget] = {p.key: self._make_dock(p) for p in panels}
+        first = self.docks[panels[0].key]
+        for panel in panels[1:]:  # tabbed until arranged: stacked, their minimum heights add up
+            window.tabifyDockWidget(first, self.docks[panel.key])
         self.plan: DockPlan | None = None
         for area in (LEFT, RIGHT):
             window.setTabPosition(area, QTabWidget.TabPosition.North)
@@ -84,7 +88,7 @@ class DockLayout(QObject):
             dock.setWidget(area)
         else:
             dock.setWidget(panel.widget)
-        self._window.addDockWidget(RIGHT if panel.column == "right" else LEFT, dock)
+        self._window.addDockWidget(RIGHT, dock)
         return dock
 
     # -------------------------------------------------------------------------- measuring
@@ -111,34 +115,41 @@ class DockLayout(QObject):
         plan = plan or self.current_plan()
         self.plan = plan
         window = self._window
+        size = window.size()
         for panel in self._panels:
             dock = self.docks[panel.key]
             dock.setFloating(False)
-            dock.setWindowTitle(panel.title if plan.arrangement == WIDE else panel.short_title)
+            dock.setWindowTitle(panel.short_title)  # a tab's title; a column's top: the full one
             window.removeDockWidget(dock)
         if plan.arrangement == WIDE:
             self._arrange_wide(plan)
         else:
             self._arrange_compact(plan)
+        if window.size() != size and not (window.isMaximized() or window.isFullScreen()):
+            window.resize(size)  # moving docks around may have grown the window for a moment
 
     def _arrange_wide(self, plan: DockPlan) -> None:
         window = self._window
-        left = [p for p in self._panels if p.column == "left"]
-        right = [p for p in self._panels if p.column == "right"]
-        self._tab_group(LEFT, left)
-        top, lower = right[0], right[1:]
-        window.addDockWidget(RIGHT, self._show(top))
-        if lower:
-            first = self._show(lower[0])
-            window.splitDockWidget(self.docks[top.key], first, Qt.Orientation.Vertical)
-            for panel in lower[1:]:
-                window.tabifyDockWidget(first, self._show(panel))
-            first.raise_()
+        columns = [(LEFT, [p for p in self._panels if p.column == "left"]),
+                   (RIGHT, [p for p in self._panels if p.column == "right"])]
+        for area, panels in columns:
+            top, lower = panels[0], panels[1:]
+            self.docks[top.key].setWindowTitle(top.title)
+            window.addDockWidget(area, self._show(top))
+            if lower:
+                first = self._show(lower[0])
+                window.splitDockWidget(self.docks[top.key], first, Qt.Orientation.Vertical)
+                for panel in lower[1:]:
+                    window.tabifyDockWidget(first, self._show(panel))
+                first.raise_()
+        self._style_dock_tabs()
         window.layout().activate()
-        window.resizeDocks([self.docks[left[0].key], self.docks[top.key]], list(plan.columns),
-                           Qt.Orientation.Horizontal)
-        if lower:
-            self._split_height(self.docks[top.key], self.docks[lower[0].key], top.widget)
+        tops = [self.docks[panels[0].key] for _area, panels in columns]
+        window.resizeDocks(tops, list(plan.columns), Qt.Orientation.Horizontal)
+        for _area, panels in columns:
+            if len(panels) > 1:
+                self._split_height(self.docks[panels[0].key], self.docks[panels[1].key],
+                                   panels[0].widget)
 
     def _arrange_compact(self, plan: DockPlan) -> None:
         self._tab_group(RIGHT, self._panels)
@@ -152,7 +163,10 @@ class DockLayout(QObject):
         for panel in panels[1:]:
             self._window.tabifyDockWidget(first, self._show(panel))
         first.raise_()
-        # The tab bars of tabbed docks are the window's own children, made on demand.
+        self._style_dock_tabs()
+
+    def _style_dock_tabs(self) -> None:
+        """The tab bars of tabbed docks are the window's own children, made on demand."""
         direct = Qt.FindChildOption.FindDirectChildrenOnly
         for bar in self._window.findChildren(QTabBar, options=direct):
             bar.setStyleSheet(DOCK_TABS_STYLE)

@@ -115,11 +115,11 @@ class MainWindow(QMainWindow):
         self.frequency = FrequencyView(self.model, self)
         self.dock_layout = DockLayout(self, [
             Panel("kernel", "Kernel", "Kernel", "left", self.kernel_editor, scrolls=True),
-            Panel("presets", "Presets", "Presets", "left", self.preset_panel),
             Panel("parameters", "Parameters", "Parameters", "right", self.parameters,
                   scrolls=True),
-            Panel("shape", "Shape calculator", "Shape", "right", self.shape_panel),
-            Panel("frequency", "Frequency response", "Frequency", "right", self.frequency),
+            Panel("shape", "Shape calculator", "Shape", "left", self.shape_panel),
+            Panel("presets", "Presets", "Presets", "left", self.preset_panel),
+            Panel("frequency", "Frequency response", "Frequency", "left", self.frequency),
         ])
         self._docks = self.dock_layout.docks
         self._docks["frequency"].visibilityChanged.connect(self.frequency.set_on_screen)

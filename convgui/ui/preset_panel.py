@@ -57,9 +57,9 @@ from convgui.presets import (
     read_preset_file,
 )
 from convgui.ui import preset_dialogs
-from convgui.ui.app import app_settings
 from convgui.ui.kernel_table import display_number, heat_color
 from convgui.ui.model import SettingsModel
+from convgui.ui.session import app_settings
 
 __all__ = ["LAST_DIR_KEY", "THUMBNAIL_SIZE", "PresetList", "PresetPanel", "kernel_thumbnail"]
 
@@ -587,7 +587,7 @@ class PresetPanel(QWidget):
     @staticmethod
     def last_dir() -> str:
         """The folder Import and Export open in: the one last used (remembered across runs
-        in :func:`~convgui.ui.app.app_settings`), else the home folder."""
+        in :func:`~convgui.ui.session.app_settings`), else the home folder."""
         value = app_settings().value(LAST_DIR_KEY, "")
         return value if isinstance(value, str) and value and Path(value).is_dir() else str(
             Path.home())

@@ -119,11 +119,14 @@ def _visible_rect(widget: QWidget, window: QWidget) -> tuple[QRect, int, int]:
     full = QRect(top_left, widget.size())
     visible = QRect(full)
     parent = widget.parentWidget()
-    while parent is not None:
+    scrolls_vertically = False  # inside a viewport that scrolls: any vertical overflow is
+    while parent is not None:   # reachable, whichever ancestor's edge it crosses
         clip = QRect(parent.mapTo(window, parent.rect().topLeft()), parent.size())
         scroller = parent.parentWidget()
         if isinstance(scroller, QAbstractScrollArea) and parent is scroller.viewport() \
                 and scroller.verticalScrollBarPolicy().name != "ScrollBarAlwaysOff":
+            scrolls_vertically = True
+        if scrolls_vertically:
             clip.setTop(-10**6)
             clip.setBottom(10**6)
         visible = visible.intersected(clip)

@@ -6,9 +6,9 @@ import pytest
 from convgui.presets import Preset, PresetStore
 from convgui.settings import Settings
 from convgui.ui import preset_panel as preset_panel_module
-from convgui.ui.app import app_settings
 from convgui.ui.model import SettingsModel
 from convgui.ui.preset_panel import LAST_DIR_KEY, PresetPanel
+from convgui.ui.session import app_settings
 
 
 @pytest.fixture(autouse=True)

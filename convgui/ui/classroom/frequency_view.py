@@ -42,13 +42,13 @@ COLORMAP = "viridis"
 _NEAR_ZERO = 0.02  # centre below this fraction of the peak counts as "blocked"
 _FLAT = 0.99  # min ≥ this fraction of the peak: every frequency passes alike
 BOTTOM_LABEL = "horizontal frequency (cycles/pixel)"
-LEFT_LABEL = "vertical frequency (cycles/pixel)"
+LEFT_LABEL = "vertical frequency"
 _TICK_TEXT = "−0.50"  # the widest tick label of the frequency axes
 _AXIS_GAPS = 4  # px: pyqtgraph's gap between the ticks and their labels, and a spare one
 _TITLE_NUDGE = 5  # px: pyqtgraph draws the bottom axis title this far below the axis
 _SIDE_CHARS = 36  # the explanation beside the plot is this many average characters wide
 _KERNEL_LINES = 6  # the kernel's picture is this many text lines tall
-_STACKED_SIDE_LINES = 4  # under the plot, the explanation keeps at least this many lines
+_STACKED_SIDE_LINES = 2  # under the plot, the explanation keeps at least this many lines
 _NO_LIMIT = 16777215  # Qt's QWIDGETSIZE_MAX: no maximum size
 
 
