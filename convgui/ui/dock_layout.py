@@ -64,7 +64,7 @@ class DockLayout(QObject):
     def __init__(self, window: QMainWindow, panels: list[Panel]) -> None:
         super().__init__(window)
         self._window = window
-        self._panels = panels
+        self.panels = panels
         self.docks: dict[str, QDockWidget] = {p.key: self._make_dock(p) for p in panels}
         first = self.docks[panels[0].key]
         for panel in panels[1:]:  # tabbed until arranged: stacked, their minimum heights add up
@@ -104,7 +104,7 @@ class DockLayout(QObject):
     def current_plan(self) -> DockPlan:
         """The plan for the window's width and the panels' needs now."""
         needs = {"left": 0, "right": 0}
-        for panel in self._panels:
+        for panel in self.panels:
             needs[panel.column] = max(needs[panel.column], self.need(panel))
         return plan_docks(max(self._window.width(), 1), needs["left"], needs["right"])
 
@@ -116,7 +116,7 @@ class DockLayout(QObject):
         self.plan = plan
         window = self._window
         size = window.size()
-        for panel in self._panels:
+        for panel in self.panels:
             dock = self.docks[panel.key]
             dock.setFloating(False)
             dock.setWindowTitle(panel.short_title)  # a tab's title; a column's top: the full one
@@ -130,8 +130,8 @@ class DockLayout(QObject):
 
     def _arrange_wide(self, plan: DockPlan) -> None:
         window = self._window
-        columns = [(LEFT, [p for p in self._panels if p.column == "left"]),
-                   (RIGHT, [p for p in self._panels if p.column == "right"])]
+        columns = [(LEFT, [p for p in self.panels if p.column == "left"]),
+                   (RIGHT, [p for p in self.panels if p.column == "right"])]
         for area, panels in columns:
             top, lower = panels[0], panels[1:]
             self.docks[top.key].setWindowTitle(top.title)
@@ -152,9 +152,9 @@ class DockLayout(QObject):
                                    panels[0].widget)
 
     def _arrange_compact(self, plan: DockPlan) -> None:
-        self._tab_group(RIGHT, self._panels)
+        self._tab_group(RIGHT, self.panels)
         self._window.layout().activate()
-        first = self.docks[self._panels[0].key]
+        first = self.docks[self.panels[0].key]
         self._window.resizeDocks([first], [plan.columns[0]], Qt.Orientation.Horizontal)
 
     def _tab_group(self, area: Qt.DockWidgetArea, panels: list[Panel]) -> None:
@@ -210,7 +210,7 @@ class DockLayout(QObject):
         columns = ["left", "right"] if plan.arrangement == WIDE else [None]
         pairs = []
         for column, width in zip(columns, plan.columns, strict=True):
-            for panel in self._panels:
+            for panel in self.panels:
                 dock = self.docks[panel.key]
                 if (column is None or panel.column == column) and dock.isVisible() \
                         and not dock.isFloating():
