@@ -15,8 +15,10 @@ from dataclasses import dataclass
 CENTRAL_SHARE = 0.56
 #: Pixels the window's frame, splitters and dock borders take beside the columns.
 CHROME_PX = 16
-#: A column grows at most this much past its need when there is width to spare.
+#: A column of two grows at most this much past its need when there is width to spare.
 MAX_GROWTH = 1.25
+#: The one column of tabs is this much wider than its need (a little room, no more).
+COMPACT_MARGIN = 1.05
 
 WIDE, COMPACT = "wide", "compact"
 
@@ -35,17 +37,18 @@ class DockPlan:
         return sum(self.columns)
 
 
-def plan_docks(window_width: int, left_need: int, right_need: int) -> DockPlan:
+def plan_docks(window_width: int, left_need: int, right_need: int,
+               column_need: int = 0) -> DockPlan:
     """The arrangement for a window ``window_width`` px wide whose left column needs
-    ``left_need`` px and right column ``right_need`` px (one column holding every panel
-    needs the larger of the two).
+    ``left_need`` px and right column ``right_need`` px; one column holding every panel needs
+    the larger of the two, or ``column_need`` if that is more (its row of tabs, say).
 
     >>> plan_docks(1280, 260, 280)
     DockPlan(arrangement='wide', columns=(263, 284))
     >>> plan_docks(1024, 260, 280)
-    DockPlan(arrangement='compact', columns=(350,))
+    DockPlan(arrangement='compact', columns=(294,))
     """
-    if window_width <= 0 or left_need < 0 or right_need < 0:
+    if window_width <= 0 or min(left_need, right_need, column_need) < 0:
         raise ValueError("widths must be positive")
     budget = max(int(window_width * (1.0 - CENTRAL_SHARE)) - CHROME_PX, 0)
     if left_need + right_need <= budget:
@@ -53,5 +56,5 @@ def plan_docks(window_width: int, left_need: int, right_need: int) -> DockPlan:
         left = min(left_need + spare // 2, int(left_need * MAX_GROWTH))
         right = min(right_need + spare - (left - left_need), int(right_need * MAX_GROWTH))
         return DockPlan(WIDE, (left, right))
-    need = max(left_need, right_need)
-    return DockPlan(COMPACT, (min(budget, int(need * MAX_GROWTH)),))
+    need = max(left_need, right_need, column_need)  # one column: the lesson gets the rest
+    return DockPlan(COMPACT, (min(budget, int(need * COMPACT_MARGIN)),))

@@ -30,6 +30,8 @@ RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 MIN_LOWER_HEIGHT = 220
 #: Tabs of docks sharing a column: less padding than the style's, so five panel names fit a
 #: one-column layout at 1024 px in presentation mode.
+#: A dock tab's width beyond its text: DOCK_TABS_STYLE's padding, border and margin, and slack.
+TAB_CHROME_PX = 12
 DOCK_TABS_STYLE = (
     "QTabBar::tab { padding: 3px 5px; margin-right: 1px; border: 1px solid palette(mid);"
     " background: palette(button); color: palette(button-text); }"
@@ -101,12 +103,18 @@ class DockLayout(QObject):
         frame = dock.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetFrameWidth, None, dock)
         return width + 2 * frame + 4
 
+    def tabs_need(self) -> int:
+        """The width (px) of one row of tabs holding every panel's short title."""
+        metrics = self._window.fontMetrics()
+        return sum(metrics.horizontalAdvance(p.short_title) + TAB_CHROME_PX for p in self.panels)
+
     def current_plan(self) -> DockPlan:
         """The plan for the window's width and the panels' needs now."""
         needs = {"left": 0, "right": 0}
         for panel in self.panels:
             needs[panel.column] = max(needs[panel.column], self.need(panel))
-        return plan_docks(max(self._window.width(), 1), needs["left"], needs["right"])
+        return plan_docks(max(self._window.width(), 1), needs["left"], needs["right"],
+                          self.tabs_need())
 
     # ---------------------------------------------------------------------------- arranging
     def arrange(self, plan: DockPlan | None = None) -> None:

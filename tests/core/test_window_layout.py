@@ -23,9 +23,9 @@ def test_growth_is_capped_so_the_views_get_the_rest():
 
 
 def test_one_column_when_two_do_not_fit():
-    # 1024 px: 434 px for the columns; 260 + 280 do not fit, one column of 280 × 1.25 does
+    # 1024 px: 434 px for the columns; 260 + 280 do not fit, one column of 280 × 1.05 does
     plan = plan_docks(1024, 260, 280)
-    assert (plan.arrangement, plan.columns) == (COMPACT, (350,))
+    assert (plan.arrangement, plan.columns) == (COMPACT, (294,))
 
 
 def test_one_column_never_takes_more_than_the_budget():
@@ -48,3 +48,8 @@ def test_the_central_views_always_keep_their_share(width, left, right):
         assert plan.columns[0] >= left and plan.columns[1] >= right
     else:
         assert len(plan.columns) == 1
+
+
+def test_one_column_is_as_wide_as_its_row_of_tabs():
+    # the panels need 280 px but their five tabs need 330: the column gets 330 × 1.05
+    assert plan_docks(1024, 260, 280, column_need=330).columns == (346,)
