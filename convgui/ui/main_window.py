@@ -46,6 +46,7 @@ from convgui.ui.classroom.tabs import ClassroomTabs
 from convgui.ui.dock_layout import DockLayout, Panel
 from convgui.ui.help import HelpMenu
 from convgui.ui.kernel_editor import KernelEditor
+from convgui.ui.lesson_exports import LessonExports
 from convgui.ui.lesson_tabs import LessonTabs
 from convgui.ui.model import SettingsModel
 from convgui.ui.params import ParameterPanel
@@ -231,6 +232,9 @@ class MainWindow(QMainWindow):
             )
         )
         file_menu.addSeparator()
+        self.lesson_exports = LessonExports(self.tabs, self.classroom.panels(), file_menu, self)
+        self.lesson_exports.install_context_menu(self.frequency, "Frequency response")
+        file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
         edit_menu = menus.addMenu("&Edit")
@@ -297,7 +301,7 @@ class MainWindow(QMainWindow):
         self.views.hoverText.connect(self._on_hover_text)
         self.views.patchSelected.connect(self._use_patch)
         for widget in (self.kernel_editor, self.parameters, self.views, self.preset_panel,
-                       self.classroom.matrix):
+                       self.classroom.matrix, self.classroom.quiz, self.lesson_exports):
             widget.message.connect(self.show_message)
 
     # ------------------------------------------------------------------------------- computing

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
@@ -136,6 +137,11 @@ class MatrixMode(QWidget):
                              ("Columns:", self.cols_spin), ("Channels:", self.channels_box)):
             flow.addWidget(_labelled(text, widget))
         flow.addWidget(self.channel_pick)
+        self.export_button = QPushButton("Export animation…")
+        self.export_button.setToolTip("Save this walk as an animated GIF or PNG, a PDF or SVG "
+                                      "frames: one frame per output cell, with the numbers")
+        self.export_button.clicked.connect(self._export_animation)
+        flow.addWidget(self.export_button)
 
         self.description = QLabel()  # what the loaded example shows
         self.description.setWordWrap(True)
@@ -571,6 +577,12 @@ class MatrixMode(QWidget):
         """Jump to the step of output (i, j)."""
         if self._walk is not None:
             self.go_to(self._walk.index_of(i, j))
+
+    def _export_animation(self) -> None:
+        # Imported here: lesson_exports imports this module.
+        from convgui.ui.lesson_exports import export_animation
+
+        export_animation(self, report=self.message.emit)
 
     # ------------------------------------------------------------------ for tests and callers
     def is_ready(self) -> bool:

@@ -9,6 +9,7 @@ from convgui.ui.classroom.channels_view import ChannelsView
 from convgui.ui.classroom.filter_bank import FilterBank
 from convgui.ui.classroom.layer_view import LayerView
 from convgui.ui.classroom.matrix_mode import MatrixMode
+from convgui.ui.classroom.quiz import QuizPanel
 from convgui.ui.classroom.transposed_view import TransposedView
 from convgui.ui.lesson_tabs import LessonTabs
 from convgui.ui.model import SettingsModel
@@ -20,6 +21,8 @@ TABS = (
     ("channels", "Channels", "R, G and B as a CNN sees them: one kernel slice per channel"),
     ("layer", "Layer", "Convolution → activation → pooling, with the shape chain"),
     ("transposed", "Transposed", "Upsampling with a transposed convolution (checkerboards)"),
+    ("quiz", "Quiz", "Generated exercises one at a time: type the answer, see right or wrong, "
+                     "reveal the worked solution"),
 )
 
 
@@ -35,6 +38,7 @@ class ClassroomTabs:
         self.channels = ChannelsView(model, parent)
         self.layer = LayerView(model, parent)
         self.transposed = TransposedView(model, parent)
+        self.quiz = QuizPanel(parent)
         for attribute, title, tip in TABS:
             # In a scroll area, so a panel's minimum size never squeezes the window's docks.
             scroller = QScrollArea(parent)
@@ -52,7 +56,7 @@ class ClassroomTabs:
 
     def panels(self) -> list[QWidget]:
         """Every classroom panel."""
-        return [self.matrix, *self.photo_panels()]
+        return [self.matrix, *self.photo_panels(), self.quiz]
 
     def set_image(self, data: np.ndarray, value_range: tuple[float, float]) -> None:
         """The window's input image changed."""
