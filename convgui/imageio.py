@@ -89,6 +89,8 @@ class LoadedImage:
     ``mode``        Pillow's mode of the file before any conversion ("P", "CMYK", "I;16", ...);
                     for :func:`image_from_array` a Pillow-style name describing the array.
     ``path``        the file it came from, or ``None``.
+    ``downscale``   ``data`` is the file's image shrunk by :func:`block_mean` with this factor
+                    (1: as read).
     """
 
     data: np.ndarray
@@ -97,6 +99,7 @@ class LoadedImage:
     bit_depth: int
     mode: str
     path: str | None = None
+    downscale: int = 1
 
     @property
     def height(self) -> int:
@@ -305,6 +308,20 @@ def load_image(path: str | os.PathLike[str]) -> LoadedImage:
         mode=original_mode,
         path=os.fspath(path),
     )
+
+
+def block_mean(data: np.ndarray, factor: int) -> np.ndarray:
+    """``data`` (H, W) or (H, W, C) shrunk ``factor`` times: each output pixel the mean of a
+    ``factor`` × ``factor`` block, the last partial rows and columns dropped; float32.
+
+    >>> block_mean(np.arange(16.0).reshape(4, 4), 2).tolist()
+    [[2.5, 4.5], [10.5, 12.5]]
+    """
+    if factor < 1:
+        raise ValueError(f"downscale factor must be ≥ 1, got {factor}")
+    h, w = (data.shape[0] // factor) * factor, (data.shape[1] // factor) * factor
+    shape = (h // factor, factor, w // factor, factor, *data.shape[2:])
+    return data[:h, :w].reshape(shape).mean(axis=(1, 3)).astype(np.float32)
 
 
 def image_from_array(arr: np.ndarray, *, path: str | None = None) -> LoadedImage:

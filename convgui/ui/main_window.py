@@ -35,6 +35,7 @@ from convgui.imageio import (
     ImageLoadError,
     ImageSaveError,
     LoadedImage,
+    block_mean,
     image_from_array,
     load_image,
     save_output,
@@ -294,6 +295,8 @@ class MainWindow(QMainWindow):
             self.set_patch_mode(False)
 
     def _connect(self) -> None:
+        # A message says what the last action did: a new image, an undo or a redo outdates it.
+        self.model.undo_stack.indexChanged.connect(self.statusBar().clearMessage)
         self.worker.resultReady.connect(self._on_result)
         self.worker.failed.connect(self._on_failed)
         self.worker.progress.connect(self._on_progress)
@@ -398,6 +401,7 @@ class MainWindow(QMainWindow):
 
     def _set_image(self, image: LoadedImage) -> None:
         self.image = image
+        self.statusBar().clearMessage()
         self.views.set_input(image.data, image.value_range)
         self.classroom.set_image(image.data, image.value_range)
         self.shape_panel.set_input_shape(image.data.shape)
@@ -474,7 +478,8 @@ class MainWindow(QMainWindow):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return image
-        return dataclasses.replace(image, data=_block_mean(image.data, factor), alpha=None)
+        return dataclasses.replace(image, data=block_mean(image.data, factor), alpha=None,
+                                   downscale=factor)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
         if _local_paths(event.mimeData()):
@@ -517,13 +522,16 @@ class MainWindow(QMainWindow):
                               "kernel; Esc or Ctrl+K to finish")
 
     def _use_patch(self, patch: np.ndarray) -> None:
-        kernel = patch_kernel(patch, self._zero_mean_action.isChecked())
+        zero_mean = self._zero_mean_action.isChecked()
+        kernel = patch_kernel(patch, zero_mean)
+        # A zero-mean kernel answers a match with positive and a mismatch with negative values:
+        # diverging by construction (its rounded weights need not sum to exactly 0 for "auto").
         self.model.edit(
             "Kernel from image region",
             kernel=kernel,
             divisor=1,
             bias=0,
-            display="auto",
+            display="diverging" if zero_mean else "auto",
         )
         h, w = kernel.shape
         rect = self.views.patch_rect()
@@ -593,7 +601,11 @@ class MainWindow(QMainWindow):
         if self._sample is not None and path is None:  # a generated sample: its file, if any
             sample_file = samples.sample_path(self._sample)
             path = str(sample_file) if sample_file.is_file() else None
-        QGuiApplication.clipboard().setText(python_snippet(self.model.settings, path))
+        image = self.image
+        snippet = python_snippet(self.model.settings, path,
+                                 image.data if image is not None else None,
+                                 image.downscale if image is not None else 1)
+        QGuiApplication.clipboard().setText(snippet)
         self.show_message("Python snippet copied to the clipboard")
 
     # -------------------------------------------------------------------------- session state
@@ -623,7 +635,9 @@ class MainWindow(QMainWindow):
                 self.set_image(self._maybe_downscale(load_image(source)))
                 return True
             except ImageLoadError as exc:
+                self.open_sample(START_SAMPLE)
                 self.show_message(f"last image not reopened: {exc}")
+                return True
         self.open_sample(START_SAMPLE)
         return True
 
@@ -701,10 +715,3 @@ def _shape_text(shape: tuple[int, ...]) -> str:
 
 def _local_paths(mime: QMimeData) -> list[str]:
     return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()] if mime.hasUrls() else []
-
-
-def _block_mean(data: np.ndarray, factor: int) -> np.ndarray:
-    h, w = (data.shape[0] // factor) * factor, (data.shape[1] // factor) * factor
-    cropped = data[:h, :w]
-    shape = (h // factor, factor, w // factor, factor, *data.shape[2:])
-    return cropped.reshape(shape).mean(axis=(1, 3)).astype(np.float32)

@@ -342,12 +342,38 @@ def test_kernel_from_an_image_patch(loaded, qtbot):
     np.testing.assert_array_equal(np.asarray(window.model.settings.kernel), expected)
     np.testing.assert_array_equal(patch_kernel(patch), expected)
     settings = window.model.settings
-    assert (settings.divisor, settings.bias, settings.display) == (1, 0, "auto")
+    assert (settings.divisor, settings.bias, settings.display) == (1, 0, "diverging")
     assert window.views.patch_mode()  # stays on: the rectangle can be moved to try another
     wait_current(qtbot, window)
     assert_shows_exactly(window)
     escape_action(window).trigger()  # Esc with nothing computing leaves patch mode
     assert not window.views.patch_mode()
+
+
+def test_a_large_zero_mean_patch_is_shown_diverging(loaded, qtbot):
+    """A 31×31 patch's weights rounded to 6 decimals sum to ~2e-4, not 0, so "auto" chose
+    clip and the negative half of the match map was black."""
+    window = loaded
+    window.open_sample("camera")
+    window.set_patch_mode(True)
+    patch = window.views.select_patch(100, 100, 31, 31)
+    kernel = np.asarray(window.model.settings.kernel)
+    assert kernel.shape == (31, 31)
+    assert patch.shape == (31, 31)
+    result = wait_current(qtbot, window)
+    assert result.display_mode == "diverging"
+
+
+def test_messages_do_not_outlive_what_they_describe(loaded, qtbot, tmp_path):
+    """'Applied preset…' stayed after Undo, 'Paste refused…' after opening other images."""
+    window = loaded
+    window.model.edit("preset", kernel=[[1, 1], [1, 1]], divisor=4)
+    window.show_message("Applied preset “box”")
+    window.model.undo_stack.undo()
+    assert window.status_text() == ""
+    window.show_message("Paste refused: 0,5 is not a number")
+    assert window.open_sample("checkerboard")
+    assert window.status_text() == ""
 
 
 def test_save_output_png_and_npy(loaded, qtbot, tmp_path):
