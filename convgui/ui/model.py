@@ -14,6 +14,10 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from convgui.settings import Settings
 
 
+#: Undo steps kept: a long session's history stays a few megabytes at most.
+UNDO_LIMIT = 2000
+
+
 class _SetSettings(QUndoCommand):
     """One undoable change from ``old`` to ``new``; consecutive edits with one merge key merge
     until the step is closed.
@@ -65,6 +69,7 @@ class SettingsModel(QObject):
         super().__init__(parent)
         self._settings = settings or Settings()
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)  # each step holds two settings (~1 KB)
 
     @property
     def settings(self) -> Settings:

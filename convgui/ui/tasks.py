@@ -109,19 +109,24 @@ class LatestTask(GuardedThread):
                 if self._stopping:
                     return
                 (seq, job), self._job = self._job, None
-            try:
-                result = job()
-            except ShapeError as exc:
-                self._emit_failure(seq, str(exc), True)
-            except (ValueError, TypeError) as exc:
-                self._emit_failure(seq, str(exc), False)
-            except MemoryError:
-                self._emit_failure(seq, "not enough memory for this computation", False)
-            except Exception as exc:  # noqa: BLE001 - the window must keep working
-                self._emit_failure(seq, f"unexpected error: {type(exc).__name__}: {exc}", False)
-            else:
-                if seq == self._seq and not self._stopping:
-                    self.finished_ok.emit(seq, result)
+            self._run_job(seq, job)
+            del job  # an idle thread keeps neither the job nor its inputs (an old image)
+
+    def _run_job(self, seq: int, job: Callable[[], Any]) -> None:
+        """Run one job and emit its outcome; its result is not kept once this returns."""
+        try:
+            result = job()
+        except ShapeError as exc:
+            self._emit_failure(seq, str(exc), True)
+        except (ValueError, TypeError) as exc:
+            self._emit_failure(seq, str(exc), False)
+        except MemoryError:
+            self._emit_failure(seq, "not enough memory for this computation", False)
+        except Exception as exc:  # noqa: BLE001 - the window must keep working
+            self._emit_failure(seq, f"unexpected error: {type(exc).__name__}: {exc}", False)
+        else:
+            if seq == self._seq and not self._stopping:
+                self.finished_ok.emit(seq, result)
 
     def _emit_failure(self, seq: int, message: str, is_shape_error: bool) -> None:
         if seq == self._seq and not self._stopping:

@@ -20,6 +20,7 @@ import pytest
 from fault_files import BAD_FILES, ODD_FILES, ids, make_1x1_png
 from PIL import Image
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from convgui import atomic, engine
 from convgui.imageio import image_from_array
@@ -231,32 +232,52 @@ def test_switching_between_1x1_and_31x31_kernels_repeatedly(loaded, qtbot):
 
 @pytest.mark.slow
 def test_1000_rapid_edits_on_a_megapixel_image_end_exactly_and_leak_nothing(window, qtbot):
-    """1000 kernel edits as fast as the model takes them on a 1024×1024 image: the last
-    settings' result is shown, exactly, and resident memory ends within 100 MB of where it
-    was after a warm-up.
+    """1000 kernel edits as fast as the model takes them on a 1024×1024 image, with a new
+    kernel size (1–9 a side) and a switch to the next tab every 20 edits: the last settings'
+    result is shown, exactly; no tab creates a widget when it catches up on the edits made
+    while it was hidden; and resident memory ends within 100 MB of where it was after a
+    warm-up.
 
-    The event loop gets a turn every 20 edits, as between a user's key presses: panels that
-    rebuild widgets on an edit free the old ones with ``deleteLater``, which only the event
-    loop carries out (``processEvents()`` alone leaves them, about 125 kB per edit)."""
+    The event loop gets a turn every 20 edits, as between a user's key presses: widgets
+    deleted with ``deleteLater`` go only then, so the widget count is taken right after each
+    switch, before that turn (the Channels tab used to rebuild its filter editors on every
+    kernel change, ~25 widgets and ~180 kB per catch-up until the event loop freed them)."""
     rng = np.random.default_rng(1000)
     image = image_from_array(rng.integers(0, 256, (1024, 1024), dtype=np.uint8))
     window.set_image(image)
-    kernel = rng.integers(-4, 5, (3, 3)).tolist()
-    for step in range(4):  # warm-up: thread pools, caches and the allocator settle
-        kernel[step % 3][step // 3] += 1
-        window.model.edit("warm-up", kernel=kernel)
-        wait_current(qtbot, window, 30_000)
+    tabs = window.tabs
+
+    def new_size(i: int) -> list[list[int]]:
+        """Give the model a kernel of a new random size and show the next tab."""
+        shape = tuple(int(v) for v in rng.integers(1, 10, 2))
+        kernel = rng.integers(-4, 5, shape).tolist()
+        window.model.edit("size", kernel=kernel)
+        tabs.setCurrentIndex(i % tabs.count())  # a hidden panel catches up here
+        return kernel
+
+    for step in range(2 * tabs.count()):  # warm-up: every tab shown, thread pools, caches
+        new_size(step)
+        qtbot.wait(50)
+    kernel = new_size(0)  # back on the playground
+    wait_current(qtbot, window, 30_000)
+    qtbot.wait(100)
     gc.collect()
+    widgets = len(QApplication.allWidgets())
     before = psutil.Process().memory_info().rss
     shown: list[int] = []
     window.result_shown.connect(lambda r: shown.append(r.seq))
     for i in range(1000):
-        r, c = (int(v) for v in rng.integers(0, 3, 2))
+        kh, kw = len(kernel), len(kernel[0])
+        r, c = int(rng.integers(0, kh)), int(rng.integers(0, kw))
         kernel[r][c] = int(rng.integers(-9, 10))
-        kernel[1][1] = i + 10  # every edit is a real change
+        kernel[kh // 2][kw // 2] = i + 10  # every edit is a real change
         window.model.edit("cell", kernel=kernel)
-        if i % 20 == 19:  # the event loop runs in between, as it does while a user types:
-            qtbot.wait(1)  # results arrive, widgets rebuilt by an edit are deleted
+        if i % 20 == 19:
+            kernel = new_size(i // 20 + 1)
+            made = len(QApplication.allWidgets()) - widgets
+            assert made <= 0, f"tab {tabs.currentIndex()} made {made} widgets catching up"
+            qtbot.wait(1)  # the event loop runs in between, as it does while a user types
+    tabs.setCurrentIndex(0)
     last = window.model.settings
     result = wait_current(qtbot, window, 60_000)
     qtbot.wait(100)  # anything still queued arrives (and is dropped) now
@@ -265,6 +286,7 @@ def test_1000_rapid_edits_on_a_megapixel_image_end_exactly_and_leak_nothing(wind
     assert shown and all(a < b for a, b in zip(shown, shown[1:], strict=False))
     assert not window.worker.busy
     gc.collect()
+    assert len(QApplication.allWidgets()) <= widgets
     grown = psutil.Process().memory_info().rss - before
     assert grown < 100 * 2**20, f"resident memory grew by {grown / 2**20:.0f} MB"
 

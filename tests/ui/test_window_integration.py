@@ -241,8 +241,8 @@ def test_hidden_panels_do_no_work_on_an_edit_and_catch_up_when_shown(loaded, qtb
     monkeypatch.setattr(frequency_module, "frequency_response",
                         lambda *a: responses.append(a) or real_response(*a))
     channels = window.classroom.channels
-    real_rebuild = channels._rebuild_filter_editors
-    monkeypatch.setattr(channels, "_rebuild_filter_editors",
+    real_rebuild = channels._sync_filter_editors
+    monkeypatch.setattr(channels, "_sync_filter_editors",
                         lambda: rebuilds.append(1) or real_rebuild())
     matrix = window.classroom.matrix
     matrix_seq = matrix._task.latest_seq

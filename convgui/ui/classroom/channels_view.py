@@ -15,6 +15,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetrics
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QDoubleSpinBox,
     QGridLayout,
     QGroupBox,
@@ -88,7 +89,7 @@ class _SliceTable(QTableWidget):
         kh, kw = data.shape
         super().__init__(kh, kw)
         self._on_edit = on_edit
-        self._data = data.copy()
+        self._data = np.array(data, dtype=np.float64)
         self.horizontalHeader().hide()
         self.verticalHeader().hide()
         for header in (self.horizontalHeader(), self.verticalHeader()):
@@ -114,21 +115,36 @@ class _SliceTable(QTableWidget):
             self._fit_to_font()
         super().changeEvent(event)
 
+    def set_data(self, data: np.ndarray) -> None:
+        """Show ``data`` (kh×kw, any size): the table is resized and its cells refilled in
+        place, without reporting an edit."""
+        kh, kw = np.shape(data)
+        self._data = np.array(data, dtype=np.float64)
+        if (kh, kw) != (self.rowCount(), self.columnCount()):
+            self.setRowCount(kh)
+            self.setColumnCount(kw)
+            self._fit_to_font()
+        self._fill()
+
     def _fill(self) -> None:
+        """Write every value into its cell; items are reused (a kernel edit creates none)."""
         with QSignalBlocker(self):
             peak = float(np.abs(self._data).max())
             for r in range(self._data.shape[0]):
                 for c in range(self._data.shape[1]):
                     value = float(self._data[r, c])
-                    item = QTableWidgetItem(display_number(value))
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    item = self.item(r, c)
+                    if item is None:
+                        item = QTableWidgetItem()
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                        self.setItem(r, c, item)
                     background = heat_color(value, peak)
                     dark = light_text(np.array(background.getRgb()[:3]))
+                    item.setText(display_number(value))
                     item.setBackground(QBrush(background))
                     item.setForeground(QBrush(_LIGHT if dark else _DARK))
                     item.setData(Qt.ItemDataRole.UserRole, value)
                     item.setToolTip(display_number(value))
-                    self.setItem(r, c, item)
 
     def set_value(self, r: int, c: int, value: float) -> None:
         """Set one cell (exactly) and report it, as typing does."""
@@ -143,6 +159,69 @@ class _SliceTable(QTableWidget):
             self._fill()  # put the old number back
             return
         self.set_value(item.row(), item.column(), value)
+
+
+class _FilterEditor(QGroupBox):
+    """One filter of the layer: its bias and one editable slice table per input channel.
+
+    Edits are reported as ``on_slice_edit(c, r, col, value)`` and ``on_bias_edit(value)``;
+    :meth:`set_values` shows new weights (any kernel size) by refilling the same widgets.
+    """
+
+    def __init__(self, title: str, weights: np.ndarray, bias: float,
+                 on_slice_edit: Callable[[int, int, int, float], None],
+                 on_bias_edit: Callable[[float], None]) -> None:
+        super().__init__(title)
+        c_count = weights.shape[2]
+        names = _CHANNEL_NAMES if c_count == 3 else ("grey",)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 4, 6, 4)
+        bias_row = QHBoxLayout()
+        self.bias_spin = QDoubleSpinBox()
+        self.bias_spin.setRange(-1e6, 1e6)
+        self.bias_spin.setDecimals(2)
+        self.bias_spin.setValue(float(bias))
+        self.bias_spin.valueChanged.connect(on_bias_edit)
+        bias_row.addWidget(QLabel("bias"))
+        bias_row.addWidget(self.bias_spin)
+        bias_row.addStretch(1)
+        outer.addLayout(bias_row)
+        row = QHBoxLayout()
+        outer.addLayout(row)
+        self.tables: list[_SliceTable] = []
+        for c in range(c_count):
+            column = QVBoxLayout()
+            # rich text, not a style sheet, so the label follows the application's font
+            label = QLabel(f"<b style='color:{_CHANNEL_COLORS[c]}'>{names[c]} slice</b>"
+                           if c_count == 3 else f"{names[c]} slice")
+            column.addWidget(label)
+            table = _SliceTable(weights[:, :, c],
+                                lambda r, col, v, c=c: on_slice_edit(c, r, col, v))
+            column.addWidget(table)
+            column.addStretch(1)
+            row.addLayout(column)
+            self.tables.append(table)
+        row.addStretch(1)
+
+    def channels(self) -> int:
+        """Slice tables C (one per input channel)."""
+        return len(self.tables)
+
+    def set_values(self, weights: np.ndarray, bias: float) -> None:
+        """Show ``weights`` (kh×kw×C, C = :meth:`channels`) and ``bias`` without reporting
+        an edit."""
+        with QSignalBlocker(self.bias_spin):
+            self.bias_spin.setValue(float(bias))
+        for c, table in enumerate(self.tables):
+            table.set_data(weights[:, :, c])
+
+
+def _discard(layout: QBoxLayout, widget: QWidget) -> None:
+    """Take ``widget`` out of ``layout`` and delete it (hidden at once: deleteLater waits for
+    the event loop)."""
+    layout.removeWidget(widget)
+    widget.hide()
+    widget.deleteLater()
 
 
 class ChannelsView(ClassroomPanel):
@@ -161,9 +240,11 @@ class ChannelsView(ClassroomPanel):
         self._layer: np.ndarray | None = None
         self._input_tiles: list[MapTile] = []
         self._result_tiles: list[MapTile] = []
-        self._output_tiles: list[MapTile] = []
+        self._output_pool: list[MapTile] = []  # made as K grows, hidden beyond K
+        self._output_tiles: list[MapTile] = []  # the K tiles shown
+        self._editors: list[_FilterEditor] = []
         self._build()
-        self._rebuild_filter_editors()
+        self._sync_filter_editors()
 
     @staticmethod
     def _repeat(kernel: np.ndarray, k: int, c: int) -> np.ndarray:
@@ -208,6 +289,7 @@ class ChannelsView(ClassroomPanel):
         self.editors = QWidget()
         self.editors_layout = QVBoxLayout(self.editors)
         self.editors_layout.setContentsMargins(0, 0, 0, 0)
+        self.editors_layout.addStretch(1)  # the filter editors go above it
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.editors)
@@ -266,17 +348,17 @@ class ChannelsView(ClassroomPanel):
         self._weights, self._bias = w, b
         with QSignalBlocker(self.k_spin):
             self.k_spin.setValue(w.shape[0])
-        self._rebuild_filter_editors()
+        self._sync_filter_editors()
         self.schedule()
 
     def set_slice_value(self, k: int, c: int, r: int, col: int, value: float) -> None:
         """Edit one cell of one slice, as typing in its table does."""
-        self._editor_tables[k][c].set_value(r, col, value)
+        self._editors[k].tables[c].set_value(r, col, value)
 
     def reset_slices(self) -> None:
         """Every slice of every filter becomes the model's kernel; biases stay."""
         self._weights = self._repeat(self._kernel, self._weights.shape[0], self.channels())
-        self._rebuild_filter_editors()
+        self._sync_filter_editors()
         self.schedule()
 
     def layer_output(self) -> np.ndarray | None:
@@ -311,53 +393,34 @@ class ChannelsView(ClassroomPanel):
             self._bias = np.concatenate([self._bias, np.zeros(k - old)])
         else:
             self._weights, self._bias = self._weights[:k].copy(), self._bias[:k].copy()
-        self._rebuild_filter_editors()
+        self._sync_filter_editors()
         self.schedule()
 
-    def _rebuild_filter_editors(self) -> None:
-        while self.editors_layout.count():
-            item = self.editors_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()  # at once: deleteLater waits for the event loop
-                item.widget().deleteLater()
-        self._editor_tables: list[list[_SliceTable]] = []
-        self._bias_spins: list[QDoubleSpinBox] = []
+    @property
+    def _editor_tables(self) -> list[list[_SliceTable]]:
+        """The slice tables, ``[k][c]``."""
+        return [editor.tables for editor in self._editors]
+
+    def _sync_filter_editors(self) -> None:
+        """Show the weights and biases in one editor per filter. Editors are made or deleted
+        only when K or C changes; a new kernel (any size) refills the ones there, so
+        following the settings creates no widgets."""
         k_count, _kh, _kw, c_count = self._weights.shape
-        names = _CHANNEL_NAMES if c_count == 3 else ("grey",)
-        for k in range(k_count):
-            box = QGroupBox(f"Filter {k + 1}")
-            outer = QVBoxLayout(box)
-            outer.setContentsMargins(6, 4, 6, 4)
-            bias_row = QHBoxLayout()
-            spin = QDoubleSpinBox()
-            spin.setRange(-1e6, 1e6)
-            spin.setDecimals(2)
-            spin.setValue(float(self._bias[k]))
-            spin.valueChanged.connect(lambda v, k=k: self._bias_edited(k, v))
-            bias_row.addWidget(QLabel("bias"))
-            bias_row.addWidget(spin)
-            bias_row.addStretch(1)
-            outer.addLayout(bias_row)
-            row = QHBoxLayout()
-            outer.addLayout(row)
-            tables = []
-            for c in range(c_count):
-                column = QVBoxLayout()
-                # rich text, not a style sheet, so the label follows the application's font
-                label = QLabel(f"<b style='color:{_CHANNEL_COLORS[c]}'>{names[c]} slice</b>"
-                               if c_count == 3 else f"{names[c]} slice")
-                column.addWidget(label)
-                table = _SliceTable(self._weights[k, :, :, c],
-                                    lambda r, col, v, k=k, c=c: self._slice_edited(k, c, r, col, v))
-                column.addWidget(table)
-                column.addStretch(1)
-                row.addLayout(column)
-                tables.append(table)
-            row.addStretch(1)
-            self.editors_layout.addWidget(box)
-            self._editor_tables.append(tables)
-            self._bias_spins.append(spin)
-        self.editors_layout.addStretch(1)
+        if self._editors and self._editors[0].channels() != c_count:
+            while self._editors:
+                _discard(self.editors_layout, self._editors.pop())
+        while len(self._editors) > k_count:
+            _discard(self.editors_layout, self._editors.pop())
+        while len(self._editors) < k_count:
+            k = len(self._editors)
+            editor = _FilterEditor(
+                f"Filter {k + 1}", self._weights[k], self._bias[k],
+                lambda c, r, col, v, k=k: self._slice_edited(k, c, r, col, v),
+                lambda v, k=k: self._bias_edited(k, v))
+            self.editors_layout.insertWidget(k, editor)  # above the stretch
+            self._editors.append(editor)
+        for k, editor in enumerate(self._editors):
+            editor.set_values(self._weights[k], self._bias[k])
 
     def _slice_edited(self, k: int, c: int, r: int, col: int, value: float) -> None:
         self._weights[k, r, col, c] = value
@@ -370,7 +433,7 @@ class ChannelsView(ClassroomPanel):
     def image_changed(self) -> None:
         if self._weights.shape[3] != self.channels():
             self._weights = self._repeat(self._kernel, self._weights.shape[0], self.channels())
-            self._rebuild_filter_editors()
+            self._sync_filter_editors()
         image = self.image()
         for c, tile in enumerate(self._input_tiles):
             tile.setVisible(c < self.channels())
@@ -386,7 +449,7 @@ class ChannelsView(ClassroomPanel):
         if kernel.shape != self._kernel.shape or not np.array_equal(kernel, self._kernel):
             self._kernel = kernel
             self._weights = self._repeat(kernel, self._weights.shape[0], self.channels())
-            self._rebuild_filter_editors()
+            self._sync_filter_editors()
         self.schedule()
 
     # ------------------------------------------------------------------ jobs
@@ -431,13 +494,16 @@ class ChannelsView(ClassroomPanel):
         self.shape_label.setText(f"<b>Shape:</b> {self.shape_text()}")
 
     def _ensure_output_tiles(self, count: int) -> None:
-        while len(self._output_tiles) > count:
-            tile = self._output_tiles.pop()
-            self.outputs.removeWidget(tile)
-            tile.hide()
-            tile.deleteLater()
-        while len(self._output_tiles) < count:
+        """Show ``count`` output tiles. Tiles are made as K grows and hidden (their maps
+        dropped) beyond it, never rebuilt: at most :data:`MAX_FILTERS` exist."""
+        while len(self._output_pool) < count:
             tile = MapTile(min_side=80)
             self.outputs.addWidget(tile)
-            self._output_tiles.append(tile)
+            self._output_pool.append(tile)
             self.watch_tiles(tile)
+        for tile in self._output_pool[count:]:
+            tile.set_message("")
+            tile.hide()
+        for tile in self._output_pool[:count]:
+            tile.show()
+        self._output_tiles = self._output_pool[:count]

@@ -448,18 +448,31 @@ class FilterBank(ClassroomPanel):
         self._update_header()
 
     def _show_tiles(self, maps: list[ShownMap], names: list[str]) -> None:
+        """One tile per map in a near-square grid. Tiles are reused: made when the bank has
+        more filters, deleted when it has fewer, hidden (their maps dropped) while there is
+        nothing to show, so an error and the next result create no widgets."""
+        if not maps:
+            for tile in self._tiles:
+                tile.set_message("")
+                tile.hide()
+            return
+        while len(self._tiles) > len(maps):
+            tile = self._tiles.pop()
+            self.grid.removeWidget(tile)
+            tile.hide()  # at once: deleteLater waits for the event loop
+            tile.deleteLater()
         columns = max(1, round(math.sqrt(len(maps))))
-        if len(self._tiles) != len(maps) or columns != self._columns:
+        placed = self.grid.count()
+        while len(self._tiles) < len(maps):
+            tile = MapTile(min_side=96)
+            self._tiles.append(tile)
+            self.watch_tiles(tile)
+        if columns != self._columns or placed != len(self._tiles):
             for tile in self._tiles:
                 self.grid.removeWidget(tile)
-                tile.hide()
-                tile.deleteLater()
-            self._tiles = []
-            self._columns = columns
-            for n in range(len(maps)):
-                tile = MapTile(min_side=96)
+            for n, tile in enumerate(self._tiles):
                 self.grid.addWidget(tile, n // columns, n % columns)
-                self._tiles.append(tile)
-                self.watch_tiles(tile)
+            self._columns = columns
         for tile, data, name in zip(self._tiles, maps, names, strict=True):
             tile.set_map(data, name=name)
+            tile.show()
