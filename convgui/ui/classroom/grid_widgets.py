@@ -7,12 +7,19 @@ cells that works like a spreadsheet's (see :mod:`~convgui.ui.classroom.grid_edit
 selected cell has a dark focus frame, typing a number replaces its value, Enter / Tab / arrow
 keys move on, Ctrl+V pastes a block from the selected cell.
 
-Sizes follow the widget's font (cells at least 40 px), so raising the application font for a
-presentation enlarges the grids with it.
+Sizes follow the widget's font, so raising the application font for a presentation enlarges
+the grids with it. At :meth:`NumberGrid.base_cell` (at least 40 px) and above, the numbers are
+1.2 times the font and grow with the cell; an owner short of room may ask for smaller cells
+(:meth:`NumberGrid.set_cell_side`), down to :meth:`NumberGrid.min_cell`: the numbers then take
+the largest of :data:`~convgui.mapcells.NUMBER_FONT_SCALES` times the font at which the cell is
+at least :data:`CELL_PER_TEXT_HEIGHT` text heights and holds the widest number. A tap's weight
+is drawn in its cell's corner only where it does not run into the number (the tooltip and the
+arithmetic always have it).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,10 +37,17 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
 
+from convgui.mapcells import NUMBER_FONT_SCALES
 from convgui.ui.classroom.grid_editing import CellEditor, move_for_key, moved_cell
 from convgui.ui.kernel_table import fitting_texts
 
-__all__ = ["NumberGrid", "scaled_font"]
+__all__ = ["CELL_PER_TEXT_HEIGHT", "NumberGrid", "scaled_font"]
+
+#: A cell holds its number legibly when its side is at least this many heights of the
+#: number's text.
+CELL_PER_TEXT_HEIGHT = 1.6
+BASE_FONT_SCALE = 1.2  # the numbers' font at zoom 1, times the widget's font
+NUMBER_MARGIN = 6  # px: a number's room is its cell's side less this
 
 WINDOW = QColor(255, 122, 0)  # the current window's taps: thick orange
 WINDOW_TEXT = QColor(176, 72, 0)
@@ -67,6 +81,17 @@ def _label(value: float) -> str:
     return fitting_texts(float(value))[0]
 
 
+def _path_radius(side: int) -> float:
+    """The radius of the path's dots in cells of ``side`` px."""
+    return max(3.0, side / 13)
+
+
+def _apart(a: QRectF, b: QRectF) -> bool:
+    """Whether ``a`` and ``b`` are at least a pixel apart horizontally or vertically."""
+    return (a.right() + 1 <= b.left() or b.right() + 1 <= a.left()
+            or a.bottom() + 1 <= b.top() or b.bottom() + 1 <= a.top())
+
+
 _TYPED = "0123456789-−.+"  # a key press with one of these starts typing over the cell
 
 
@@ -96,18 +121,24 @@ class NumberGrid(QWidget):
         self._editor: CellEditor | None = None
         self._editing: Cell | None = None
         self._editor_text = ""  # the editor's text when it opened
-        self._min_cell, self._row_headers = 40, True
+        self._side: int | None = None  # the owner's cell side; None: base_cell()
+        self._row_headers = True
+        self._min_cell = 0  # min_cell(), measured in _relayout()
+        self._widest: dict[float, int] = {}  # font scale → widest number, until _relayout()
         self.set_window({}, None)
         self.set_marks()
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
     def _relayout(self) -> None:
-        """New cell geometry: an open editor follows its cell."""
+        """New values, font or cell side: measure the smallest legible cell again; an open
+        editor follows its cell."""
+        self._widest.clear()
+        self._min_cell = self._measure_min_cell()
         self.updateGeometry()
         self.adjustSize()
         if self._editor is not None and self._editing is not None:
-            self._editor.setFont(self._value_font())
+            self._editor.setFont(self.number_font())
             self._editor.setGeometry(self.cell_rect(*self._editing).adjusted(2, 2, -2, -2))
         self.update()
 
@@ -168,30 +199,103 @@ class NumberGrid(QWidget):
         self._marked, self._faded_after = set(marked), faded_after
         self.update()
 
-    def set_min_cell(self, side: int) -> None:
-        """Zoom: cells at least ``side`` px (the fonts grow with them)."""
-        side = max(40, int(side))
-        if side != self._min_cell:
-            self._min_cell = side
+    def set_cell_side(self, side: int | None) -> None:
+        """Draw cells ``side`` px square (never below :meth:`min_cell`; larger cells grow the
+        numbers with them); None: :meth:`base_cell`."""
+        side = None if side is None else int(side)
+        if side != self._side:
+            self._side = side
             self._relayout()
 
     # ------------------------------------------------------------------ geometry
     def base_cell(self) -> int:
         """The side of a cell at zoom 1: at least 40 px, growing with the widget's font."""
-        return max(40, round(QFontMetrics(scaled_font(self.font(), 1.2)).height() * 2.3))
+        return max(40, round(QFontMetrics(self._scaled(BASE_FONT_SCALE)).height() * 2.3))
+
+    def min_cell(self) -> int:
+        """The smallest side at which every number shown still fits its cell legibly: in the
+        smallest of :data:`~convgui.mapcells.NUMBER_FONT_SCALES`, at least
+        :data:`CELL_PER_TEXT_HEIGHT` text heights and as wide as the widest number plus
+        margins. Grows with the widget's font."""
+        return self._min_cell
+
+    def _measure_min_cell(self) -> int:
+        scale = NUMBER_FONT_SCALES[-1]
+        height = QFontMetrics(self._scaled(scale)).height()
+        return max(math.ceil(CELL_PER_TEXT_HEIGHT * height),
+                   self._widest_number(scale) + NUMBER_MARGIN)
 
     def cell_size(self) -> int:
         """The side of a cell in pixels."""
-        return max(self.base_cell(), self._min_cell)
+        return self.base_cell() if self._side is None else max(self._side, self._min_cell)
 
-    def _zoom(self) -> float:
-        return self.cell_size() / self.base_cell()
+    def _scaled(self, factor: float, italic: bool = False) -> QFont:
+        return scaled_font(self.font(), factor, italic=italic)
 
-    def _value_font(self, italic: bool = False) -> QFont:
-        return scaled_font(self.font(), 1.2 * self._zoom(), italic=italic)
+    def _widest_number(self, scale: float) -> int:
+        """The width of the widest number in its shortest form at ``scale`` times the font
+        (padding cells in italics)."""
+        if scale not in self._widest:
+            metrics = [QFontMetrics(self._scaled(scale, italic)) for italic in (False, True)]
+            rows, cols = self._values.shape
+            self._widest[scale] = max((metrics[0 if self.is_real(r, c) else 1].horizontalAdvance(
+                fitting_texts(float(self._values[r, c]))[-1])
+                for r in range(rows) for c in range(cols)), default=0)
+        return self._widest[scale]
 
-    def _small_font(self) -> QFont:
-        return scaled_font(self.font(), 0.8 * self._zoom() ** 0.5, bold=True)
+    def number_scale(self) -> float:
+        """The numbers' font, as a factor of the widget's font: from :meth:`base_cell` up
+        1.2 times the cell's zoom; in smaller cells the largest of
+        :data:`~convgui.mapcells.NUMBER_FONT_SCALES` at which the cell is at least
+        :data:`CELL_PER_TEXT_HEIGHT` text heights and holds the widest number."""
+        side, base = self.cell_size(), self.base_cell()
+        if side >= base:
+            return BASE_FONT_SCALE * side / base
+        for scale in NUMBER_FONT_SCALES:
+            height = QFontMetrics(self._scaled(scale)).height()
+            if (side >= CELL_PER_TEXT_HEIGHT * height
+                    and self._widest_number(scale) + NUMBER_MARGIN <= side):
+                return scale
+        return NUMBER_FONT_SCALES[-1]
+
+    def number_font(self, italic: bool = False) -> QFont:
+        """The font the numbers are drawn in at the current cell size (padding: italic)."""
+        return self._scaled(self.number_scale(), italic)
+
+    def _weight_font(self) -> QFont:
+        zoom = self.cell_size() / self.base_cell()
+        scale = 0.8 * zoom ** 0.5 if zoom >= 1 else NUMBER_FONT_SCALES[-1]
+        return scaled_font(self.font(), scale, bold=True)
+
+    def _number_box(self, side: int, number_font: QFont) -> QRectF:
+        """Where the widest number's glyphs lie in a cell of ``side`` px at (0, 0)."""
+        width = self._widest_number(self.number_scale())
+        height = QFontMetrics(number_font).capHeight()
+        return QRectF((side - width) / 2, (side - height) / 2, width, height)
+
+    def _weights_fit(self, side: int, number_font: QFont, weight_font: QFont) -> bool:
+        """Whether the current taps' weights, right-aligned at the top of their cells, stay
+        clear of the widest number centred in the cell."""
+        texts = ["×" + _label(w) for w in self._taps.values() if w is not None]
+        if not texts:
+            return False
+        metrics, pen = QFontMetrics(weight_font), max(3.0, side / 18)
+        width = max(metrics.horizontalAdvance(t) for t in texts)
+        glyphs = QRectF(side - pen - 1 - width, pen + metrics.ascent() - metrics.capHeight(),
+                        width, metrics.capHeight())
+        return width <= side - 2 * pen and _apart(glyphs, self._number_box(side, number_font))
+
+    def weights_shown(self) -> bool:
+        """Whether the taps' kernel weights are drawn in their cells' corners (they are
+        dropped where they would run into the numbers)."""
+        return self._weights_fit(self.cell_size(), self.number_font(), self._weight_font())
+
+    def _path_fits(self, side: int, number_font: QFont) -> bool:
+        """Whether the path's dots, in the cells' top-left corners, stay clear of the
+        numbers."""
+        radius = _path_radius(side)
+        dot = QRectF(radius, radius, 2 * radius, 2 * radius)
+        return _apart(dot, self._number_box(side, number_font))
 
     def _header(self) -> tuple[int, int]:
         fm = QFontMetrics(scaled_font(self.font(), 0.8))
@@ -199,9 +303,9 @@ class NumberGrid(QWidget):
         return (width if self._row_headers else 2), fm.height() + 4
 
     def size_for_cell(self, side: int) -> QSize:
-        """The grid's size with cells of ``side`` px (at least :meth:`base_cell`)."""
+        """The grid's size with cells of ``side`` px (at least :meth:`min_cell`)."""
         rows, cols = self._values.shape
-        side = max(self.base_cell(), side)
+        side = max(self._min_cell, side)
         hw, hh = self._header()
         return QSize(hw + cols * side + 4, hh + rows * side + 4)
 
@@ -232,8 +336,7 @@ class NumberGrid(QWidget):
     # ------------------------------------------------------------------ events
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.FontChange:
-            self.updateGeometry()
-            self.adjustSize()
+            self._relayout()
         super().changeEvent(event)
 
     def focusInEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -308,7 +411,9 @@ class NumberGrid(QWidget):
             (r, c), value = cell, format(float(self._values[cell]), ".10g").replace("-", "−")
             kind = "" if self.is_real(r, c) else " (padding)"
             where = f"({self._row_labels[r]}, {self._col_labels[c]})"
-            QToolTip.showText(event.globalPos(), f"{where}{kind}: {value}", self)
+            weight = self._taps.get(cell)
+            times = "" if weight is None else f", times the kernel weight {_label(weight)}"
+            QToolTip.showText(event.globalPos(), f"{where}{kind}: {value}{times}", self)
             return True
         return super().event(event)
 
@@ -383,13 +488,15 @@ class NumberGrid(QWidget):
         r0, r1 = max(0, (clip.top() - hh) // side), min(rows, (clip.bottom() - hh) // side + 1)
         c0, c1 = max(0, (clip.left() - hw) // side), min(cols, (clip.right() - hw) // side + 1)
         self._paint_headers(p, side, hw, hh, (r0, r1), (c0, c1))
-        value_font, small_font = self._value_font(), self._small_font()
-        pad_font = self._value_font(italic=True)
+        value_font, weight_font = self.number_font(), self._weight_font()
+        pad_font = self.number_font(italic=True)
+        show_weights = self._weights_fit(side, value_font, weight_font)
         for r in range(r0, r1):
             for c in range(c0, c1):
                 self._paint_cell(p, r, c, side, value_font, pad_font, cols)
         self._paint_real_border(p)
-        self._paint_path(p, side)
+        if self._path_fits(side, value_font):
+            self._paint_path(p, side)
         if self._box is not None:
             top, left, bottom, right = self._box
             rect = QRectF(self.cell_rect(top, left).united(self.cell_rect(bottom, right)))
@@ -404,8 +511,8 @@ class NumberGrid(QWidget):
             p.setPen(QPen(WINDOW, width))
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRect(rect.adjusted(width / 2, width / 2, -width / 2, -width / 2))
-            if weight is not None:
-                p.setFont(small_font)
+            if weight is not None and show_weights:
+                p.setFont(weight_font)
                 p.setPen(WINDOW_TEXT)
                 p.drawText(rect.adjusted(0, width, -width - 1, 0),
                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
@@ -468,7 +575,7 @@ class NumberGrid(QWidget):
                  and (r, c) not in self._marked)
         p.setFont(value_font if real else pad_font)
         p.setPen(PAD_TEXT if not real else FADED_TEXT if faded else TEXT)
-        room = side - 6
+        room = side - NUMBER_MARGIN
         texts = fitting_texts(float(self._values[r, c]))
         fm = p.fontMetrics()
         text = next((t for t in texts if fm.horizontalAdvance(t) <= room), texts[-1])
@@ -486,7 +593,7 @@ class NumberGrid(QWidget):
         p.drawRect(rect)
 
     def _paint_path(self, p: QPainter, side: int) -> None:
-        radius = max(3.0, side / 13)
+        radius = _path_radius(side)
         for n, cell in enumerate(self._path):
             if not self._in_grid(cell):
                 continue

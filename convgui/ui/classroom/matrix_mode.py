@@ -190,6 +190,9 @@ class MatrixMode(QWidget):
         for widget in (self.position_label, self.selection_label, self._arith_scroll,
                        self.controls, self.message_label):
             layout.addWidget(widget)
+        # short of room the message (also on the status line), the note, then the
+        # description fold away rather than push the grids into scrolling
+        self.grids.fold_lines([self.message_label, self.note, self.description])
         self._apply_fonts()
 
     def _apply_fonts(self) -> None:
@@ -262,7 +265,7 @@ class MatrixMode(QWidget):
         with QSignalBlocker(self.example_box):
             self.example_box.setCurrentIndex(self.example_box.findText(example or ""))
         self.description.setText(EXAMPLES[example].description if example else "")
-        self.description.setVisible(example is not None)
+        self.grids.show_line(self.description, example is not None)
         s = self._model.settings
         self.channel_pick.setVisible(image.ndim == 3 and s.channels == "per-channel"
                                      and self._input.slices_for(s) is None)
@@ -426,7 +429,7 @@ class MatrixMode(QWidget):
             grid.set_values(values, (top, left, h, w),
                             [format_number(r - top) for r in range(values.shape[0])],
                             [format_number(c - left) for c in range(values.shape[1])])
-        self.note.setVisible(walk is not None and self._input.slices_for(
+        self.grids.show_line(self.note, walk is not None and self._input.slices_for(
             self._model.settings) is not None)
         for action in (self.first_action, self.prev_action, self.next_action,
                        self.last_action, self.play_action):

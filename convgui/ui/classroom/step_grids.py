@@ -3,15 +3,23 @@ fit the room they get.
 
 The grids keep their order (R, G, B, then "→ Output") and wrap onto as many rows as the width
 needs; among the arrangements that fit, the one with the largest cells wins (cells from the
-font's size up to 96 px), so a wide panel shows everything side by side and a narrow one puts
-the output under the input instead of off screen. :func:`choose_arrangement` is that choice.
+smallest that still hold the numbers legibly, :meth:`NumberGrid.min_cell
+<convgui.ui.classroom.grid_widgets.NumberGrid.min_cell>`, up to 96 px or the font's comfortable
+size if larger), so a wide panel shows everything side by side and a narrow one puts the output
+under the input instead of off screen. :func:`choose_arrangement` is that choice. Only when no
+arrangement fits even at the smallest legible cells does the area scroll.
+
+Lines of text around the grids (an example's description, a note, a message) can be handed to
+:meth:`StepGrids.fold_lines`: they fold away, least important first, while the grids would not
+fit without them, and come back when the room grows.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QRect, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -42,6 +50,12 @@ def extent(sizes: Sequence[tuple[int, int]], per_row: int, gap: int = GAP) -> tu
     return width, height
 
 
+@functools.lru_cache(maxsize=4096)
+def _cached_extent(sizes: tuple[tuple[int, int], ...], per_row: int) -> tuple[int, int]:
+    """:func:`extent` remembered: an arrangement is tried at many heights while folding."""
+    return extent(sizes, per_row)
+
+
 def choose_arrangement(sizes_at: Callable[[int], Sequence[tuple[int, int]]],
                        sides: Sequence[int], width: int, height: int) -> tuple[int, int, bool]:
     """(items per row, cell side, fits): the largest side in ``sides`` (descending) at which
@@ -50,14 +64,22 @@ def choose_arrangement(sizes_at: Callable[[int], Sequence[tuple[int, int]]],
     the width (the rest scrolls down), else one a row; ``fits`` is then False."""
     count = len(sizes_at(sides[-1]))
     for side in sides:
-        sizes = sizes_at(side)
+        sizes = tuple(sizes_at(side))
         for per_row in range(count, 0, -1):
-            w, h = extent(sizes, per_row)
+            w, h = _cached_extent(sizes, per_row)
             if w <= width and h <= height:
                 return per_row, side, True
     sizes = sizes_at(sides[-1])
     per_row = next((n for n in range(count, 0, -1) if extent(sizes, n)[0] <= width), 1)
     return per_row, sides[-1], False
+
+
+def _title_width(title: QLabel, wrap: bool) -> int:
+    """The width ``title`` needs: its longest word (``wrap``: it wraps at its words) or its
+    whole text."""
+    metrics = title.fontMetrics()
+    parts = title.text().split() if wrap else [title.text()]
+    return max([0] + [metrics.horizontalAdvance(part) + 2 for part in parts])
 
 
 def _column(title: QLabel, grid: NumberGrid) -> QVBoxLayout:
@@ -83,6 +105,8 @@ class StepGrids(QScrollArea):
         self.arrow = QLabel("→")
         holder = QWidget()
         self._items: list[QWidget] = []
+        for title in self._titles():
+            title.setWordWrap(True)  # a long title wraps rather than widen its grid's column
         for title, grid in zip(self.input_titles, self.input_grids, strict=True):
             item = QWidget(holder)
             item.setLayout(_column(title, grid))
@@ -99,6 +123,7 @@ class StepGrids(QScrollArea):
         self._layout.setSpacing(GAP)
         self._layout.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self._per_row, self._count = 0, 3
+        self._lines: dict[QWidget, bool] = {}  # foldable line → whether it has something to show
         self.setWidget(holder)
         self.setWidgetResizable(True)
         self._apply_fonts()
@@ -119,37 +144,131 @@ class StepGrids(QScrollArea):
         """How many grids each row of the arrangement holds."""
         return self._per_row
 
+    def _titles(self) -> list[QLabel]:
+        return [*self.input_titles, self.output_title]
+
     def _grids(self) -> list[NumberGrid]:
         return [g for g, item in zip(self.input_grids, self._items, strict=False)
                 if not item.isHidden()] + [self.output_grid]
 
-    def _sizes_at(self, side: int) -> list[tuple[int, int]]:
-        sizes = []
-        for item, title, grid in zip(self._items, self.input_titles + [self.output_title],
-                                     self.input_grids + [self.output_grid], strict=True):
-            if item.isHidden():
-                continue
-            cell = grid.size_for_cell(side)
-            hint = title.sizeHint()
-            w, h = max(hint.width(), cell.width()), hint.height() + SPACING + cell.height()
-            if grid is self.output_grid and not self.arrow.isHidden():
-                w += self.arrow.sizeHint().width() + SPACING
-            sizes.append((w, h))
-        return sizes
+    def _size_table(self, sides: Sequence[int]) -> dict[bool, dict[int, list[tuple[int, int]]]]:
+        """For titles whole (False) and wrapped at their words (True), for each of ``sides``:
+        (width, height) of each grid shown with its title."""
+        shown = [(title, grid) for item, title, grid in zip(
+            self._items, self._titles(), [*self.input_grids, self.output_grid], strict=True)
+            if not item.isHidden()]
+        arrow = 0 if self.arrow.isHidden() else self.arrow.sizeHint().width() + SPACING
+        heights: dict[tuple[int, int], int] = {}  # (title, width) → wrapped title's height
+        table: dict[bool, dict[int, list[tuple[int, int]]]] = {False: {}, True: {}}
+        # each grid's size grows linearly from its smallest legible cell
+        grown = [(grid.min_cell(), grid.size_for_cell(grid.min_cell()), grid.shape(),
+                  arrow if grid is self.output_grid else 0) for _, grid in shown]
+        for wrap, by_side in table.items():
+            title_widths = [_title_width(title, wrap) for title, _ in shown]
+            for side in sides:
+                sizes = []
+                for n, ((smallest, at, (rows, cols), extra), (title, _)) in enumerate(
+                        zip(grown, shown, strict=True)):
+                    w = max(at.width() + cols * (side - smallest), title_widths[n])
+                    if (n, w) not in heights:
+                        heights[n, w] = title.heightForWidth(w)
+                    grid_h = at.height() + rows * (side - smallest)
+                    sizes.append((w + extra, heights[n, w] + SPACING + grid_h))
+                by_side[side] = sizes
+        return table
+
+    def fold_lines(self, lines: Sequence[QWidget]) -> None:
+        """Lines around the grids in the same column of the parent's layout, least important
+        first, that fold away (hide) while the grids would not fit without their room; each
+        is shown now if visible. :meth:`show_line` says whether one has something to show."""
+        self._lines = {line: not line.isHidden() for line in lines}
+        self.fit()
+
+    def show_line(self, line: QWidget, wanted: bool) -> None:
+        """Whether foldable ``line`` has something to show (it is shown if there is room)."""
+        self._lines[line] = bool(wanted)
+        self.fit()
+
+    def folded_lines(self) -> list[QWidget]:
+        """The foldable lines that have something to show but are folded for lack of room."""
+        return [line for line, wanted in self._lines.items() if wanted and line.isHidden()]
+
+    def _sides(self) -> list[int]:
+        """The cell sides to try, largest first: down to the smallest legible cell."""
+        grids = self._grids()
+        smallest = max(g.min_cell() for g in grids)
+        largest = max(smallest, MAX_CELL, max(g.base_cell() for g in grids))
+        return list(range(largest, smallest - 1, -1))
+
+    @staticmethod
+    def _arrange(table: dict[bool, dict[int, list[tuple[int, int]]]], sides: list[int],
+                 width: int, height: int) -> tuple[int, int, bool, bool]:
+        """(items per row, cell side, fits, titles wrapped): :func:`choose_arrangement` with
+        the titles whole, or wrapped at their words when that fits larger cells (or fits the
+        width at all). ``table``: :meth:`_size_table` of ``sides``."""
+        whole = choose_arrangement(table[False].__getitem__, sides, width, height)
+        wrapped = choose_arrangement(table[True].__getitem__, sides, width, height)
+        if whole[2] and (not wrapped[2] or whole[1] >= wrapped[1]):
+            return (*whole, False)
+        return (*wrapped, True)
+
+    def _room(self, size: QSize) -> tuple[int, int]:
+        """The width and height the grids have in a scroll area of ``size``."""
+        inset = 2 * self.frameWidth() + 2 * SPACING
+        return size.width() - inset, size.height() - inset
+
+    def _line_cost(self, line: QWidget) -> int:
+        """The height ``line`` takes from the grids when shown: its own and a spacing."""
+        layout = self.parentWidget().layout() if self.parentWidget() is not None else None
+        spacing = max(0, layout.spacing()) if layout is not None else 0
+        height = (line.heightForWidth(self.width()) if line.hasHeightForWidth()
+                  else line.sizeHint().height())
+        return max(0, height) + spacing
+
+    def _fold(self, table: dict[bool, dict[int, list[tuple[int, int]]]],
+              sides: list[int]) -> int:
+        """Show the foldable lines, most important first, while the grids still fit without
+        scrolling; fold the others. Returns the grids' height with those lines shown."""
+        height = self.height() + sum(self._line_cost(line) for line in self._lines
+                                     if not line.isHidden())
+        width, _ = self._room(self.size())
+        room, changed = True, False  # a line folded: the less important ones fold too
+        for line, wanted in reversed(list(self._lines.items())):
+            cost = self._line_cost(line)
+            show = wanted and room and self._arrange(
+                table, sides, width, self._room(QSize(0, height - cost))[1])[2]
+            room = room and (show or not wanted)
+            if show:
+                height -= cost
+            if line.isHidden() == show:
+                line.setVisible(show)
+                changed = True
+        if changed:  # often asked while the parent's layout places us: it must run again
+            QTimer.singleShot(0, self, self._lay_out_parent)
+        return height
+
+    def _lay_out_parent(self) -> None:
+        layout = self.parentWidget().layout() if self.parentWidget() is not None else None
+        if layout is not None:
+            layout.invalidate()
+            layout.activate()
 
     def fit(self) -> None:
-        """Choose the arrangement and cell size for the current size (see the module)."""
+        """Fold the foldable lines as needed and choose the arrangement and cell size for the
+        current size (see the module)."""
         grids = self._grids()
-        base = max(g.base_cell() for g in grids)
-        sides = list(range(max(base, MAX_CELL), base - 1, -1))
-        frame, margins = 2 * self.frameWidth(), 2 * SPACING
-        width, height = self.width() - frame - margins, self.height() - frame - margins
-        per_row, side, fits = choose_arrangement(self._sizes_at, sides, width, height)
+        sides = self._sides()
+        table = self._size_table(sides)
+        width, height = self._room(QSize(self.width(), self._fold(table, sides)))
+        per_row, side, fits, wrap = self._arrange(table, sides, width, height)
         if not fits:  # a vertical scroll bar takes some of the width
             bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-            per_row, side, _ = choose_arrangement(self._sizes_at, sides, width - bar, height)
+            per_row, side, _, wrap = self._arrange(table, sides, width - bar, height)
         for grid in grids:
-            grid.set_min_cell(side)
+            grid.set_cell_side(side)
+        for title, grid in zip(self._titles(), [*self.input_grids, self.output_grid],
+                               strict=True):
+            title.setFixedWidth(max(grid.size_for_cell(side).width(), _title_width(title, wrap)))
         if per_row != self._per_row:
             self._per_row = per_row
             visible = [item for item in self._items if not item.isHidden()]
