@@ -304,7 +304,8 @@ class MainWindow(QMainWindow):
         self.views.hoverText.connect(self._on_hover_text)
         self.views.patchSelected.connect(self._use_patch)
         for widget in (self.kernel_editor, self.parameters, self.views, self.preset_panel,
-                       self.classroom.matrix, self.classroom.quiz, self.lesson_exports):
+                       self.classroom.matrix, self.classroom.transposed, self.classroom.quiz,
+                       self.lesson_exports):
             widget.message.connect(self.show_message)
 
     # ------------------------------------------------------------------------------- computing

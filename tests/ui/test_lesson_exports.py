@@ -263,3 +263,28 @@ def test_transposed_animation_frame_count(window, tmp_path, qtbot):
     assert finish(qtbot, window.exports.export_animation(str(path))) == [path]
     with Image.open(path) as gif:
         assert gif.n_frames == side * side
+
+
+def test_transposed_tab_has_its_own_export_animation_button(window, tmp_path, monkeypatch,
+                                                             qtbot):
+    """The Transposed tab's button writes its animation: one frame per transposed output
+    cell (PyTorch's size formula, written out here)."""
+    from PIL import Image
+
+    from convgui.ui import lesson_exports
+
+    panel = window.transposed
+    window.tabs.setCurrentIndex(2)
+    panel.set_image(np.arange(64, dtype=np.float32).reshape(8, 8), (0.0, 63.0))
+    qtbot.waitUntil(panel.is_ready, timeout=10_000)
+    target = tmp_path / "transposed.gif"
+    monkeypatch.setattr(lesson_exports, "ask_save_path", lambda *a, **k: str(target))
+    panel.export_button.click()
+    qtbot.waitUntil(target.exists, timeout=60_000)
+    n = panel.input_patch().shape[0]
+    s, p, op, d = (panel.stride_spin.value(), panel.padding_spin.value(),
+                   panel.output_padding_spin.value(), panel.dilation_spin.value())
+    k = len(window.model.settings.kernel)
+    out = (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+    with Image.open(target) as gif:
+        assert gif.n_frames == out * out

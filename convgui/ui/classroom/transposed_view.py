@@ -14,12 +14,13 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -88,6 +89,8 @@ class TransposedView(ClassroomPanel):
     :meth:`set_constant_input`, :meth:`is_ready`.
     """
 
+    message = Signal(str)  # a notice for the status bar (an animation export)
+
     def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
         super().__init__(model, parent)
         self._output: np.ndarray | None = None
@@ -111,6 +114,10 @@ class TransposedView(ClassroomPanel):
         self.constant_box.setToolTip("An 8×8 patch of ones instead of the image: the uneven "
                                      "overlaps of the stamps show as a checkerboard")
         self.constant_box.toggled.connect(self._controls_changed)
+        self.export_button = QPushButton("Export animation…")
+        self.export_button.setToolTip("Write the stamps sliding over the zero-inserted input, one "
+                                      "frame per output cell, as GIF, APNG, PNG frames, SVG or PDF")
+        self.export_button.clicked.connect(self._export_animation)
         controls = QGridLayout()  # two rows, so the panel stays narrow with a large font
         for n, (text, widget) in enumerate((
                 ("stride s′", self.stride_spin), ("padding p′", self.padding_spin),
@@ -144,7 +151,10 @@ class TransposedView(ClassroomPanel):
         shapes_heading = QLabel("<b>Shapes, both directions</b> (per axis)")
         shapes_heading.setWordWrap(True)
         layout.addLayout(controls)
-        layout.addWidget(self.constant_box)
+        row = QHBoxLayout()
+        row.addWidget(self.constant_box, 1)
+        row.addWidget(self.export_button)
+        layout.addLayout(row)
         layout.addLayout(panels, 1)
         layout.addWidget(self.readout)
         layout.addWidget(shapes_heading)
@@ -260,6 +270,11 @@ class TransposedView(ClassroomPanel):
         kh, kw = self.model.settings.kernel_shape
         self.output_panel.set_map(out, name=f"Transposed convolution ({kh}×{kw} kernel, "
                                             f"stride {self.stride_spin.value()})")
+
+    def _export_animation(self) -> None:
+        from convgui.ui.lesson_exports import export_animation  # it imports this module
+
+        export_animation(self, report=self.message.emit)
 
     def show_error(self, message: str) -> None:
         self._output = self._source = None
