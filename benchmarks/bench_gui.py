@@ -8,7 +8,7 @@ Measures, through the real :class:`~convgui.ui.main_window.MainWindow`:
 
 1. **edit → display**: a 1024×1024 RGB image and a 5×5 kernel; each of ``--edits`` kernel
    edits (``window.model.edit``) is timed until the after view has *painted* the new result
-   (``result_shown`` plus a synchronous repaint of the after view), the next edit only after
+   (``resultShown`` plus a synchronous repaint of the after view), the next edit only after
    that. Median and p95.
 2. **engine**: :func:`convgui.engine.convolve2d` on the same image and kernels, timed in the
    same process (median), the time the edit→display figure is judged against.
@@ -97,7 +97,7 @@ def bench_edits(app, window, edits: int, rng) -> dict:
     _show_image(app, window, image)
     kernels = _kernels(edits + 5, rng)
     shown: list = []
-    window.result_shown.connect(shown.append)
+    window.resultShown.connect(shown.append)
 
     def edit_and_wait(k) -> tuple[float, float, object]:
         shown.clear()
@@ -119,7 +119,7 @@ def bench_edits(app, window, edits: int, rng) -> dict:
         signal_ms.append(a)
         painted_ms.append(b)
         worker_engine_ms.append(result.seconds * 1000)
-    window.result_shown.disconnect(shown.append)
+    window.resultShown.disconnect(shown.append)
 
     settings = window.model.settings
     engine_ms = []
@@ -146,13 +146,13 @@ def bench_edits(app, window, edits: int, rng) -> dict:
 
 def _show_image(app, window, image) -> None:
     shown: list = []
-    window.result_shown.connect(shown.append)
+    window.resultShown.connect(shown.append)
     setter = getattr(window, "set_image", None) or window._set_image
     setter(image)
     seq = window.worker.latest_seq
     if not _wait(app, lambda: any(r.seq == seq for r in shown), 120):
         raise RuntimeError("no result for the new image within 120 s")
-    window.result_shown.disconnect(shown.append)
+    window.resultShown.disconnect(shown.append)
     window.views.after.viewport().repaint()
 
 
@@ -172,7 +172,7 @@ def bench_gaps(app, window, size: int, channels: int, rng) -> dict:
     timer.setInterval(HEARTBEAT_MS)
     timer.timeout.connect(lambda: beats.append(time.perf_counter()))
     marks: dict[str, float] = {}
-    window.result_shown.connect(lambda _r: marks.setdefault("shown", time.perf_counter()))
+    window.resultShown.connect(lambda _r: marks.setdefault("shown", time.perf_counter()))
     window.worker.resultReady.connect(  # runs in the worker thread, as it emits
         lambda _r: marks.setdefault("ready", time.perf_counter()),
         Qt.ConnectionType.DirectConnection)
@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         ("edit → display, median", f"{e['edit_to_display_ms_median']:.1f} ms",
          f"≤ {e['goal_ms']:.1f} ms", e["goal_met"]),
         ("edit → display, p95", f"{e['edit_to_display_ms_p95']:.1f} ms", "", None),
-        ("edit → result_shown, median", f"{e['edit_to_signal_ms_median']:.1f} ms", "", None),
+        ("edit → resultShown, median", f"{e['edit_to_signal_ms_median']:.1f} ms", "", None),
         ("engine (convolve2d), median", f"{e['engine_ms_median']:.1f} ms", "", None),
         ("engine inside the worker, median", f"{e['worker_engine_ms_median']:.1f} ms", "", None),
         (f"{g['image']} {g['kernel']} ({g['method']}) compute", f"{g['compute_s']:.2f} s", "",

@@ -115,7 +115,7 @@ def run_gui(image: str | None = None, kernel: str | None = None,
     def settled(*_args) -> None:  # the first result, or the message that replaces it
         QTimer.singleShot(300, capture)
 
-    window.first_result_shown.connect(settled)
+    window.firstResultShown.connect(settled)
     window.worker.failed.connect(settled)
     QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, window.close)
     app.exec()

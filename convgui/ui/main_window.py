@@ -72,12 +72,12 @@ class MainWindow(QMainWindow):
 
     ``restore``: start from the session saved by the last window (settings, image, layout);
     ``save_session``: save it when this window closes (off for screenshots).
-    ``first_result_shown`` fires once, when the first result is drawn; ``result_shown(Result)``
+    ``firstResultShown`` fires once, when the first result is drawn; ``resultShown(Result)``
     every time a result is drawn, always newer than the one before.
     """
 
-    first_result_shown = Signal()
-    result_shown = Signal(object)  # the Result now on screen
+    firstResultShown = Signal()
+    resultShown = Signal(object)  # the Result now on screen
 
     def __init__(self, restore: bool = True, save_session: bool = True) -> None:
         super().__init__()
@@ -334,10 +334,10 @@ class MainWindow(QMainWindow):
                 f"{result.nonfinite} output values are NaN/inf (too large to represent): use "
                 "smaller kernel values or a larger divisor"
             )
-        self.result_shown.emit(result)
+        self.resultShown.emit(result)
         if not self._first_shown:
             self._first_shown = True
-            self.first_result_shown.emit()
+            self.firstResultShown.emit()
 
     def _on_failed(self, seq: int, message: str, is_shape_error: bool) -> None:
         if not self._is_current(seq):

@@ -508,7 +508,7 @@ def _padding_text(padding: shapes.PaddingSpec) -> str:
 class ShapeCalculator(QWidget):
     """Standalone calculator: any input, kernel, filters, padding, stride, dilation, channels."""
 
-    use_current_requested = Signal()
+    useCurrentRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -554,7 +554,7 @@ class ShapeCalculator(QWidget):
         self.use_current = QPushButton("Use current image && settings")
         self.use_current.setToolTip("Copy the loaded image's shape and the current settings "
                                     "into the calculator.")
-        self.use_current.clicked.connect(self.use_current_requested)
+        self.use_current.clicked.connect(self.useCurrentRequested)
         form.addRow(self.use_current)
         layout.addWidget(box)
 
@@ -676,7 +676,7 @@ class ShapePanel(QWidget):
         self.tabs.addTab(_scrolled(current), "Current image")
 
         self.calculator = ShapeCalculator()
-        self.calculator.use_current_requested.connect(
+        self.calculator.useCurrentRequested.connect(
             lambda: self.calculator.load(self._model.settings, self._shape)
         )
         self.tabs.addTab(_scrolled(self.calculator), "Calculator")

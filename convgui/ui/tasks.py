@@ -61,13 +61,13 @@ class GuardedThread(QThread):
 class LatestTask(GuardedThread):
     """A thread that runs ``submit``-ted callables, newest first.
 
-    ``finished_ok(seq, result)`` for the newest job's result; ``failed(seq, message,
+    ``finishedOk(seq, result)`` for the newest job's result; ``failed(seq, message,
     is_shape_error)`` when it raised (ValueError/TypeError messages are shown as they are).
     Call :meth:`stop` before the owner is destroyed (widgets do it in ``closeEvent`` or via
     ``destroyed``); :meth:`start` happens on the first ``submit``.
     """
 
-    finished_ok = Signal(int, object)
+    finishedOk = Signal(int, object)
     failed = Signal(int, str, bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -126,7 +126,7 @@ class LatestTask(GuardedThread):
             self._emit_failure(seq, f"unexpected error: {type(exc).__name__}: {exc}", False)
         else:
             if seq == self._seq and not self._stopping:
-                self.finished_ok.emit(seq, result)
+                self.finishedOk.emit(seq, result)
 
     def _emit_failure(self, seq: int, message: str, is_shape_error: bool) -> None:
         if seq == self._seq and not self._stopping:

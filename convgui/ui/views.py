@@ -230,7 +230,7 @@ class ImageViews(QWidget):
         self._roi_guard = False
         self._input_draw_seq = 0  # the drawing job of the input shown, or 0: drawn already
         self._draw_task = LatestTask()  # no parent: stopped by shutdown() or on destroyed
-        self._draw_task.finished_ok.connect(self._on_input_drawn)
+        self._draw_task.finishedOk.connect(self._on_input_drawn)
         self.destroyed.connect(lambda *_, task=self._draw_task: stop_task(task))
 
         # before

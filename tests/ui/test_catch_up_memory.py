@@ -308,7 +308,7 @@ def test_an_idle_task_keeps_neither_its_last_job_nor_its_result(qtbot):
     inputs (a panel's job holds the whole image) or to its result (the maps ready to draw)."""
     task = LatestTask()
     received: list[np.ndarray] = []
-    task.finished_ok.connect(lambda _seq, result: received.append(result))
+    task.finishedOk.connect(lambda _seq, result: received.append(result))
     image = np.arange(12.0).reshape(3, 4)
     inputs, outputs = weakref.ref(image), []
 

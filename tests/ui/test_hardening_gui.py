@@ -265,7 +265,7 @@ def test_1000_rapid_edits_on_a_megapixel_image_end_exactly_and_leak_nothing(wind
     widgets = len(QApplication.allWidgets())
     before = psutil.Process().memory_info().rss
     shown: list[int] = []
-    window.result_shown.connect(lambda r: shown.append(r.seq))
+    window.resultShown.connect(lambda r: shown.append(r.seq))
     for i in range(1000):
         kh, kw = len(kernel), len(kernel[0])
         r, c = int(rng.integers(0, kh)), int(rng.integers(0, kw))

@@ -115,14 +115,14 @@ def test_starts_with_the_sample_and_sobel(window):
 def test_editing_a_cell_shows_exactly_convolve2d(loaded, qtbot):
     window = loaded
     table = window.kernel_editor.table_model
-    with qtbot.waitSignal(window.result_shown, timeout=10_000) as shown:
+    with qtbot.waitSignal(window.resultShown, timeout=10_000) as shown:
         assert table.setData(table.index(0, 0), "2")
     assert window.model.settings.kernel == ((2, 0, 1), (-2, 0, 2), (-1, 0, 1))
     assert shown.args[0].seq == window.worker.latest_seq
     assert_shows_exactly(window)
     assert window.result.display_mode == "clip"  # sums to 3 now
     # a parameter change too: stride 2, valid padding, constant boundary
-    with qtbot.waitSignal(window.result_shown, timeout=10_000):
+    with qtbot.waitSignal(window.resultShown, timeout=10_000):
         window.model.edit("params", padding="valid", stride=(2, 2), boundary="constant")
     assert_shows_exactly(window)
     assert window.result.output.shape == (11, 15, 3)
@@ -131,7 +131,7 @@ def test_editing_a_cell_shows_exactly_convolve2d(loaded, qtbot):
 def test_200_rapid_edits_end_with_the_last_settings(loaded, qtbot):
     window = loaded
     shown: list[int] = []
-    window.result_shown.connect(lambda r: shown.append(r.seq))
+    window.resultShown.connect(lambda r: shown.append(r.seq))
     table = window.kernel_editor.table_model
     for i in range(200):
         r, c = divmod(i % 9, 3)

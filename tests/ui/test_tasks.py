@@ -10,7 +10,7 @@ from convgui.ui.tasks import LatestTask
 def test_runs_off_the_gui_thread_and_reports_the_result(qtbot):
     task = LatestTask()
     gui = threading.get_ident()
-    with qtbot.waitSignal(task.finished_ok, timeout=5000) as blocker:
+    with qtbot.waitSignal(task.finishedOk, timeout=5000) as blocker:
         task.submit(lambda: threading.get_ident())
     seq, worker_thread = blocker.args
     assert seq == task.latest_seq
@@ -21,7 +21,7 @@ def test_runs_off_the_gui_thread_and_reports_the_result(qtbot):
 def test_only_the_newest_of_many_jobs_is_reported(qtbot):
     task = LatestTask()
     seen = []
-    task.finished_ok.connect(lambda seq, value: seen.append((seq, value)))
+    task.finishedOk.connect(lambda seq, value: seen.append((seq, value)))
     task.submit(time.sleep, 0.2)  # keeps the thread busy while the others queue up
     for n in range(50):
         task.submit(lambda n=n: n)
@@ -43,7 +43,7 @@ def test_errors_are_reported_and_the_next_job_runs(qtbot):
         task.submit(lambda: 1 / 0)
     assert blocker.args[1].startswith("unexpected error: ZeroDivisionError")
     assert blocker.args[2] is False
-    with qtbot.waitSignal(task.finished_ok, timeout=5000) as blocker:
+    with qtbot.waitSignal(task.finishedOk, timeout=5000) as blocker:
         task.submit(lambda: "fine")
     assert blocker.args[1] == "fine"
     assert task.stop()

@@ -745,7 +745,7 @@ class ClassroomPanel(QWidget):
             return
         if self._task is None:
             task = LatestTask(self)
-            task.finished_ok.connect(self._finished)
+            task.finishedOk.connect(self._finished)
             task.failed.connect(self._failed)
             self._tasks.append(task)
             self._task = task

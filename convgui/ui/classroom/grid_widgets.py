@@ -99,15 +99,15 @@ class NumberGrid(QWidget):
     """A grid of numbers. The owner sets what to show with the ``set_*`` methods.
 
     ``real`` is the rectangle (top, left, rows, cols) of real cells; the cells around it are
-    padding. Signals: ``cell_clicked(row, col)`` for any cell; in a selectable grid
+    padding. Signals: ``cellClicked(row, col)`` for any cell; in a selectable grid
     ``currentChanged(row, col)`` when the selected cell changes by mouse or keyboard
-    (``(-1, -1)``: none, after Escape); in an editable one ``edit_requested(row, col, text)``
+    (``(-1, -1)``: none, after Escape); in an editable one ``editRequested(row, col, text)``
     when a real cell is typed into and ``pasteRequested(row, col, text)`` for Ctrl+V with the
     clipboard's text (the owner parses and applies both, so each can be one undoable step).
     """
 
-    cell_clicked = Signal(int, int)
-    edit_requested = Signal(int, int, str)
+    cellClicked = Signal(int, int)
+    editRequested = Signal(int, int, str)
     currentChanged = Signal(int, int)
     pasteRequested = Signal(int, int, str)
 
@@ -350,7 +350,7 @@ class NumberGrid(QWidget):
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
         cell = self.cell_at(event.position().x(), event.position().y())
         if cell is not None and event.button() == Qt.MouseButton.LeftButton:
-            self.cell_clicked.emit(*cell)
+            self.cellClicked.emit(*cell)
             self._select(cell)  # a click on the selected cell keeps it selected
         super().mousePressEvent(event)
 
@@ -388,7 +388,7 @@ class NumberGrid(QWidget):
             self.pasteRequested.emit(*cell, QGuiApplication.clipboard().text())
         elif (self._editable and self.is_real(*cell)
               and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)):
-            self.edit_requested.emit(*cell, "0")
+            self.editRequested.emit(*cell, "0")
         elif event.key() == Qt.Key.Key_F2 and self.start_edit(*cell):
             pass
         elif not (event.text() and event.text() in _TYPED and self.start_edit(*cell,
@@ -453,7 +453,7 @@ class NumberGrid(QWidget):
         text = editor.text()
         self._cancel(editor)
         if text != self._editor_text:
-            self.edit_requested.emit(cell[0], cell[1], text)
+            self.editRequested.emit(cell[0], cell[1], text)
         if move:
             self._select(moved_cell(cell, move, self.shape(), self._real))
 

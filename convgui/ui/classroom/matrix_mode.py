@@ -99,7 +99,7 @@ class MatrixMode(QWidget):
         self._pending = False
         self._job_key: tuple | None = None
         self._task = LatestTask()  # no parent: stopped in closeEvent / on destroyed
-        self._task.finished_ok.connect(self._on_result)
+        self._task.finishedOk.connect(self._on_result)
         self._task.failed.connect(self._on_failed)
         self.destroyed.connect(lambda *_, task=self._task: stop_task(task))
         self._build()
@@ -156,9 +156,9 @@ class MatrixMode(QWidget):
         for k, grid in enumerate(self.input_grids):
             grid.set_selectable(True)
             grid.currentChanged.connect(self._on_current_changed)
-            grid.edit_requested.connect(lambda r, c, text, k=k: self._edit_cell(k, r, c, text))
+            grid.editRequested.connect(lambda r, c, text, k=k: self._edit_cell(k, r, c, text))
             grid.pasteRequested.connect(lambda r, c, text, k=k: self._paste(k, r, c, text))
-        self.output_grid.cell_clicked.connect(self.click_output)
+        self.output_grid.cellClicked.connect(self.click_output)
 
         self.position_label = QLabel()
         self.selection_label = QLabel()  # follows the selection, the settings and the input

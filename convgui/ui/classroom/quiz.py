@@ -86,10 +86,10 @@ class QuizPanel(QWidget):
         self._correct = self._answered = 0
         self._exporting = False
         self._task = LatestTask()  # no parent: stopped in closeEvent / on destroyed
-        self._task.finished_ok.connect(self._on_exercise)
+        self._task.finishedOk.connect(self._on_exercise)
         self._task.failed.connect(self._on_failed)
         self._export_task = LatestTask()
-        self._export_task.finished_ok.connect(self._on_exported)
+        self._export_task.finishedOk.connect(self._on_exported)
         self._export_task.failed.connect(self._on_export_failed)
         for task in (self._task, self._export_task):
             self.destroyed.connect(lambda *_, task=task: stop_task(task))
