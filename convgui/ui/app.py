@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import pyqtgraph as pg
 from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QSize, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
@@ -45,7 +44,6 @@ def ensure_app() -> QApplication:
     """The running QApplication, created (with ConvGUI's names and pyqtgraph options) if needed;
     the GIL switch interval shortened for the GUI thread's sake."""
     sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_INTERVAL_S))
-    pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])

@@ -30,8 +30,6 @@ from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QSplitter,
 from convgui.ui.tasks import LatestTask, stop_task
 from convgui.ui.worker import Result, render
 
-pg.setConfigOptions(imageAxisOrder="row-major")
-
 __all__ = ["MAX_PATCH", "ImageViews", "format_value", "format_values"]
 
 MAX_PATCH = 31

@@ -51,8 +51,6 @@ from convgui.ui.model import SettingsModel
 from convgui.ui.tasks import LatestTask
 from convgui.ui.views import DIVERGING_MAP, format_value, format_values
 
-pg.setConfigOptions(imageAxisOrder="row-major")
-
 __all__ = [
     "MAX_DISPLAY_SIDE", "READABLE_SIDE", "ClassroomPanel", "HoverReadout", "MapCanvas", "MapTile",
     "ShownMap", "colorize",

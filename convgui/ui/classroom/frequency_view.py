@@ -33,8 +33,6 @@ from convgui.settings import Settings
 from convgui.ui.classroom._common import kernel_pixmap, short_value
 from convgui.ui.model import SettingsModel
 
-pg.setConfigOptions(imageAxisOrder="row-major")
-
 __all__ = ["RESPONSE_SIZE", "FrequencyView", "verdict_for"]
 
 RESPONSE_SIZE = 64
