@@ -4,6 +4,7 @@ Plain script, not a test::
 
     python benchmarks/bench_engine.py [--quick] [--rows PATTERN] [--repeats N] [--json PATH]
     python benchmarks/bench_engine.py --list            # the row ids, nothing is run
+    python benchmarks/bench_engine.py --stride-goal     # issue 15's stride goal only
 
 Images (float32): a 2048×2048 grey and a 1024×1024×3 RGB image (``--quick``: 256×256 and
 128×128×3). Kernels: 3, 5, 7, 15, 31, each ``random`` (normal, full rank: not separable) and
@@ -44,8 +45,11 @@ After the table come the goal checks of the "Fast engine" issue (PASS/FAIL with 
 and the memory check: the peak of numpy's allocations (``tracemalloc``) during a convgui call
 with ``CONVGUI_ENGINE=scipy`` (OpenCV's allocations are invisible to tracemalloc), and the
 peak RSS growth (``psutil``, sampled every 0.5 ms; rough) with the default engine, each as a
-multiple of the output size. Everything goes to ``--json`` (default: ``engine_results.json``
-next to this script). Exit status 1 when a convgui result disagrees with the reference.
+multiple of the output size. The run uses a fresh, temporary ``CONVGUI_HOME``, so the
+planner measures its candidate routes (its "wisdom", see docs/performance.md) in the
+warm-up call of each convgui cell, as on a user's first call. Everything goes to
+``--json`` (default: ``engine_results.json`` next to this script). Exit status 1 when a
+convgui result disagrees with the reference.
 A full run takes several minutes; run it on an otherwise idle machine.
 """
 
@@ -60,6 +64,7 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import tracemalloc
@@ -72,6 +77,7 @@ import numpy as np
 import scipy
 from scipy import ndimage, signal
 
+from convgui import planner
 from convgui.engine import convolve2d, prepare
 
 try:  # optional peers
@@ -86,12 +92,25 @@ except Exception:  # noqa: BLE001 - any import failure means "no torch column"
     torch_f = None
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "engine_results.json"
+#: Where ``--stride-goal`` writes by default (the full run's JSON stays as it is).
+DEFAULT_STRIDE_JSON = Path(__file__).resolve().parent / "stride_goal_results.json"
 SIZES = (3, 5, 7, 15, 31)
 KINDS = ("random", "gauss")
 REFLECT_SIZES = (3, 15)
-STRIDE_SIZES = (3, 7, 15)
+STRIDE_SIZES = (3, 5, 7, 15, 31)
 DILATION_SIZES = (3, 7, 15)
-STEPS = (2, 4)  # the strides and dilations beyond 1
+STEPS = (2, 4)  # the dilations beyond 1
+STRIDES = (2, 3, 4)
+#: Kernels users really have (issue 15, item 6b), base rows only (full runs): a Gaussian built
+#: in float32 (np.outer(g, g).astype(np.float32)) and one typed with four decimals.
+EXTRA_KINDS = {"gauss32": (15, 31), "dec4": (7,)}
+#: The stride goal (issue 15, item 6): a strided call ≤ this × the stride-1 call of the same
+#: kernel and ≤ this × the peer's full call followed by slicing.
+STRIDE_FACTOR = 1.1
+#: ``--stride-goal``: only these rows and columns; a column whose warm-up call takes longer
+#: than SLOW_CALL_S is timed once per pass (its noise is far below the margin it is read at).
+STRIDE_GOAL_COLUMNS = ("convgui", "cg-scipy", "filter2D", "ndimage")
+SLOW_CALL_S = 0.5
 QUICK_SIZES = (3, 7)
 QUICK_REFLECT_SIZES = (3,)
 QUICK_STRIDE_SIZES = (3,)
@@ -160,7 +179,11 @@ def make_images(quick: bool) -> dict[str, np.ndarray]:
     }
 
 
-def make_rows(images: dict[str, np.ndarray], quick: bool) -> list[RowSpec]:
+def make_rows(images: dict[str, np.ndarray], quick: bool,
+              stride_goal: bool = False) -> list[RowSpec]:
+    if stride_goal:  # the rows of the stride goal: every size at stride 1 to 4
+        return [RowSpec(image, kind, k, stride=s) for image in images for kind in KINDS
+                for k in SIZES for s in (1, *STRIDES)]
     sizes = QUICK_SIZES if quick else SIZES
     reflect = QUICK_REFLECT_SIZES if quick else REFLECT_SIZES
     strided = QUICK_STRIDE_SIZES if quick else STRIDE_SIZES
@@ -173,9 +196,12 @@ def make_rows(images: dict[str, np.ndarray], quick: bool) -> list[RowSpec]:
                 if k in reflect:
                     rows.append(RowSpec(image, kind, k, boundary="reflect"))
                 if k in strided:
-                    rows += [RowSpec(image, kind, k, stride=s) for s in STEPS]
+                    rows += [RowSpec(image, kind, k, stride=s)
+                             for s in (STEPS if quick else STRIDES)]
                 if k in dilated:
                     rows += [RowSpec(image, kind, k, dilation=d) for d in STEPS]
+        if not quick:
+            rows += [RowSpec(image, kind, k) for kind, ks in EXTRA_KINDS.items() for k in ks]
     return rows
 
 
@@ -196,7 +222,10 @@ def select_rows(rows: list[RowSpec], pattern: str | None) -> list[RowSpec]:
 
 
 def make_kernel(kind: str, k: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """(k×k float64 kernel, its 1-D factor for separable kernels or None)."""
+    """(k×k kernel, its 1-D factor for separable kernels or None): ``random``, ``gauss``
+    (float64), ``gauss32`` (the Gaussian built in float32, a float32 array), ``dec4`` (the
+    Gaussian typed with four decimals: rank 1 only to ~1e-3 of Σ|K|, so not separable within
+    the 1e-5 contract; its row shows which full-rank route it takes)."""
     if kind == "random":
         rng = np.random.default_rng(1000 + k)
         return rng.standard_normal((k, k)), None
@@ -204,6 +233,10 @@ def make_kernel(kind: str, k: int) -> tuple[np.ndarray, np.ndarray | None]:
     x = np.arange(k) - (k - 1) / 2
     g = np.exp(-x * x / (2 * sigma * sigma))
     g /= g.sum()
+    if kind == "gauss32":
+        return np.outer(g, g).astype(np.float32), g
+    if kind == "dec4":
+        return np.round(np.outer(g, g), 4), None
     return np.outer(g, g), g
 
 
@@ -242,7 +275,8 @@ def engine_env(name: str | None) -> Iterator[None]:
 Column = tuple[str, Callable[[], object], str | None]  # (name, call, CONVGUI_ENGINE or None)
 
 
-def measure_columns(columns: list[Column], repeats: int, settle: float = SETTLE_S
+def measure_columns(columns: list[Column], repeats: int, settle: float = SETTLE_S,
+                    slow_call: float = float("inf")
                     ) -> tuple[dict[str, list[float]], dict[str, object], dict[str, str]]:
     """:data:`PASSES` passes over the columns, every other one in reverse order and each
     starting one column later; in each pass a column gets one warm-up call and then its
@@ -250,7 +284,8 @@ def measure_columns(columns: list[Column], repeats: int, settle: float = SETTLE_
     threads of OpenBLAS, OpenMP and OpenCV spin for up to ~0.1 s after a call and would slow
     the next library's call). A slow spell of the machine (another process, the CPU clock)
     so falls on parts of several columns instead of on all of one. Returns (seconds per
-    call by column, each column's last result, failures by column).
+    call by column, each column's last result, failures by column). A column whose warm-up
+    call takes longer than ``slow_call`` seconds is timed once in that pass.
 
     The garbage collector is run before and kept out of the timed calls (cheap: :func:`main`
     freezes the objects that exist before the benchmark starts); a column's previous result
@@ -272,8 +307,10 @@ def measure_columns(columns: list[Column], repeats: int, settle: float = SETTLE_
             try:
                 with engine_env(env):
                     results[name] = None
+                    t0 = time.perf_counter()
                     results[name] = fn()  # warm-up
-                    for _ in range(count):
+                    timed = count if time.perf_counter() - t0 <= slow_call else min(count, 1)
+                    for _ in range(timed):
                         results[name] = None
                         t0 = time.perf_counter()
                         results[name] = fn()
@@ -444,6 +481,7 @@ class RowResult:
     samples_ms: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, float | None] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
+    full_results: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def ok(self, column: str) -> bool:
         err = self.errors.get(column)
@@ -480,30 +518,44 @@ class RowResult:
         }
 
 
-def run_row(spec: RowSpec, image: np.ndarray, repeats: int,
-            settle: float = SETTLE_S) -> RowResult:
+def run_row(spec: RowSpec, image: np.ndarray, repeats: int, settle: float = SETTLE_S,
+            stride_one: RowResult | None = None, stride_goal: bool = False) -> RowResult:
+    """Time one row. With ``stride_goal`` the peers are only filter2D and ndimage, and a
+    stride-1 row keeps their full results for the strided rows. With ``stride_one`` (the same
+    kernel's stride-1 row) only the two convgui columns are timed: the peers' times are that
+    row's (their stride is a free slice of the full result) and the reference is its ndimage
+    result, sliced."""
     case = make_case(spec, image)
     args = dict(padding="same", stride=spec.stride, dilation=spec.dilation,
                 boundary=spec.boundary)
+    out_shape = (*case.out_hw, image.shape[2]) if image.ndim == 3 else case.out_hw
+    columns: list[Column] = [
+        (CONVGUI, convgui_fn(case), "auto"), (CONVGUI_SCIPY, convgui_fn(case), "scipy")]
+    if stride_one is None:
+        columns += [*((name, fn, None) for name, fn in peer_fns(case).items()
+                      if not stride_goal or name in STRIDE_GOAL_COLUMNS),
+                    (FLOOR, floor_fn(case), None)]
+    times, results, failures = measure_columns(columns, repeats, settle, SLOW_CALL_S)
+    # the methods after the timing: the warm-up call measured the routes (planner wisdom)
     with engine_env("auto"):
         conv = prepare(image, case.kernel, **args)
         method, engine, kmethod = conv.method, conv.engine, conv.kernel_method
     with engine_env("scipy"):
         conv = prepare(image, case.kernel, **args)
         method_s, kmethod_s = conv.method, conv.kernel_method
-    out_shape = (*case.out_hw, image.shape[2]) if image.ndim == 3 else case.out_hw
     row = RowResult(spec, image.shape, out_shape, method, engine, kmethod, method_s, kmethod_s)
-
-    columns: list[Column] = [
-        (CONVGUI, convgui_fn(case), "auto"), (CONVGUI_SCIPY, convgui_fn(case), "scipy"),
-        *((name, fn, None) for name, fn in peer_fns(case).items()),
-        (FLOOR, floor_fn(case), None),
-    ]
-    times, results, row.failures = measure_columns(columns, repeats, settle)
+    row.failures = failures
     for name, samples in times.items():
         row.samples_ms[name] = [t * 1e3 for t in samples]
         row.times_ms[name] = statistics.median(samples) * 1e3
     results.pop(FLOOR, None)
+    if stride_one is not None:
+        for name in (FILTER2D, NDIMAGE):
+            if name in stride_one.times_ms:
+                row.times_ms[name] = stride_one.times_ms[name]
+                results[name] = case.subsample(stride_one.full_results[name])
+    elif stride_goal and spec.stride == 1:
+        row.full_results = {n: results[n] for n in (FILTER2D, NDIMAGE) if n in results}
     ref = results.get(NDIMAGE)
     if ref is None:  # no reference: nothing can be trusted on this row
         row.errors = {name: None for name in results}
@@ -782,6 +834,8 @@ def evaluate_goals(rows: list[RowResult], memory: list[dict], accelerated: bool)
                       f"{one.times_ms[CONVGUI_SCIPY]:.2f} ms = {factor:.2f}×"))
     goals.append(_check(g, items, higher_is_better=False))
 
+    goals += stride_goals(rows, accelerated)
+
     # --- memory -----------------------------------------------------------------------------
     g = Goal("memory-tracemalloc", f"memory: peak extra ≤ {MEMORY_FACTOR:g}× the output "
              "(tracemalloc, CONVGUI_ENGINE=scipy)")
@@ -801,6 +855,52 @@ def evaluate_goals(rows: list[RowResult], memory: list[dict], accelerated: bool)
     if memory and not items:
         g.skipped = "psutil is not installed"
     return goals
+
+
+def stride_goals(rows: list[RowResult], accelerated: bool) -> list[Goal]:
+    """Issue 15, item 6, on each engine: every strided row (dilation 1, boundary constant)
+    within :data:`STRIDE_FACTOR` of the same kernel's stride-1 call, and of the engine's peer
+    (filter2D for OpenCV, ndimage for SciPy) called in full and sliced (the peer column of a
+    strided row is exactly that)."""
+    by_spec = {r.spec: r for r in rows}
+    goals = []
+    for column, engine, peer in ((CONVGUI, "OpenCV", FILTER2D),
+                                 (CONVGUI_SCIPY, "SciPy", NDIMAGE)):
+        vs_one = Goal(f"stride-vs-stride1-{engine.lower()}",
+                      f"{engine} engine: stride 2–4 ≤ {STRIDE_FACTOR:g}× the stride-1 call "
+                      "of the same kernel")
+        vs_peer = Goal(f"stride-vs-peer-{engine.lower()}",
+                       f"{engine} engine: stride 2–4 ≤ {STRIDE_FACTOR:g}× {peer}(...)[::s, ::s]")
+        one_items, peer_items = [], []
+        for r in rows:
+            s = r.spec
+            if s.stride == 1 or s.dilation != 1 or s.boundary != "constant" or (
+                    column not in r.times_ms):
+                continue
+            t = r.times_ms[column]
+            one = by_spec.get(RowSpec(s.image, s.kind, s.size, 1, 1, s.boundary))
+            if one is not None and column in one.times_ms:
+                factor = t / one.times_ms[column]
+                ok = r.convgui_ok and factor <= STRIDE_FACTOR
+                one_items.append((s.id, factor, ok, wrong_text(r) if not r.convgui_ok else
+                                  f"stride {s.stride} {t:.2f} ms / stride 1 "
+                                  f"{one.times_ms[column]:.2f} ms = {factor:.2f}×"))
+            if peer in r.times_ms and r.ok(peer):
+                factor = t / r.times_ms[peer]
+                ok = r.convgui_ok and factor <= STRIDE_FACTOR
+                peer_items.append((s.id, factor, ok, wrong_text(r) if not r.convgui_ok else
+                                   f"{t:.2f} ms / {peer} + slice {r.times_ms[peer]:.2f} ms "
+                                   f"= {factor:.2f}×"))
+        goals += [_check(vs_one, one_items, higher_is_better=False),
+                  _check(vs_peer, peer_items, higher_is_better=False)]
+        if engine == "OpenCV" and not accelerated:
+            for g in goals[-2:]:
+                g.skipped = "OpenCV is not installed: the default engine is SciPy"
+    return goals
+
+
+def wrong_text(row: RowResult) -> str:
+    return "convgui result disagrees with the reference"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -880,13 +980,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "wildcard; comma-separated alternatives")
     p.add_argument("--repeats", type=int, default=None,
                    help="timed calls per cell after one warm-up (default 7, --quick 1)")
-    p.add_argument("--json", type=Path, default=DEFAULT_JSON, metavar="PATH",
-                   help=f"where to write the results (default {DEFAULT_JSON})")
+    p.add_argument("--json", type=Path, default=None, metavar="PATH",
+                   help=f"where to write the results (default {DEFAULT_JSON}; with "
+                        f"--stride-goal {DEFAULT_STRIDE_JSON})")
     p.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
+    p.add_argument("--stride-goal", action="store_true",
+                   help="only the stride goal's rows (kernels 3–31 at strides 1–4) and columns "
+                        "(convgui, cg-scipy, filter2D, ndimage; the peers timed at stride 1, "
+                        "their stride a free slice), no memory check; default --repeats 5")
     p.add_argument("--list", action="store_true", help="print the row ids and exit")
     args = p.parse_args(argv)
     if args.repeats is None:
-        args.repeats = 1 if args.quick else 7
+        args.repeats = 1 if args.quick else 5 if args.stride_goal else 7
+    if args.json is None:
+        args.json = DEFAULT_STRIDE_JSON if args.stride_goal else DEFAULT_JSON
+    if args.stride_goal:
+        args.no_memory = True
     if args.repeats < 1:
         p.error("--repeats must be ≥ 1")
     return args
@@ -895,7 +1004,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     images = make_images(args.quick)
-    rows = select_rows(make_rows(images, args.quick), args.rows)
+    rows = select_rows(make_rows(images, args.quick, args.stride_goal), args.rows)
     if args.list:
         print("\n".join(r.id for r in rows))
         return 0
@@ -905,7 +1014,8 @@ def main(argv: list[str] | None = None) -> int:
     info = machine_info()
     accelerated = cv2 is not None
     active = [c for c in COLUMNS if (c not in (FILTER2D, SEPFILTER2D) or accelerated)
-              and (c != TORCH or torch is not None)]
+              and (c != TORCH or torch is not None)
+              and (not args.stride_goal or c in STRIDE_GOAL_COLUMNS)]
     print(f"bench_engine: {len(rows)} rows, median of {args.repeats} after 1 warm-up; "
           f"{info['cpus_usable']} CPUs; numpy {info['numpy']}, scipy {info['scipy']}, "
           f"cv2 {info['cv2'] or 'not installed'}, torch {info['torch'] or 'not installed'}")
@@ -914,22 +1024,39 @@ def main(argv: list[str] | None = None) -> int:
     id_width = max(len(r.id) for r in rows)
     print_header(active, id_width)
     started = time.perf_counter()
+    # a fresh wisdom: the first call of each convgui cell (its warm-up) measures the routes
+    wisdom_home = tempfile.TemporaryDirectory(prefix="bench-wisdom-")
+    old_home = os.environ.get("CONVGUI_HOME")
+    os.environ["CONVGUI_HOME"] = wisdom_home.name
+    planner.WISDOM.forget()
     gc.collect()
     gc.freeze()  # the libraries' objects: later collections only look at the benchmark's own
     try:
         return _run(args, images, rows, info, active, id_width, started)
     finally:
         gc.unfreeze()
+        if old_home is None:
+            os.environ.pop("CONVGUI_HOME", None)
+        else:
+            os.environ["CONVGUI_HOME"] = old_home
+        planner.WISDOM.forget()
+        wisdom_home.cleanup()
 
 
 def _run(args: argparse.Namespace, images: dict[str, np.ndarray], rows: list[RowSpec],
          info: dict, active: list[str], id_width: int, started: float) -> int:
     accelerated = cv2 is not None
     results = []
+    stride_one: dict[tuple[str, str, int], RowResult] = {}
     for spec in rows:
+        first = stride_one.get((spec.image, spec.kind, spec.size)) if spec.stride > 1 else None
         results.append(run_row(spec, images[spec.image], args.repeats,
-                               0.0 if args.quick else SETTLE_S))
+                               0.0 if args.quick else SETTLE_S, first, args.stride_goal))
+        if args.stride_goal and spec.stride == 1:
+            stride_one[(spec.image, spec.kind, spec.size)] = results[-1]
         print_row(results[-1], active, id_width)
+    for row in results:
+        row.full_results = {}
 
     memory = []
     if not args.no_memory:
@@ -943,7 +1070,8 @@ def _run(args: argparse.Namespace, images: dict[str, np.ndarray], rows: list[Row
                   f"tracemalloc (scipy) {m['tracemalloc_scipy_ratio']:.2f}x  "
                   f"RSS (auto, rough) {rss}", flush=True)
 
-    goals = evaluate_goals(results, memory, accelerated)
+    goals = (stride_goals(results, accelerated) if args.stride_goal
+             else evaluate_goals(results, memory, accelerated))
     print("\ngoals" + (" (quick run: images too small for the numbers to mean much)"
                        if args.quick else "") + ":")
     for g in goals:

@@ -16,7 +16,9 @@ bands: :func:`prepare` validates and plans, :meth:`Convolution.bands` computes. 
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+import time
 from collections.abc import Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -45,13 +47,21 @@ MERGE_MODES = ("sum", "mean", "weighted", "max", "magnitude")
 #: The routes computed by :mod:`convgui.taps` (NumPy and BLAS, on either engine).
 TAPS_ROUTES = ("taps", "separable taps")
 
+#: Candidate routes priced within this factor of the cheapest are measured (see
+#: :meth:`Convolution.measure_routes`); the cost model is trusted to rule out the rest.
+MEASURE_WITHIN = 4.0
+#: Rounds of timing the candidate routes (the best time of each counts); after the second,
+#: only the routes within MEASURE_CONTENDERS× of the fastest run again.
+MEASURE_ROUNDS = 4
+MEASURE_CONTENDERS = 1.5
+
 #: Output pixels per band: small enough to report progress and stop often, large enough to be
 #: cheap (a 1024×1024 image is computed in 4 bands).
 BAND_PIXELS = 1 << 18
 
 __all__ = [
     "BOUNDARIES", "MERGE_MODES", "POOL_MODES", "Convolution", "ShapeError", "convolve2d",
-    "global_pool", "merge", "pool2d", "prepare",
+    "global_pool", "merge", "pool2d", "prepare", "result_dtype",
 ]
 
 
@@ -81,7 +91,8 @@ def convolve2d(
 
     Returns
     -------
-    float32 for integer or float32 input, float64 for float64 input; per axis
+    float64 for float input of 8 bytes or more (float64 in either byte order; longdouble is
+    computed in float64), else float32 (see :func:`result_dtype`); per axis
     ⌊(n + p₁ + p₂ − d·(k−1) − 1)/s⌋ + 1 outputs.
 
     Raises
@@ -121,10 +132,19 @@ def prepare(
     if flip:
         k = k[::-1, ::-1]
     geo = geometry(img.shape[:2], k.shape, padding, s, d, bool(flip))
-    dtype = np.float64 if img.dtype == np.float64 else np.float32
+    dtype = result_dtype(img.dtype)
     planes = _planes(img, channels, dtype)
     return Convolution(img, planes, k, geo, boundary, cval_f, bias_f, dtype,
                        squeeze=img.ndim == 2 or channels != "per-channel")
+
+
+def result_dtype(dtype: np.dtype | type) -> type:
+    """The type a result (and the work) has for input of ``dtype``: ``np.float64`` for a float
+    of 8 bytes or more (float64 in either byte order, e.g. ``>f8`` from FITS or a big-endian
+    ``.npy``; ``longdouble`` is computed in float64), ``np.float32`` for everything else
+    (integers, bool, float16, float32 in either byte order)."""
+    dt = np.dtype(dtype)
+    return np.float64 if dt.kind == "f" and dt.itemsize >= 8 else np.float32
 
 
 def _as_image(image: object) -> np.ndarray:
@@ -209,6 +229,7 @@ class Convolution:
     dtype: type
     squeeze: bool
     forced_engine: str | None = None
+    forced_route: str | None = None  # a route to run whatever the planner thinks (measuring)
 
     @property
     def out_hw(self) -> tuple[int, int]:
@@ -243,8 +264,82 @@ class Convolution:
         filling the border
         (:mod:`convgui.accel`) ``"same"`` (one call, straight into the output), ``"dilated"``
         (one call per row phase, kernel not inflated) or ``"subsampled"`` (the stride-1 rows
-        each band needs, then every s-th)."""
+        each band needs, then every s-th).
+
+        A call large enough to measure (see :meth:`measure_routes`) takes the fastest of its
+        candidate routes as measured on this machine when the wisdom holds them all."""
+        if self.forced_route is not None:
+            return self.forced_route
+        if self._wisdom_applies:
+            measured = planner.WISDOM.times(self.wisdom_key)
+            if set(self.candidate_routes) <= measured.keys():
+                return min(self.candidate_routes, key=measured.get)
         return min(self._route_costs, key=self._route_costs.get)
+
+    @property
+    def candidate_routes(self) -> tuple[str, ...]:
+        """The routes worth measuring: those the cost model prices within
+        :data:`MEASURE_WITHIN` of the cheapest, and always "subsampled" or "sliced" (the
+        whole stride-1 result then every s-th: what a user's own ``filter2D(...)[::s, ::s]``
+        or ``ndimage.correlate(...)[::s, ::s]`` does), so a strided call is never measured
+        slower than that."""
+        costs = self._route_costs
+        best = min(costs.values())
+        routes = tuple(name for name, cost in costs.items()
+                       if cost <= MEASURE_WITHIN * best or name == "subsampled")
+        if self.geometry.stride != (1, 1) and "subsampled" not in costs:
+            routes += ("sliced",)  # measured only: it holds the s²-times-larger result
+        return routes
+
+    @property
+    def wisdom_key(self) -> str:
+        """What a measurement of the routes holds for: engine, working type, channels, kernel
+        (shape, non-zero taps, separable or not), stride, dilation, boundary and image-size
+        bucket (:func:`convgui.planner.size_bucket`)."""
+        g = self.geometry
+        kh, kw = self.kernel.shape
+        depth = self.source.shape[2] if self.source.ndim == 3 else 1
+        values = g.in_hw[0] * g.in_hw[1] * depth
+        channels = "plane" if self.source.ndim == 2 else (
+            f"{depth}{'sum' if self.squeeze else 'ch'}")
+        return "|".join((
+            self.engine, np.dtype(self.dtype).name, channels, f"{kh}x{kw}",
+            f"nz{np.count_nonzero(self.kernel)}", f"sep{int(self._separable is not None)}",
+            "s{}x{}".format(*g.stride), "d{}x{}".format(*g.dilation),
+            self.boundary + ("" if self.cval == 0.0 else "-cval"),
+            f"b{planner.size_bucket(values)}"))
+
+    @property
+    def _wisdom_applies(self) -> bool:
+        """The route comes from measurements: several candidates, a call large enough to be
+        worth measuring, wisdom on, neither the engine nor the route forced."""
+        g = self.geometry
+        depth = self.source.shape[2] if self.source.ndim == 3 else 1
+        return (self.forced_route is None and self.forced_engine is None
+                and g.in_hw[0] * g.in_hw[1] * depth >= planner.WISDOM_MIN_VALUES
+                and planner.wisdom_enabled() and len(self.candidate_routes) > 1)
+
+    def measure_routes(self) -> dict[str, float]:
+        """Time every candidate route on this call, remember the times in the wisdom and
+        return them (ms). Each route runs twice (the first run also warms caches and thread
+        pools up); then, for the rest of :data:`MEASURE_ROUNDS`, those within
+        :data:`MEASURE_CONTENDERS` of the best so far run again. Each keeps its best time.
+        The next :attr:`route` of a call with the same :attr:`wisdom_key` is the fastest."""
+        times: dict[str, float] = {}
+        for round_ in range(MEASURE_ROUNDS):
+            best = min(times.values(), default=math.inf)
+            for name in self.candidate_routes:
+                if round_ >= 2 and times[name] > MEASURE_CONTENDERS * best:
+                    continue
+                trial = dataclasses.replace(self, forced_route=name)
+                started = time.perf_counter()
+                trial.run()
+                elapsed = (time.perf_counter() - started) * 1e3
+                times[name] = min(times.get(name, math.inf), elapsed)
+        planner.WISDOM.remember(self.wisdom_key, times)
+        for name in ("route", "_route_factors"):  # chosen again, from the measurement
+            self.__dict__.pop(name, None)
+        return times
 
     @cached_property
     def _inflated(self) -> planner.Factors:
@@ -305,7 +400,7 @@ class Convolution:
     @cached_property
     def _separable(self) -> taps.Separable | None:
         """Two passes for a rank-1 kernel (a single row or column is one pass already)."""
-        factors = planner.rank_one(self.kernel) if min(self.kernel.shape) > 1 else None
+        factors = planner.rank_one(self.kernel, self.dtype) if min(self.kernel.shape) > 1 else None
         if factors is None:
             return None
         return taps.separable(*factors, self.geometry.stride, self.geometry.dilation)
@@ -319,7 +414,17 @@ class Convolution:
                 and (self.squeeze or len(self.planes) * g.dilation[1] <= accel.MAX_CHANNELS))
 
     @cached_property
+    def _stride_one(self) -> Convolution:
+        """This call at stride 1 with the same pads (no bias): its every s-th output row and
+        column are this call's outputs (route "sliced")."""
+        g = self.geometry
+        geo = geometry(g.in_hw, self.kernel.shape, g.pads, 1, g.dilation)
+        return dataclasses.replace(self, geometry=geo, bias=0.0, forced_route=None)
+
+    @cached_property
     def _route_factors(self) -> list[planner.Factors]:
+        if self.route == "sliced":
+            return self._stride_one._route_factors
         if self.route == "dilated":
             return [self._undilated]
         if self.route in ("same", "subsampled"):
@@ -330,6 +435,8 @@ class Convolution:
     def kernel_method(self) -> str:
         """The method of the largest piece: ``zero``, ``scale``, ``separable``, ``low-rank``,
         ``direct``, ``fft`` or ``taps``."""
+        if self.route == "sliced":
+            return self._stride_one.kernel_method
         if self.route in TAPS_ROUTES:
             return "taps" if self.route == "taps" else "separable"
         return max(self._route_factors, key=lambda f: f.kernel.size).method
@@ -344,6 +451,8 @@ class Convolution:
                 f" · {len(self._tap_groups)} phases" if len(self._tap_groups) > 1 else "")
         if self.route == "separable taps":
             return f"separable: {self._separable.tap_count} taps (BLAS multiply-adds)"
+        if self.route == "sliced":
+            return f"{self._stride_one.method} · whole, then every {'×'.join(map(str, g.stride))}"
         main = max(self._route_factors, key=lambda f: f.kernel.size)
         name = main.method if main.method != "low-rank" else f"low-rank {main.rank}"
         if self.engine == "opencv":
@@ -367,10 +476,10 @@ class Convolution:
         """Every piece sums only its non-zero taps, or, separable, has no zero tap at all (so
         NaN and infinity reach exactly the outputs the definition says); otherwise a
         non-finite result is recomputed with "scipy-direct"."""
-        if self.route == "taps":
+        if self.route in ("taps", "sliced"):  # (the stride-1 call sees to its own NaN)
             return True
         if self.route == "separable taps":  # the product's zeros are the kernel's zeros
-            column, row = planner.rank_one(self.kernel)
+            column, row = planner.rank_one(self.kernel, self.dtype)
             return bool(np.array_equal(np.outer(column, row) != 0, self.kernel != 0))
         return all(f.method in ("zero", "scale", "direct") or (
             f.method == "separable" and f.kernel.all()) for f in self._route_factors)
@@ -391,8 +500,13 @@ class Convolution:
         OpenCV parallelises inside each call. Closing the generator early drops the bands that
         have not started.
         """
+        if self._wisdom_applies and not set(self.candidate_routes) <= planner.WISDOM.times(
+                self.wisdom_key).keys():
+            self.measure_routes()
         out = np.empty(self.out_shape, dtype=self.dtype)
-        if self.route in ("same", "dilated"):
+        if self.route == "sliced":
+            yield from self._sliced(out)
+        elif self.route in ("same", "dilated"):
             yield from self._in_place(out)
         else:
             yield from self._banded(out)
@@ -413,8 +527,11 @@ class Convolution:
             band_pixels = min(BAND_PIXELS, max(BAND_PIXELS // reads, 5 * oh * ow // (2 * reads)))
         else:  # OpenCV parallelises inside each call: larger bands
             band_pixels = BAND_PIXELS * (8 if self.engine == "opencv" else 1)
-            if self.route == "subsampled":  # memory grows with what a band reads
-                band_pixels //= reads
+            if self.route == "subsampled" and self._inflated.method != "fft":
+                # 2¹⁹ input pixels (2 MiB of float32 grey): the stride-1 rows are still in the
+                # cache when every s-th is kept (measured 1.3-2× faster than 8 MiB bands); a
+                # DFT keeps the large bands (few DFTs, as the user's own single call)
+                band_pixels = 2 * BAND_PIXELS // reads
             elif self.route == "bands":  # … and OpenCV's pieces each get a result of their own
                 band_pixels //= reads * (2 if self.engine == "opencv" and reads > 1 else 1)
         rows = max(1, band_pixels // max(ow, 1))
@@ -448,6 +565,13 @@ class Convolution:
             finally:
                 for future in futures:
                     future.cancel()
+
+    def _sliced(self, out: np.ndarray) -> Generator[float, None, None]:
+        """Route "sliced": the stride-1 call (its own route, progress and NaN handling),
+        then every sh-th row and sw-th column of it into ``out``."""
+        full = yield from self._stride_one.bands()
+        (sh, sw), (oh, ow) = self.geometry.stride, self.out_hw
+        copy_pixels(out, full[:(oh - 1) * sh + 1:sh, :(ow - 1) * sw + 1:sw])
 
     def _in_place(self, out: np.ndarray) -> Generator[float, None, None]:
         src = self._opencv_source()
@@ -492,7 +616,7 @@ class Convolution:
         if self.route == "subsampled":
             accel.subsampled_rows(plane, self._inflated, (g.pads[0][0], g.pads[1][0]),
                                   g.stride, accel.opencv_borders()[self.boundary], r0,
-                                  target[r0:r1])
+                                  target[r0:r1], scratch)
             return
         copy_pixels(target[r0:r1], self._band(plane, r0, r1))
 
@@ -547,7 +671,7 @@ def pool2d(
     out_hw = tuple(
         pool_output_size(arr.shape[i], win[i], step[i], pad[i]) for i in range(2)
     )
-    dtype = np.float64 if arr.dtype == np.float64 else np.float32
+    dtype = result_dtype(arr.dtype)
     work = arr.astype(dtype)
     fill = -np.inf if mode == "max" else 0.0
     pads = [(pad[0], pad[0]), (pad[1], pad[1])] + [(0, 0)] * (arr.ndim - 2)
@@ -697,7 +821,7 @@ def conv_transpose2d(
                 continue
             c0 = b * d[1]
             full[r0:r0 + (h - 1) * s[0] + 1:s[0], c0:c0 + (w - 1) * s[1] + 1:s[1]] += weight * x
-    dtype = np.float64 if img.dtype == np.float64 else np.float32
+    dtype = result_dtype(img.dtype)
     return full[p[0]:p[0] + out_hw[0], p[1]:p[1] + out_hw[1]].astype(dtype)
 
 
@@ -780,7 +904,7 @@ def conv_layer(
                 f"bias has {b.size} values but there are {len(filters)} filters"
             )
         biases = [_finite(v, "bias") for v in b.tolist()]
-    dtype = np.float64 if img.dtype == np.float64 else np.float32
+    dtype = result_dtype(img.dtype)
     kwargs = {"padding": padding, "stride": stride, "dilation": dilation, "boundary": boundary,
               "cval": cval, "flip": flip}
     maps = []

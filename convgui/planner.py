@@ -17,9 +17,13 @@ OpenCV. No Qt here.
 
 from __future__ import annotations
 
+import json
+import math
 import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from scipy import ndimage, signal
@@ -30,8 +34,19 @@ except ImportError:  # pragma: no cover - depends on the environment
     cv2 = None
 
 ENGINES = ("auto", "scipy", "opencv")
-#: Singular values below this fraction of the largest count as zero (float64 round-off).
-RANK_TOL = 1e-10
+#: Accuracy contract: |result − exact| ≤ tolerance · Σ|K| · max|X| (float32 results 1e-5,
+#: float64 1e-9; tests/core/test_engine.py's TOL).
+CONTRACT_TOL = {"float32": 1e-5, "float64": 1e-9}
+#: A split of a kernel K into rank-r factors is used when the part it leaves out, E, has
+#: Σ|E| ≤ RANK_TOL · Σ|K|: it then moves no result by more than RANK_TOL · Σ|K| · max|X|,
+#: a tenth of the contract for the working type. A Gaussian built or stored in float32 is
+#: rank 1 to ~4e-8 and so separable for float32 work; float64 work keeps float64 round-off.
+RANK_TOL = {name: tol / 10 for name, tol in CONTRACT_TOL.items()}
+
+
+def rank_tolerance(dtype: type) -> float:
+    """:data:`RANK_TOL` for the working type ``dtype`` (float64, or float32 for the rest)."""
+    return RANK_TOL["float64" if np.dtype(dtype) == np.float64 else "float32"]
 
 
 def opencv_dft_area(dtype: type) -> int:
@@ -104,7 +119,7 @@ def _factorize(data: bytes, shape: tuple[int, int], engine: str, dtype: str) -> 
         return Factors(kernel, "zero", cost=0.0)
     if kh == kw == 1:
         return Factors(kernel, "scale", cost=0.5)
-    rank, columns, rows = _low_rank(kernel)
+    rank, columns, rows = _low_rank(kernel, rank_tolerance(dtype))
     costs = method_costs(kh, kw, int(np.count_nonzero(kernel)), rank, engine, np.dtype(dtype))
     method = min(costs, key=costs.get)
     if method == "low-rank":
@@ -114,38 +129,46 @@ def _factorize(data: bytes, shape: tuple[int, int], engine: str, dtype: str) -> 
     return Factors(kernel, method, cost=costs[method])
 
 
-def rank_one(kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """(column, row) with column ⊗ row = ``kernel`` (split through its largest entry, see
+def rank_one(kernel: np.ndarray, dtype: type = np.float64
+             ) -> tuple[np.ndarray, np.ndarray] | None:
+    """(column, row) with column ⊗ row = ``kernel`` to within :func:`rank_tolerance` of the
+    working type ``dtype`` (split through its largest entry where that is close enough, see
     :func:`_low_rank`), or None when the kernel is zero or not of rank 1."""
     kernel = np.asarray(kernel, dtype=np.float64)
-    return _rank_one(kernel.tobytes(), kernel.shape)
+    return _rank_one(kernel.tobytes(), kernel.shape, rank_tolerance(dtype))
 
 
 @lru_cache(maxsize=64)
-def _rank_one(data: bytes, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray] | None:
+def _rank_one(data: bytes, shape: tuple[int, int],
+              tol: float) -> tuple[np.ndarray, np.ndarray] | None:
     kernel = np.frombuffer(data, dtype=np.float64).reshape(shape)
     if not kernel.any():
         return None
-    rank, columns, rows = _low_rank(kernel)
+    rank, columns, rows = _low_rank(kernel, tol)
     if rank != 1:
         return None
     columns.flags.writeable = rows.flags.writeable = False  # shared by the cache
     return columns[0], rows[0]
 
 
-def _low_rank(kernel: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
-    """Rank r and factors with Σᵣ columns[r] ⊗ rows[r] = kernel. A rank-1 kernel is split
-    through its largest entry (column / pivot, row), so integer kernels such as a box or a
-    binomial Gaussian give results as exact as the direct sum."""
+def _low_rank(kernel: np.ndarray, tol: float) -> tuple[int, np.ndarray, np.ndarray]:
+    """The smallest rank r and factors with Σ|kernel − Σᵣ columns[r] ⊗ rows[r]| ≤ tol·Σ|kernel|
+    (the full SVD when no smaller rank is that close). A rank-1 kernel is split through its
+    largest entry (column / pivot, row) when that split is close enough, so integer kernels
+    such as a box or a binomial Gaussian give results as exact as the direct sum."""
     u, s, vt = np.linalg.svd(kernel, full_matrices=False)
     if s[0] == 0.0:
         return 0, u[:, :0].T, vt[:0]
-    rank = int(np.count_nonzero(s > s[0] * RANK_TOL))
-    if rank == 1:
-        r, c = np.unravel_index(np.argmax(np.abs(kernel)), kernel.shape)
-        column, row = kernel[:, c] / kernel[r, c], kernel[r, :]
-        if np.allclose(np.outer(column, row), kernel, rtol=0, atol=RANK_TOL * s[0]):
-            return 1, column[None, :].copy(), row[None, :].copy()
+    budget = tol * float(np.abs(kernel).sum())
+    r, c = np.unravel_index(np.argmax(np.abs(kernel)), kernel.shape)
+    column, row = kernel[:, c] / kernel[r, c], kernel[r, :]
+    if np.abs(np.outer(column, row) - kernel).sum() <= budget:
+        return 1, column[None, :].copy(), row[None, :].copy()
+    rank = int(np.count_nonzero(s))
+    for smaller in range(1, rank):
+        if np.abs((u[:, :smaller] * s[:smaller]) @ vt[:smaller] - kernel).sum() <= budget:
+            rank = smaller
+            break
     root = np.sqrt(s[:rank])
     return rank, (u[:, :rank] * root).T.copy(), (vt[:rank].T * root).T.copy()
 
@@ -402,3 +425,106 @@ def split_columns(x: np.ndarray, step: int) -> np.ndarray:
     if width != x.shape[1]:
         x = np.pad(x, ((0, 0), (0, width - x.shape[1])))
     return np.ascontiguousarray(x.reshape(x.shape[0], width // step, step).transpose(2, 0, 1))
+
+
+# ----------------------------------------------------------------------------------------------
+# Wisdom: the routes measured on this machine (as FFTW's wisdom)
+
+#: ``CONVGUI_WISDOM``: ``on`` (default: measure a large call's candidate routes once, remember
+#: the fastest in the user's data folder) or ``off`` (the cost model alone, nothing read or
+#: written).
+WISDOM_ENV = "CONVGUI_WISDOM"
+#: Calls with fewer input values than this are never measured (the cost model decides): they
+#: are fast whatever the route, and the test suite's property tests stay deterministic.
+WISDOM_MIN_VALUES = 1 << 19
+#: Format version of the wisdom file; a file with another version is ignored.
+WISDOM_VERSION = 1
+WISDOM_FILE = "wisdom.json"
+
+
+def wisdom_enabled() -> bool:
+    """Whether routes may be measured and remembered (``CONVGUI_WISDOM``, default on)."""
+    return os.environ.get(WISDOM_ENV, "on").strip().lower() not in ("off", "0", "no", "false")
+
+
+def wisdom_path() -> Path:
+    """``$CONVGUI_HOME/wisdom.json``, else ``wisdom.json`` in the platform data folder's
+    ``ConvGUI`` (beside the presets folder)."""
+    from convgui.presets.store import user_presets_dir
+
+    return user_presets_dir().parent / WISDOM_FILE
+
+
+def size_bucket(values: int) -> int:
+    """The image-size bucket of a call reading ``values`` input values: ⌊log₂ values⌋
+    rounded to even (buckets 4× apart)."""
+    return 2 * (max(int(values), 1).bit_length() // 2)
+
+
+class Wisdom:
+    """Measured route times, by key, kept in memory and in a JSON file.
+
+    A missing, unreadable, corrupt or foreign file reads as empty (never an error); an update
+    re-reads the file, merges and writes it atomically (:func:`convgui.atomic.atomic_write`),
+    and a failed write only keeps the measurement in memory. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, dict[str, float]] = {}
+        self._loaded_from: Path | None = None
+        self._lock = threading.Lock()
+
+    def _read(self, path: Path) -> dict[str, dict[str, float]]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != WISDOM_VERSION:
+            return {}
+        entries = data.get("routes")
+        if not isinstance(entries, dict):
+            return {}
+        valid = {}
+        for key, times in entries.items():
+            if isinstance(times, dict) and times and all(
+                    isinstance(name, str) and isinstance(ms, (int, float))
+                    and not isinstance(ms, bool) and math.isfinite(ms) and ms >= 0
+                    for name, ms in times.items()):
+                valid[str(key)] = {name: float(ms) for name, ms in times.items()}
+        return valid
+
+    def _current(self) -> dict[str, dict[str, float]]:
+        path = wisdom_path()
+        if self._loaded_from != path:  # first use, or CONVGUI_HOME changed
+            self._entries, self._loaded_from = self._read(path), path
+        return self._entries
+
+    def times(self, key: str) -> dict[str, float]:
+        """Milliseconds per route measured for ``key`` (empty when never measured)."""
+        with self._lock:
+            return dict(self._current().get(key, {}))
+
+    def remember(self, key: str, times: dict[str, float]) -> None:
+        """Keep ``times`` (route → ms) for ``key`` and write the file."""
+        from convgui.atomic import AtomicWriteError, atomic_write
+
+        with self._lock:
+            self._current()[key] = dict(times)
+            path = wisdom_path()
+            merged = {**self._read(path), **self._entries}
+            payload = json.dumps({"version": WISDOM_VERSION, "routes": merged}, indent=0,
+                                 sort_keys=True).encode("utf-8")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(path, lambda fh: fh.write(payload))
+            except (OSError, AtomicWriteError):
+                pass  # an unwritable data folder: the measurement still holds for this session
+            self._entries = merged
+
+    def forget(self) -> None:
+        """Drop what is in memory (the file is read again on next use)."""
+        with self._lock:
+            self._entries, self._loaded_from = {}, None
+
+
+#: The process's wisdom (see :class:`Wisdom`).
+WISDOM = Wisdom()

@@ -1,0 +1,65 @@
+"""The stride goal lines of ``benchmarks/bench_engine.py`` (issue 15, item 6): on each engine a
+strided row passes when it takes at most 1.1× the same kernel's stride-1 row and at most 1.1×
+the peer's full call followed by slicing. Checked on hand-made rows, not on timings."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_engine.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_engine_stride", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(spec.name, None)
+
+
+def row(bench, stride: int, convgui: float, scipy: float, filter2d: float, ndimage: float):
+    spec = bench.RowSpec("grey2048", "random", 7, stride=stride)
+    r = bench.RowResult(spec, (2048, 2048), (2048 // stride,) * 2, "m", "opencv", "direct",
+                        "m", "taps")
+    r.times_ms = {"convgui": convgui, "cg-scipy": scipy, "filter2D": filter2d,
+                  "ndimage": ndimage}
+    r.errors = {name: 0.0 for name in r.times_ms}
+    return r
+
+
+def test_stride_goal_lines(bench):
+    rows = [row(bench, 1, 10.0, 20.0, 10.0, 100.0),
+            row(bench, 2, 11.0, 21.0, 10.0, 100.0),  # 1.1× both: passes (the bound is ≤)
+            row(bench, 4, 11.5, 10.0, 10.0, 9.0)]  # OpenCV 1.15× both; SciPy 1.11× ndimage
+    goals = {g.key: g for g in bench.stride_goals(rows, accelerated=True)}
+    assert goals["stride-vs-stride1-opencv"].status == "FAIL"
+    assert goals["stride-vs-stride1-opencv"].checked == 2
+    assert [f.split(":")[0] for f in goals["stride-vs-stride1-opencv"].failures] == [
+        "grey2048/random/7x7/s4/d1/constant"]
+    assert goals["stride-vs-peer-opencv"].status == "FAIL"
+    assert goals["stride-vs-stride1-scipy"].status == "PASS"
+    assert goals["stride-vs-peer-scipy"].status == "FAIL"
+    assert "1.11×" in goals["stride-vs-peer-scipy"].failures[0]
+
+
+def test_a_wrong_result_fails_the_line(bench):
+    rows = [row(bench, 1, 10.0, 20.0, 10.0, 100.0), row(bench, 2, 1.0, 1.0, 10.0, 100.0)]
+    rows[1].errors["convgui"] = 1.0  # far beyond the benchmark's 1e-4
+    goals = {g.key: g for g in bench.stride_goals(rows, accelerated=True)}
+    assert goals["stride-vs-stride1-opencv"].status == "FAIL"
+    assert "disagrees" in goals["stride-vs-stride1-opencv"].failures[0]
+
+
+def test_stride_goal_rows_cover_sizes_3_to_31_and_strides_1_to_4(bench):
+    rows = bench.make_rows(bench.make_images(quick=True), quick=False, stride_goal=True)
+    assert {r.size for r in rows} == {3, 5, 7, 15, 31}
+    assert {r.stride for r in rows} == {1, 2, 3, 4}
+    assert {r.kind for r in rows} == {"random", "gauss"}
