@@ -189,7 +189,12 @@ class DockLayout(QObject):
         but at least :data:`MIN_LOWER_HEIGHT`."""
         total = top.height() + lower.height()
         title = top.sizeHint().height() - top.widget().sizeHint().height()
-        wanted = title + content.sizeHint().height() + 4
+        width = top.width() - self._window.style().pixelMetric(
+            QStyle.PixelMetric.PM_ScrollBarExtent)
+        needed = content.sizeHint().height()
+        if content.hasHeightForWidth():  # wrapped labels: taller in a narrow column
+            needed = max(needed, content.heightForWidth(width))
+        wanted = title + needed + 4
         upper = max(min(wanted, total - MIN_LOWER_HEIGHT), total // 3)
         self._window.resizeDocks([top, lower], [upper, total - upper], Qt.Orientation.Vertical)
 
