@@ -96,7 +96,7 @@ def sandbox(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     opened: list[tuple] = []
 
-    def fake_run_gui(*args):
+    def fake_run_gui(*args, **kwargs):
         opened.append(args)
         return 0
 
