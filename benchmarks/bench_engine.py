@@ -1028,6 +1028,7 @@ def main(argv: list[str] | None = None) -> int:
     wisdom_home = tempfile.TemporaryDirectory(prefix="bench-wisdom-")
     old_home = os.environ.get("CONVGUI_HOME")
     os.environ["CONVGUI_HOME"] = wisdom_home.name
+    os.environ[planner.WISDOM_ENV] = "on"  # the window only reads wisdom; a benchmark measures
     planner.WISDOM.forget()
     gc.collect()
     gc.freeze()  # the libraries' objects: later collections only look at the benchmark's own

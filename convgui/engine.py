@@ -500,8 +500,8 @@ class Convolution:
         OpenCV parallelises inside each call. Closing the generator early drops the bands that
         have not started.
         """
-        if self._wisdom_applies and not set(self.candidate_routes) <= planner.WISDOM.times(
-                self.wisdom_key).keys():
+        if self._wisdom_applies and planner.wisdom_mode() == "on" and not set(
+                self.candidate_routes) <= planner.WISDOM.times(self.wisdom_key).keys():
             self.measure_routes()
         out = np.empty(self.out_shape, dtype=self.dtype)
         if self.route == "sliced":

@@ -430,8 +430,11 @@ def split_columns(x: np.ndarray, step: int) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------
 # Wisdom: the routes measured on this machine (as FFTW's wisdom)
 
-#: ``CONVGUI_WISDOM``: ``on`` (default: measure a large call's candidate routes once, remember
-#: the fastest in the user's data folder) or ``off`` (the cost model alone, nothing read or
+#: ``CONVGUI_WISDOM``: ``read`` (default: large calls take the fastest route remembered in the
+#: user's data folder, if any, and never stop to measure), ``on`` (also measure a large call's
+#: candidate routes the first time and remember the fastest: the first call of a new kernel
+#: shape then takes up to a few seconds and cannot be cancelled, so the window does not do it;
+#: ``benchmarks/bench_engine.py`` does) or ``off`` (the cost model alone, nothing read or
 #: written).
 WISDOM_ENV = "CONVGUI_WISDOM"
 #: Calls with fewer input values than this are never measured (the cost model decides): they
@@ -442,9 +445,18 @@ WISDOM_VERSION = 1
 WISDOM_FILE = "wisdom.json"
 
 
+def wisdom_mode() -> str:
+    """``"read"``, ``"on"`` or ``"off"``, from ``CONVGUI_WISDOM`` (default ``read``; ``1``,
+    ``yes``, ``true`` mean on; ``0``, ``no``, ``false`` off)."""
+    value = os.environ.get(WISDOM_ENV, "read").strip().lower()
+    if value in ("on", "1", "yes", "true"):
+        return "on"
+    return "off" if value in ("off", "0", "no", "false") else "read"
+
+
 def wisdom_enabled() -> bool:
-    """Whether routes may be measured and remembered (``CONVGUI_WISDOM``, default on)."""
-    return os.environ.get(WISDOM_ENV, "on").strip().lower() not in ("off", "0", "no", "false")
+    """Whether remembered route times are used (``CONVGUI_WISDOM`` not ``off``)."""
+    return wisdom_mode() != "off"
 
 
 def wisdom_path() -> Path:

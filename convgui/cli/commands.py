@@ -18,6 +18,7 @@ from convgui.cli.display_check import display_problem
 from convgui.cli.errors import PROG, CLIError, one_line
 from convgui.cli.kernel_spec import APPLY_DEFAULTS, check_divisor, resolve_kernel_choice
 from convgui.imageio import SAVE_EXTENSIONS, load_image, save_output
+from convgui.render import render, shown_image
 from convgui.shapes import PaddingSpec
 
 # ----------------------------------------------------------------------------------------------
@@ -105,8 +106,10 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
     rendered = None
     if out_ext == ".png":
+        # the window's rendering: the diverging mode's PNG is in colour, as the window shows it
         mode = display.suggest_mode(kernel) if opt["display"] == "auto" else opt["display"]
-        rendered = _with_alpha(display.to_uint8(result, mode, image.value_range), image)
+        eight_bit, _levels = render(result, mode, image.value_range)
+        rendered = _with_alpha(shown_image(eight_bit, mode), image)
     save_output(args.output, result, rendered)
 
     detail = f"{_fmt_padding(opt['padding'])}, stride {_fmt_pair(opt['stride'])}"

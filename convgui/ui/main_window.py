@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QMimeData, Qt, Signal
 from PySide6.QtGui import (
     QAction,
@@ -40,6 +39,7 @@ from convgui.imageio import (
     load_image,
     save_output,
 )
+from convgui.render import shown_image
 from convgui.settings import Settings
 from convgui.snippet import python_snippet
 from convgui.ui.classroom.frequency_view import FrequencyView
@@ -55,7 +55,7 @@ from convgui.ui.presentation import Presentation
 from convgui.ui.preset_panel import PresetPanel
 from convgui.ui.session import Session
 from convgui.ui.shape_panel import ShapePanel
-from convgui.ui.views import DIVERGING_MAP, ImageViews
+from convgui.ui.views import ImageViews
 from convgui.ui.worker import ConvolutionWorker, Result
 
 START_SAMPLE = "camera"
@@ -564,7 +564,8 @@ class MainWindow(QMainWindow):
             self.show_message("there is no output to save")
             return False
         try:
-            save_output(path, self.result.output, shown_image(self.result))
+            result = self.result
+            save_output(path, result.output, shown_image(result.display, result.display_mode))
         except ImageSaveError as exc:
             self._error("Cannot save output", str(exc))
             return False
@@ -576,7 +577,7 @@ class MainWindow(QMainWindow):
         if self.result is None:
             self.show_message("there is no output to copy")
             return
-        image = np.ascontiguousarray(shown_image(self.result))
+        image = np.ascontiguousarray(shown_image(self.result.display, self.result.display_mode))
         if image.ndim == 2:
             qimage = QImage(
                 image.data,
@@ -685,22 +686,6 @@ def patch_kernel(patch: np.ndarray, zero_mean: bool = True) -> np.ndarray:
         kernel = kernel - kernel.mean()
     scale = float(np.abs(kernel).sum()) or 1.0
     return np.round(kernel / scale, 6)
-
-
-_DIVERGING_LUT: np.ndarray | None = None
-
-
-def shown_image(result: Result) -> np.ndarray:
-    """The 8-bit image the after view shows for ``result``: ``result.display``, or for the
-    diverging mode its colours (the display holds indexes into the colour map)."""
-    global _DIVERGING_LUT
-    image = np.asarray(result.display)
-    if result.display_mode != "diverging" or image.ndim != 2:
-        return image
-    if _DIVERGING_LUT is None:
-        lut = pg.colormap.get(DIVERGING_MAP).getLookupTable(nPts=256, alpha=False)
-        _DIVERGING_LUT = np.ascontiguousarray(lut, dtype=np.uint8)
-    return _DIVERGING_LUT[image]
 
 
 def _kernel_settings(settings: Settings, name: str) -> Settings:

@@ -27,8 +27,9 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetricsF, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QSplitter, QWidget
 
+from convgui.render import DIVERGING_LUT, render
 from convgui.ui.tasks import LatestTask, stop_task
-from convgui.ui.worker import Result, render
+from convgui.ui.worker import Result
 
 __all__ = ["MAX_PATCH", "ImageViews", "format_value", "format_values"]
 
@@ -37,7 +38,6 @@ MAX_PATCH = 31
 #: Inputs with more values than this are drawn from an 8-bit copy made off the GUI thread.
 DRAW_OFF_THREAD_VALUES = 1 << 22
 
-DIVERGING_MAP = "CET-D1"  # blue – white – red, shipped with pyqtgraph (no files needed)
 
 _TITLE_COLOR = "#d8d8d8"
 _TITLE_SCALE = 1.1  # the titles' point size relative to the widget's font
@@ -261,8 +261,8 @@ class ImageViews(QWidget):
         self._cursor_item.setZValue(20)
         self._cursor_item.hide()
         self.after_view.addItem(self._cursor_item, ignoreBounds=True)
-        self._cmap = pg.colormap.get(DIVERGING_MAP)
-        self._diverging_lut = self._cmap.getLookupTable(nPts=256, alpha=False)
+        self._cmap = pg.ColorMap(np.linspace(0.0, 1.0, 256), DIVERGING_LUT)
+        self._diverging_lut = DIVERGING_LUT
         # Below the output, not beside it: the two views keep equal widths, so the linked
         # zoom shows the whole output wherever the input is whole.
         self.colorbar = pg.ColorBarItem(

@@ -13,7 +13,6 @@ computations that take a while (after :data:`PROGRESS_START_S`, at most every
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -21,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import Signal
 
-from convgui import display, engine
+from convgui import engine
+from convgui.render import render_counted, resolve_display_mode
 from convgui.settings import Settings
 from convgui.shapes import Geometry, ShapeError
 from convgui.ui.tasks import GuardedThread
@@ -61,85 +61,6 @@ class Result:
     method: str
     seconds: float
     nonfinite: int
-
-
-def resolve_display_mode(settings: Settings) -> str:
-    """The display mode to use: the user's choice, or for ``auto`` the kernel's natural one
-    (diverging for zero-sum kernels such as Sobel or Laplacian, else clip)."""
-    if settings.display != "auto":
-        return settings.display
-    return display.suggest_mode(settings.kernel_array())
-
-
-def render(output: np.ndarray, mode: str,
-           value_range: tuple[float, float]) -> tuple[np.ndarray, tuple[float, float]]:
-    """8-bit display image and the levels its 0 and 255 stand for."""
-    image, levels, _ = render_counted(output, mode, value_range)
-    return image, levels
-
-
-#: Outputs with at least this many values are mapped to 8 bits in row blocks on several threads.
-PARALLEL_RENDER_VALUES = 1 << 19
-_RENDER_THREADS = max(1, min(os.cpu_count() or 1, 4))
-
-
-def render_counted(output: np.ndarray, mode: str, value_range: tuple[float, float],
-                   ) -> tuple[np.ndarray, tuple[float, float], int]:
-    """:func:`render` plus the number of NaN/inf values in ``output``.
-
-    Equal to :func:`convgui.display.to_uint8`, value for value; the modes that map each value
-    on its own (clip, abs, offset, and diverging once its scale is known) are done in row
-    blocks on up to four threads (NumPy releases the GIL), which matters for large images.
-    """
-    if mode == "diverging":  # offset with (−m, m) from symmetric_levels: the same mapping
-        levels = display.symmetric_levels(output)
-        image, nonfinite = _map_rows(output, "offset", levels)
-        return image, levels, nonfinite
-    if mode == "normalize":
-        image = display.to_uint8(output, mode, value_range)
-        finite = output[np.isfinite(output)]
-        nonfinite = int(output.size - finite.size)
-        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        return image, (lo, hi if hi > lo else lo + 1.0), nonfinite
-    image, nonfinite = _map_rows(output, mode, value_range)
-    if mode == "offset":
-        m = max(abs(value_range[0]), abs(value_range[1]))
-        return image, (-m, m), nonfinite
-    return image, (float(value_range[0]), float(value_range[1])), nonfinite
-
-
-def _map_rows(output: np.ndarray, mode: str,
-              value_range: tuple[float, float]) -> tuple[np.ndarray, int]:
-    """``display.to_uint8(output, mode, value_range)`` and the NaN/inf count, for a mode that
-    maps every value on its own, computed in row blocks in parallel when ``output`` is big."""
-    parts = min(_RENDER_THREADS, output.shape[0], output.size // PARALLEL_RENDER_VALUES + 1)
-    if parts <= 1:
-        image = display.to_uint8(output, mode, value_range)
-        return image, int(output.size - np.count_nonzero(np.isfinite(output)))
-    image = np.empty(output.shape, dtype=np.uint8)
-    counts = [0] * parts
-    errors: list[BaseException] = []
-    bounds = np.linspace(0, output.shape[0], parts + 1).astype(int)
-
-    def block(i: int) -> None:
-        try:
-            with np.errstate(all="ignore"):
-                rows = output[bounds[i]:bounds[i + 1]]
-                image[bounds[i]:bounds[i + 1]] = display.to_uint8(rows, mode, value_range)
-                counts[i] = int(rows.size - np.count_nonzero(np.isfinite(rows)))
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
-            errors.append(exc)
-
-    helpers = [threading.Thread(target=block, args=(i,), name="convgui-render", daemon=True)
-               for i in range(1, parts)]
-    for t in helpers:
-        t.start()
-    block(0)
-    for t in helpers:
-        t.join()
-    if errors:
-        raise errors[0]
-    return image, sum(counts)
 
 
 class _Aborted(Exception):

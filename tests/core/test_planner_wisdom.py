@@ -22,9 +22,10 @@ engine_name = pytest.fixture(autouse=True, scope="module", params=ENGINES)(selec
 
 @pytest.fixture(autouse=True)
 def fresh_wisdom(tmp_path, monkeypatch):
-    """An empty CONVGUI_HOME (conftest gives one) and nothing in memory, before and after."""
+    """An empty CONVGUI_HOME (conftest gives one), measuring on, nothing in memory, before
+    and after."""
     monkeypatch.setenv("CONVGUI_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv(planner.WISDOM_ENV, raising=False)
+    monkeypatch.setenv(planner.WISDOM_ENV, "on")
     planner.WISDOM.forget()
     yield
     planner.WISDOM.forget()
@@ -217,3 +218,28 @@ def test_sliced_route_is_exact_and_keeps_nan_reach(kwargs, shape):
     expected = reference_convolve2d(np.nan_to_num(image), kernel, **kwargs)
     scale = reference_scale(np.nan_to_num(image), kernel, **kwargs)
     assert float(np.max(np.abs(got[~reach] - expected[~reach]))) <= 1e-5 * scale
+
+
+def test_by_default_wisdom_is_read_but_a_call_never_stops_to_measure(monkeypatch):
+    """Measuring costs the first call of a new key seconds that cannot be cancelled: the
+    window (the default mode) only uses what a benchmark or CONVGUI_WISDOM=on remembered."""
+    image, kernel = large_image(), np.ones((5, 5), dtype=np.float32)
+    monkeypatch.delenv(planner.WISDOM_ENV)
+    assert planner.wisdom_mode() == "read"
+    measured = []
+    job = prepare(image, kernel, stride=2)
+    real = type(job).measure_routes
+    monkeypatch.setattr(type(job), "measure_routes",
+                        lambda self: measured.append(1) or real(self))
+    convolve2d(image, kernel, stride=2)
+    assert measured == [] and planner.WISDOM.times(job.wisdom_key) == {}
+    monkeypatch.setenv(planner.WISDOM_ENV, "on")
+    convolve2d(image, kernel, stride=2)
+    assert measured  # measured now ...
+    count = len(measured)
+    convolve2d(image, kernel, stride=2)
+    assert len(measured) == count  # ... and once only
+    remembered = planner.WISDOM.times(job.wisdom_key)
+    monkeypatch.delenv(planner.WISDOM_ENV)
+    again = prepare(image, kernel, stride=2)
+    assert again.route == min(again.candidate_routes, key=remembered.get)

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import QApplication
 
 from convgui import atomic, engine
 from convgui.imageio import image_from_array
+from convgui.render import shown_image
 from convgui.settings import Settings
-from convgui.ui.main_window import MainWindow, shown_image
+from convgui.ui.main_window import MainWindow
 
 RNG = np.random.default_rng(99)
 
@@ -347,8 +348,8 @@ def test_a_failed_save_says_why_and_leaves_no_partial_file(loaded, tmp_path, mon
     assert target.read_bytes() == b"the picture saved yesterday"  # untouched
     assert window.save_output(str(target))  # once the fault is gone, saving works
     if name.endswith(".png"):
-        np.testing.assert_array_equal(np.asarray(Image.open(target)),
-                                      shown_image(window.result))
+        shown = shown_image(window.result.display, window.result.display_mode)
+        np.testing.assert_array_equal(np.asarray(Image.open(target)), shown)
     else:
         np.testing.assert_array_equal(np.load(target), window.result.output)
 

@@ -23,9 +23,10 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequ
 
 from convgui import display, engine, samples
 from convgui.imageio import image_from_array, load_image
+from convgui.render import shown_image
 from convgui.settings import Settings
 from convgui.ui.kernel_editor import ZERO_SUM_REASON
-from convgui.ui.main_window import MainWindow, patch_kernel, shown_image
+from convgui.ui.main_window import MainWindow, patch_kernel
 from convgui.ui.views import format_values
 
 RNG = np.random.default_rng(11)
@@ -399,7 +400,7 @@ def test_save_png_of_a_diverging_result_is_what_is_shown(loaded, qtbot, tmp_path
     saved = np.asarray(Image.open(png))
     lut = window.views._diverging_lut  # the colours the after view draws with
     np.testing.assert_array_equal(saved, lut[result.display])
-    np.testing.assert_array_equal(shown_image(result), saved)
+    np.testing.assert_array_equal(shown_image(result.display, result.display_mode), saved)
 
 
 def test_save_into_a_missing_folder_says_why(loaded, tmp_path):

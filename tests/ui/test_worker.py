@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from convgui import display, engine
+from convgui.render import render, render_counted, resolve_display_mode
 from convgui.settings import Settings
 from convgui.ui import worker as worker_module
-from convgui.ui.worker import ConvolutionWorker, render, render_counted, resolve_display_mode
+from convgui.ui.worker import ConvolutionWorker
 
 RNG = np.random.default_rng(7)
 IMAGE = RNG.integers(0, 256, size=(40, 50, 3)).astype(np.float32)

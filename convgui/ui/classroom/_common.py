@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
@@ -37,7 +36,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
-from convgui.display import to_uint8
 from convgui.mapcells import (
     CellLayout,
     fit_cells,
@@ -45,21 +43,19 @@ from convgui.mapcells import (
     number_font_scales,
     numbers_fit,
 )
+from convgui.render import ShownMap, prepare_map
 from convgui.settings import Settings
 from convgui.ui.kernel_table import fitting_texts, heat_color
 from convgui.ui.model import SettingsModel
 from convgui.ui.tasks import LatestTask
-from convgui.ui.views import DIVERGING_MAP, format_value, format_values
+from convgui.ui.views import format_value, format_values
 
 __all__ = [
-    "MAX_DISPLAY_SIDE", "READABLE_SIDE", "ClassroomPanel", "HoverReadout", "MapCanvas", "MapTile",
-    "ShownMap", "colorize",
-    "display_scale", "geometry_kwargs", "kernel_pixmap", "luma", "prepare_map", "shape_str",
+    "READABLE_SIDE", "ClassroomPanel", "HoverReadout", "MapCanvas", "MapTile", "ShownMap",
+    "geometry_kwargs", "kernel_pixmap", "luma", "prepare_map", "shape_str",
     "short_value",
 ]
 
-DIVERGING_LUT = pg.colormap.get(DIVERGING_MAP).getLookupTable(nPts=256, alpha=False)
-_GREY_LUT = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
 _LUMA = np.array([0.299, 0.587, 0.114])
 _HOVER_COLOR = QColor("#00e5ff")  # the cell under the mouse (as the playground's views)
 _GRID_LINE = QColor(128, 128, 128, 110)  # between cells that show numbers
@@ -88,90 +84,9 @@ def shape_str(shape: tuple[int, ...]) -> str:
     return "×".join(str(v) for v in shape)
 
 
-#: Longest side of the RGB image a tile draws; larger maps are subsampled (nearest) for display.
-MAX_DISPLAY_SIDE = 1024
 #: Maps up to this many cells a side ask for room for their numbers (their size hint); larger
 #: maps show numbers too when drawn with cells large enough for them.
 READABLE_SIDE = 16
-_SCALE_SAMPLES = 1 << 20  # values the display scale is estimated from
-
-
-def display_scale(data: np.ndarray) -> float:
-    """The colour scale of a map: the 99.5th percentile of |x| over the finite values (so a few
-    extreme pixels do not wash out the rest; estimated from an even subsample of at most
-    ~10⁶ values), or the largest |x| when that is 0; 1 for an all-zero map."""
-    arr = np.asarray(data)
-    step = max(1, int(np.ceil(np.sqrt(arr.size / _SCALE_SAMPLES))))
-    sample = np.abs(arr[::step, ::step].astype(np.float64))
-    finite = sample[np.isfinite(sample)]
-    if not finite.size:
-        return 1.0
-    m = float(np.percentile(finite, 99.5))
-    if m <= 0.0:
-        whole = np.abs(arr.astype(np.float64))
-        m = float(whole[np.isfinite(whole)].max())
-    return m if m > 0.0 else 1.0
-
-
-@dataclass(frozen=True)
-class ShownMap:
-    """A 2-D map ready to draw: made by :func:`prepare_map` (in a worker thread), drawn by
-    :meth:`MapTile.set_map` on the GUI thread."""
-
-    data: np.ndarray  # the map itself (full size)
-    rgb: np.ndarray  # (h, w, 3) uint8, subsampled to ≤ MAX_DISPLAY_SIDE
-    signed: bool  # drawn with the diverging colours
-    scale: float  # |value| drawn with the end colour (or the top of the value range)
-    low: float  # finite min (NaN when none)
-    high: float  # finite max
-    grey_range: bool  # drawn with a given value range (an input plane)
-
-
-def prepare_map(
-    data: np.ndarray, value_range: tuple[float, float] | None = None,
-) -> ShownMap:
-    """Colour a 2-D map for display (see :func:`colorize`), with its finite min and max."""
-    arr = np.asarray(data)
-    step = max(1, int(np.ceil(max(arr.shape[:2]) / MAX_DISPLAY_SIDE)))
-    shown = arr[::step, ::step]
-    finite_min, finite_max = _finite_min_max(arr)
-    if value_range is not None:
-        rgb = _GREY_LUT[to_uint8(shown, "clip", value_range)]
-        return ShownMap(arr, rgb, False, float(value_range[1]), float(finite_min),
-                        float(finite_max), True)
-    m = display_scale(arr)
-    signed = bool(finite_min < 0)
-    if signed:
-        rgb = DIVERGING_LUT[to_uint8(shown, "offset", (-m, m))]
-    else:
-        rgb = _GREY_LUT[to_uint8(shown, "clip", (0.0, m))]
-    return ShownMap(arr, rgb, signed, m, float(finite_min), float(finite_max), False)
-
-
-def _finite_min_max(arr: np.ndarray) -> tuple[float, float]:
-    """(min, max) of the finite values, (NaN, NaN) when there are none."""
-    finite_mask = np.isfinite(arr)
-    if finite_mask.all() and arr.size:
-        return float(arr.min()), float(arr.max())
-    values = arr[finite_mask]
-    if not values.size:
-        return float("nan"), float("nan")
-    return float(values.min()), float(values.max())
-
-
-def colorize(
-    data: np.ndarray, value_range: tuple[float, float] | None = None,
-) -> tuple[np.ndarray, bool, float]:
-    """(RGB uint8 (h, w, 3), signed, scale) for a 2-D map.
-
-    With ``value_range`` the map is grey with those levels (an input plane; scale = its top).
-    Otherwise a map with negative values is drawn blue (−scale) – white (0) – red (+scale),
-    and a map ≥ 0 grey from 0 (black) to scale (white), scale from :func:`display_scale`;
-    values beyond the scale are clipped to the end colours. Maps longer than
-    :data:`MAX_DISPLAY_SIDE` are subsampled.
-    """
-    shown = prepare_map(data, value_range)
-    return shown.rgb, shown.signed, shown.scale
 
 
 def short_value(value: float) -> str:
