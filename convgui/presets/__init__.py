@@ -23,7 +23,8 @@ Regenerate the built-in files with ``python -m convgui.presets``.
 
 Modules: :mod:`~convgui.presets.format` (the value object, its validation and its JSON),
 :mod:`~convgui.presets.store` (where files live, and the store), :mod:`~convgui.presets.builtin`
-(the built-in presets).
+(the built-in presets), :mod:`~convgui.presets.library` (the presets' list rows and the store
+operations with their messages and undo of deletes, as the window's panel uses them).
 """
 
 from convgui.presets.builtin import builtin_presets, write_builtin_presets

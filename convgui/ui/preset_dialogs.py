@@ -1,5 +1,6 @@
-"""The small dialogs of the presets panel: the details of a preset to save, what to do with
-name conflicts on import, and the helpers that read their answers.
+"""The small dialogs of the presets panel: the details of a preset to save, a new name, a
+yes/no question, what to do with name conflicts on import, the folder the Import and Export
+dialogs open in, and the helpers that read their answers.
 
 Each dialog is opened by one method of :class:`convgui.ui.preset_panel.PresetPanel`
 (``ask_save_details``, ``ask_conflict_policy``...), so tests replace that method instead of
@@ -9,6 +10,7 @@ clicking through a modal dialog.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -23,8 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["CONFLICT_POLICIES", "SaveDetails", "SaveDetailsDialog", "ask_conflict_policy",
-           "parse_tags"]
+from convgui.ui.session import app_settings
+
+__all__ = ["CONFLICT_POLICIES", "LAST_DIR_KEY", "SaveDetails", "SaveDetailsDialog",
+           "ask_conflict_policy", "ask_rename", "ask_save_details", "confirm", "last_dir",
+           "parse_tags", "remember_dir"]
+
+LAST_DIR_KEY = "presets/last_dir"  # the folder the Import/Export dialogs last used
 
 #: The store's ``on_conflict`` values, in the order the import dialog offers them.
 CONFLICT_POLICIES = ("keep-both", "replace", "skip")
@@ -114,6 +122,46 @@ class SaveDetailsDialog(QDialog):
         """(name without surrounding spaces, description, tags, include settings)."""
         return (self.name_edit.text().strip(), self.description_edit.text().strip(),
                 parse_tags(self.tags_edit.text()), self.include_box.isChecked())
+
+
+def ask_save_details(parent: QWidget | None, *, name: str, description: str,
+                     tags: Sequence[str], include: bool, existing: Mapping[str, bool]
+                     ) -> SaveDetails | None:
+    """Show :class:`SaveDetailsDialog` filled in with the arguments; its values, or ``None``
+    when cancelled."""
+    dialog = SaveDetailsDialog(parent, name=name, description=description, tags=tags,
+                               include=include, existing=existing)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.values()
+
+
+def ask_rename(parent: QWidget | None, old: str) -> str | None:
+    """The new name typed for the preset ``old``, or ``None`` when cancelled."""
+    text, ok = QInputDialog.getText(parent, "Rename preset", f"New name for “{old}”:",
+                                    QLineEdit.EchoMode.Normal, old)
+    return text if ok else None
+
+
+def confirm(parent: QWidget | None, text: str, title: str) -> bool:
+    """Ask a yes/no question (No is the default); True for yes."""
+    answer = QMessageBox.question(
+        parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def last_dir() -> str:
+    """The folder Import and Export open in: the one last used (remembered across runs in
+    :func:`~convgui.ui.session.app_settings`), else the home folder."""
+    value = app_settings().value(LAST_DIR_KEY, "")
+    return value if isinstance(value, str) and value and Path(value).is_dir() else str(
+        Path.home())
+
+
+def remember_dir(path: str) -> None:
+    """Make the folder of ``path`` the one Import and Export open in next."""
+    app_settings().setValue(LAST_DIR_KEY, str(Path(path).resolve().parent))
 
 
 def ask_conflict_policy(parent: QWidget | None, names: Iterable[str]) -> str | None:

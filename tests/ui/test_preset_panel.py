@@ -8,8 +8,9 @@ instead of blocking.
 import json
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QToolButton
 
 from convgui.presets import Preset, PresetStore, read_preset_file
 from convgui.settings import Settings
@@ -84,8 +85,50 @@ def answer(panel, monkeypatch, **replies):
     return calls
 
 
+class ListRow:
+    """One row of the panel's list model, read the way a ``QListWidgetItem`` is: its data,
+    text, tooltip, icon, foreground, whether the search hides it, and selecting it."""
+
+    def __init__(self, panel, source_row):
+        self.panel = panel
+        self.source = panel.presets_model.index(source_row)
+
+    @property
+    def index(self):
+        """The row's index in the list view (invalid while the search hides it)."""
+        return self.panel.filter_model.mapFromSource(self.source)
+
+    def data(self, role):
+        return self.source.data(role)
+
+    def text(self):
+        return self.data(Qt.ItemDataRole.DisplayRole)
+
+    def toolTip(self):  # noqa: N802 - as QListWidgetItem
+        return self.data(Qt.ItemDataRole.ToolTipRole)
+
+    def icon(self):
+        return self.data(Qt.ItemDataRole.DecorationRole)
+
+    def foreground(self):
+        return self.data(Qt.ItemDataRole.ForegroundRole)
+
+    def isHidden(self):  # noqa: N802 - as QListWidgetItem
+        return not self.index.isValid()
+
+    def setSelected(self, selected):  # noqa: N802 - as QListWidgetItem
+        flag = QItemSelectionModel.SelectionFlag
+        self.panel.list.selectionModel().select(
+            self.index, flag.Select if selected else flag.Deselect)
+
+
+def items(panel):
+    """Every row of the list, shown or hidden by the search."""
+    return [ListRow(panel, r) for r in range(panel.presets_model.rowCount())]
+
+
 def item_of(panel, name):
-    return next(it for it in panel._items() if it.data(KIND_ROLE) == "preset"
+    return next(it for it in items(panel) if it.data(KIND_ROLE) == "preset"
                 and it.data(OBJECT_ROLE).name == name)
 
 
@@ -93,7 +136,7 @@ def item_of(panel, name):
 
 
 def test_sections_user_first_then_builtin_with_details(panel, store):
-    kinds = [(it.data(KIND_ROLE), it.text().split(" (")[0]) for it in panel._items()]
+    kinds = [(it.data(KIND_ROLE), it.text().split(" (")[0]) for it in items(panel)]
     assert kinds[0] == ("header", "Your presets")
     builtin_header = kinds.index(("header", "Built-in"))
     shown = panel.presets_shown()
@@ -140,7 +183,7 @@ def test_search_filters_name_tag_description(panel, text, expected):
 def test_search_hides_empty_sections_and_says_when_nothing_matches(panel):
     panel.search.setText("sobel")
     assert "Sobel x" in panel.presets_shown() and "Lesson blur" not in panel.presets_shown()
-    headers = [it for it in panel._items() if it.data(KIND_ROLE) == "header"]
+    headers = [it for it in items(panel) if it.data(KIND_ROLE) == "header"]
     assert [h.isHidden() for h in headers] == [True, False]
     panel.search.setText("zzz no such thing")
     assert panel.presets_shown() == []
@@ -175,7 +218,7 @@ def test_applying_a_full_preset_restores_everything(panel, model):
 
 def test_double_click_applies(panel, model, qtbot):
     item = item_of(panel, "Lesson blur")
-    rect = panel.list.visualItemRect(item)
+    rect = panel.list.visualRect(item.index)
     qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert panel.current_preset().name == "Lesson blur"
     assert model.settings == START  # a single click only selects
@@ -215,7 +258,7 @@ def test_search_then_down_and_enter_applies(panel, model, qtbot):
 
 
 def test_apply_without_selection_is_a_message_not_an_exception(panel, model):
-    panel.list.setCurrentItem(None)
+    panel.list.setCurrentIndex(QModelIndex())
     assert panel.apply_selected() is False
     assert "Select a preset" in panel.message_label.text()
     assert model.undo_stack.count() == 0
@@ -447,12 +490,12 @@ def test_corrupt_file_is_listed_as_broken_and_never_touched(qtbot, model, store,
     broken = {b.path.name: b.reason for b in panel.broken_shown()}
     assert set(broken) == {"corrupt.json", "newer.json"}
     assert "newer ConvGUI" in broken["newer.json"]
-    item = next(it for it in panel._items() if it.data(KIND_ROLE) == "broken"
+    item = next(it for it in items(panel) if it.data(KIND_ROLE) == "broken"
                 and it.data(OBJECT_ROLE).path == corrupt)
     assert item.text().split("\n")[1].startswith("broken: invalid JSON")
     assert str(corrupt) in item.toolTip() and "untouched" in item.toolTip()
     assert item.foreground().color() != panel.palette().text().color()  # greyed
-    panel.list.setCurrentItem(item)
+    panel.list.setCurrentIndex(item.index)
     assert "corrupt.json" in panel.details.text()
     assert not panel.apply_selected() and "broken" in panel.message_label.text()
     assert not panel.rename_action.isEnabled() and not panel.delete_action.isEnabled()
@@ -524,3 +567,54 @@ def test_save_dialog_values_and_name_checks(qtbot):
     assert save.isEnabled()
     assert dialog.values() == ("New", "desc", ["blur", "edge"], True)
     assert parse_tags("") == []
+
+
+# -- the list keeps its room (issue 17) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.4])  # normal and presentation font
+def test_long_details_never_squeeze_the_list_below_five_rows(qtbot, model, store, scale):
+    store.save(Preset("Long story", [[1, 2], [3, 4]],
+                      description=" ".join(["a rather long description"] * 40),
+                      tags=tuple(f"tag{i}" for i in range(20))))
+    panel = PresetPanel(model, store)
+    qtbot.addWidget(panel)
+    font = panel.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    panel.setFont(font)
+    panel.resize(320, 520)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.select("Long story")
+    qtbot.wait(1)  # let the layout follow the longer details
+    row = panel.list.visualRect(item_of(panel, "Lesson blur").index).height()
+    assert row >= 2 * panel.list.fontMetrics().lineSpacing()  # a two-line preset row
+    assert panel.list.viewport().height() >= 5 * row
+    # The details are all there, in a scroll area that scrolls to their end.
+    assert "tag19" in panel.details.text()
+    area = panel.details_area
+    assert area.verticalScrollBar().maximum() > 0
+    area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+    assert area.widget().height() - area.verticalScrollBar().value() <= \
+        area.viewport().height()
+
+
+def test_the_minimum_height_keeps_five_rows_and_every_tool_button(qtbot, model, store):
+    """In a narrow dock the buttons wrap into rows: the panel's minimum height counts them,
+    so a dock at that height still shows five preset rows and every button whole."""
+    panel = PresetPanel(model, store)
+    qtbot.addWidget(panel)
+    panel.resize(270, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.select("Lesson blur")
+    qtbot.wait(1)
+    panel.resize(270, panel.minimumSizeHint().height())
+    qtbot.waitUntil(lambda: panel.height() == panel.minimumSizeHint().height())
+    qtbot.wait(1)
+    row = panel.list.visualRect(item_of(panel, "Lesson blur").index).height()
+    assert panel.list.viewport().height() >= 5 * row
+    buttons = panel.tools.findChildren(QToolButton)
+    assert len(buttons) == 9 and len({b.y() for b in buttons}) > 1  # wrapped into rows
+    assert all(panel.tools.rect().contains(b.geometry()) for b in buttons)
+    assert panel.tools.geometry().bottom() < panel.height()
