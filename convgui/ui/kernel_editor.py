@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
@@ -146,32 +147,33 @@ class KernelEditor(QWidget):
         self._tools_layout = QFlowLayout(self.tools)
         self._tools_layout.setContentsMargins(0, 0, 0, 0)
         add = self._add_action
-        self.normalize_action = add("Normalize", self.normalize, "Ctrl+Shift+N",
+        self.normalize_action = add("&Normalize", self.normalize, "Ctrl+Shift+N",
                                     "Set the divisor to the sum of the grid so the kernel "
                                     "keeps the brightness (refused for zero-sum kernels).")
-        self.flip_h_action = add("Flip ↔", self.flip_horizontal, "Ctrl+Alt+H",
+        self.flip_h_action = add("Flip &horizontally", self.flip_horizontal, "Ctrl+Alt+H",
                                  "Mirror the kernel left–right (turns correlation into "
-                                 "convolution along x).")
-        self.flip_v_action = add("Flip ↕", self.flip_vertical, "Ctrl+Alt+V",
+                                 "convolution along x).", button_text="Flip ↔")
+        self.flip_v_action = add("Flip &vertically", self.flip_vertical, "Ctrl+Alt+V",
                                  "Mirror the kernel top–bottom (turns correlation into "
-                                 "convolution along y).")
-        self.rotate_action = add("Rotate ⟳", self.rotate, "Ctrl+Shift+R",
+                                 "convolution along y).", button_text="Flip ↕")
+        self.rotate_action = add("&Rotate 90° clockwise", self.rotate, "Ctrl+Shift+R",
                                  "Rotate the kernel 90° clockwise: Sobel x becomes Sobel y, "
-                                 "an edge detector for the other direction.")
-        self.transpose_action = add("Transpose", self.transpose, "Ctrl+Shift+T",
+                                 "an edge detector for the other direction.",
+                                 button_text="Rotate ⟳")
+        self.transpose_action = add("&Transpose", self.transpose, "Ctrl+Shift+T",
                                     "Swap rows and columns (mirror about the main diagonal).")
-        self.identity_action = add("Identity", self.identity, "Ctrl+Shift+I",
+        self.identity_action = add("&Identity", self.identity, "Ctrl+Shift+I",
                                    "Zeros with a 1 at the centre tap and divisor 1, the kernel "
                                    "that leaves the image unchanged (same size).")
-        self.clear_action = add("Clear", self.clear, "Ctrl+Shift+Del",
+        self.clear_action = add("&Clear", self.clear, "Ctrl+Shift+Del",
                                 "Set every weight to 0 (same size), a blank kernel to fill in.")
-        self.copy_action = add("Copy", self.copy, QKeySequence.StandardKey.Copy,
+        self.copy_action = add("Copy kernel", self.copy, QKeySequence.StandardKey.Copy,
                                "Copy the whole kernel as tab-separated text, ready for a "
-                               "spreadsheet or Python", self.table)
-        self.paste_action = add("Paste", self.paste, QKeySequence.StandardKey.Paste,
+                               "spreadsheet or Python", self.table, button_text="Copy")
+        self.paste_action = add("Paste kernel", self.paste, QKeySequence.StandardKey.Paste,
                                 "Replace the whole kernel, size included, with a block of "
                                 "numbers from the clipboard (spreadsheet, NumPy or '1 2; 3 4')",
-                                self.table)
+                                self.table, button_text="Paste")
         self.delete_action = QAction("Zero selection", self)
         self.delete_action.setShortcuts([QKeySequence(Qt.Key.Key_Delete),
                                          QKeySequence(Qt.Key.Key_Backspace)])
@@ -192,15 +194,20 @@ class KernelEditor(QWidget):
             self._tools_layout.addWidget(_proxy_button(action, text))
 
         size_row = QHBoxLayout()
-        size_row.addWidget(QLabel("Size"))
+        size_label = QLabel("Si&ze")
+        size_label.setBuddy(self.rows_spin)
+        size_row.addWidget(size_label)
         size_row.addWidget(self.rows_spin)
         size_row.addWidget(QLabel("×"))
         size_row.addWidget(self.cols_spin)
         size_row.addStretch(1)
         field_row = QHBoxLayout()
-        for text, edit in (("Divisor", self.divisor_edit), ("Bias", self.bias_edit)):
-            field_row.addWidget(QLabel(text))
+        for text, edit in (("Divi&sor", self.divisor_edit), ("&Bias", self.bias_edit)):
+            label = QLabel(text)
+            label.setBuddy(edit)
+            field_row.addWidget(label)
             field_row.addWidget(edit)
+        self._name_controls()
         layout = QVBoxLayout(self)
         layout.addWidget(self.picker)
         layout.addWidget(self.tools)
@@ -213,23 +220,73 @@ class KernelEditor(QWidget):
         model.changed.connect(self._follow)
         self._follow(s)
 
+    def _name_controls(self) -> None:
+        """Accessible names (read by screen readers) and What's This texts (Shift+F1)."""
+        for widget, name, what in (
+            (self.picker.combo, "Load a kernel",
+             "Pick a textbook kernel (Sobel, Gaussian, Laplacian, …) to load its grid and "
+             "divisor, or a generator to build one from parameters."),
+            (self.table, "Kernel weights",
+             "The kernel's weights. Red cells are positive, blue negative, white zero; the "
+             "headers give each tap's offset from the centre. Type a number or a fraction such "
+             "as 1/16 to change a cell; arrow keys move between cells, Enter commits and moves "
+             "down, Delete zeroes the selected cells, Ctrl+C / Ctrl+V copy and paste the whole "
+             "kernel. Tab and Shift+Tab leave the grid."),
+            (self.rows_spin, "Kernel size rows",
+             "How many rows the kernel has. Growing adds zeros around it, shrinking crops it "
+             "around its centre tap."),
+            (self.cols_spin, "Kernel size columns",
+             "How many columns the kernel has. Growing adds zeros around it, shrinking crops "
+             "it around its centre tap."),
+            (self.divisor_edit, "Divisor",
+             "Every weight is divided by this number: 16 turns the integer Gaussian 1 2 1 / "
+             "2 4 2 / 1 2 1 into weights that sum to 1. Normalize sets it to the grid's sum."),
+            (self.bias_edit, "Bias",
+             "Added to every output value after the division; 128 shows the negative "
+             "responses of an 8-bit edge kernel as darker than mid-grey."),
+        ):
+            widget.setAccessibleName(name)
+            widget.setWhatsThis(what)
+        self.sum_label.setWhatsThis(  # its name is its text, the sums
+            "The sum of the weights, the divisor and their ratio: 1 keeps the brightness, "
+            "0 makes flat areas black (only edges respond).")
+        corner = self.table.findChild(QAbstractButton, "qt_tableview_cornerbutton")
+        if corner is not None:
+            corner.setAccessibleName("Select all taps")
+            corner.setToolTip("Select every tap (Ctrl+A)")
+
     # -- plumbing ---------------------------------------------------------------------------
 
     def _add_action(self, text: str, slot: Callable[[], Any], shortcut: Any, tip: str,
-                    owner: QWidget | None = None) -> QAction:
+                    owner: QWidget | None = None, button_text: str = "") -> QAction:
+        """An action with a shortcut and a tool button. ``text`` (with its menu mnemonic) names
+        it in menus and to screen readers, ``button_text`` (default: ``text`` without the
+        "&") is what the button shows."""
         action = QAction(text, self)
+        action.setIconText(button_text or text.replace("&", ""))
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         action.setToolTip(f"{tip} ({keys})" if keys and keys not in tip else tip)
+        action.setWhatsThis(tip)
         action.triggered.connect(slot)
-        # The shortcut works while the focus is anywhere in ``owner`` (the editor by default).
+        # The shortcut works while the focus is anywhere in ``owner`` (the editor by default);
+        # the window makes the kernel tools work everywhere (convgui.ui.keyboard).
         (owner or self).addAction(action)
         button = QToolButton()
         button.setDefaultAction(action)
         button.setAutoRaise(True)
+        button.setAccessibleName(text.replace("&", ""))
         self._tools_layout.addWidget(button)
         return action
+
+    def tool_actions(self) -> list[QAction]:
+        """The kernel tools that change the whole kernel (Normalize, Flip ↔, Flip ↕, Rotate,
+        Transpose, Identity, Clear), for a menu and window-wide shortcuts; Copy, Paste and
+        Delete stay with the grid (their keys mean other things elsewhere)."""
+        return [self.normalize_action, self.flip_h_action, self.flip_v_action,
+                self.rotate_action, self.transpose_action, self.identity_action,
+                self.clear_action]
 
     def _report(self, text: str, refusal: bool = True) -> None:
         """Show ``text`` next to the grid (refusals in red) and emit it for the status bar."""

@@ -19,12 +19,24 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QFontInfo, QFontMetrics
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontInfo,
+    QFontMetrics,
+    QKeyEvent,
+    QPainter,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
+    QApplication,
     QHeaderView,
+    QStyle,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QWidget,
 )
@@ -39,6 +51,7 @@ _Index = QModelIndex | QPersistentModelIndex
 _NEGATIVE = (33, 102, 172)  # blue
 _POSITIVE = (178, 24, 43)  # red
 _NEUTRAL = (247, 247, 247)  # zero: near-white
+_OUTLINE = QColor(20, 20, 20)  # a selected cell's outline, with a white line inside it
 _CELL_TEXT = "−0.000"  # a full-size cell is as wide as this text at the table's font
 FULL_SIZE_SIDE = 9  # kernels up to this many taps a side get full-size cells
 _SMALLEST_CELL = 0.82  # larger kernels: cells shrink to this fraction of full size at most
@@ -100,6 +113,35 @@ class _FitDelegate(QStyledItemDelegate):
         texts = fitting_texts(value)
         option.text = next((t for t in texts if option.fontMetrics.horizontalAdvance(t) <= room),
                            texts[-1])
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+        """The cell in its value's colour whether selected or not (a selection fill of the
+        style's blue would make a positive weight read as a negative one); a selected or
+        current cell gets an outline instead: near-black with a white line inside, visible on
+        white, red and blue cells alike, as thick as an eighth of a text line (at least 2 px)."""
+        marked = QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus
+        outline = bool(option.state & marked)
+        plain = QStyleOptionViewItem(option)
+        plain.state &= ~marked
+        super().paint(painter, plain, index)
+        if outline:
+            outline_cell(painter, option.rect, max(2, round(option.fontMetrics.height() / 8)))
+
+
+def outline_cell(painter: QPainter, rect: Any, width: int) -> None:
+    """Draw the selection outline of a kernel cell: ``width`` px of near-black along the edge
+    of ``rect``, then 1 px of white."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    pen = QPen(_OUTLINE, width)
+    pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    half = width // 2
+    painter.drawRect(rect.adjusted(half, half, -(width - half), -(width - half)))
+    painter.setPen(QPen(QColor("white"), 1))
+    painter.drawRect(rect.adjusted(width, width, -width - 1, -width - 1))
+    painter.restore()
 
 
 def _offset(i: int, n: int) -> str:
@@ -228,6 +270,11 @@ class KernelTableModel(QAbstractTableModel):
 class KernelTable(QTableView):
     """A table where Enter/Return commits and moves down (wrapping to the next column).
 
+    A grid in a form, as the WAI-ARIA grid pattern has it: the grid is one stop of the tab
+    chain, arrow keys move between its cells, Tab and Shift+Tab leave it (also while a cell
+    is being typed in: the value is committed first, and a refused value keeps the focus on
+    its cell).
+
     Cell and number sizes follow the table's font (:meth:`fit_cells`), also when it changes
     (presentation mode); the minimum size shows :data:`MIN_SHOWN_TAPS` rows and columns.
     """
@@ -238,6 +285,7 @@ class KernelTable(QTableView):
         self._delegate = _FitDelegate(self)
         self.setItemDelegate(self._delegate)
         self._side = 3
+        self.setTabKeyNavigation(False)
         for header in (self.horizontalHeader(), self.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
             header.setMinimumSectionSize(12)
@@ -252,8 +300,17 @@ class KernelTable(QTableView):
         super().keyPressEvent(event)
 
     def closeEditor(self, editor: QWidget, hint: Any) -> None:  # noqa: N802 - Qt API
-        super().closeEditor(editor, hint)
-        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache and not self.refused:
+        hints = QAbstractItemDelegate.EndEditHint
+        leave = hint in (hints.EditNextItem, hints.EditPreviousItem)  # Tab / Shift+Tab
+        super().closeEditor(editor, hints.NoHint if leave else hint)
+        if leave and self.refused:
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif leave:  # as if Tab / Shift+Tab were pressed on the grid: it leaves
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+            key = Qt.Key.Key_Tab if hint == hints.EditNextItem else Qt.Key.Key_Backtab
+            QApplication.postEvent(self, QKeyEvent(QEvent.Type.KeyPress, key,
+                                                   Qt.KeyboardModifier.NoModifier))
+        elif hint == hints.SubmitModelCache and not self.refused:
             self.move_down()
         self.refused = False
 

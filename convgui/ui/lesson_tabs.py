@@ -24,6 +24,11 @@ class LessonTabs(QStackedWidget):
         self.bar = QTabBar()
         self.bar.setObjectName("lesson_tabs")
         self.bar.setAccessibleName("Lessons")
+        self.bar.setWhatsThis(
+            "The lessons: Playground (any kernel on any image), Step through (the arithmetic "
+            "cell by cell), Filter bank, Channels, Layer, Transposed and Quiz. Left and right "
+            "arrow keys switch lessons when this bar has the focus; F1 opens the guide at the "
+            "lesson shown, F6 moves to the next panel.")
         self.bar.setDocumentMode(True)
         self.bar.setExpanding(False)
         self.bar.setUsesScrollButtons(False)

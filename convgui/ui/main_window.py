@@ -47,6 +47,7 @@ from convgui.ui.classroom.tabs import ClassroomTabs
 from convgui.ui.dock_layout import DockLayout, Panel
 from convgui.ui.help import HelpMenu
 from convgui.ui.kernel_editor import KernelEditor
+from convgui.ui.keyboard import install_keyboard
 from convgui.ui.lesson_exports import LessonExports
 from convgui.ui.lesson_tabs import LessonTabs
 from convgui.ui.model import SettingsModel
@@ -188,7 +189,7 @@ class MainWindow(QMainWindow):
                 "Open a PNG, JPEG, TIFF or BMP image",
             )
         )
-        samples_menu = file_menu.addMenu("Open &sample")
+        samples_menu = file_menu.addMenu("Open sa&mple")
         for name, description in samples.list_samples():
             samples_menu.addAction(
                 self._action(
@@ -226,7 +227,7 @@ class MainWindow(QMainWindow):
         )
         file_menu.addAction(
             self._action(
-                "Copy as &Python",
+                "Copy as P&ython",
                 self.copy_python,
                 "Ctrl+Alt+C",
                 "Copy a Python snippet that reproduces this result",
@@ -269,6 +270,11 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for action in self.presentation.actions():
             view_menu.addAction(action)
+        self.keyboard = install_keyboard(self)
+        edit_menu.addSeparator()
+        edit_menu.addMenu(self.keyboard.kernel_menu(edit_menu))
+        view_menu.addSeparator()
+        view_menu.addActions(self.keyboard.view_actions())
         self.help = HelpMenu(self, lambda: self.tabs.tabText(self.tabs.currentIndex()))
 
     def show_tab(self, name: str) -> bool:

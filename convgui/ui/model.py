@@ -13,7 +13,6 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from convgui.settings import Settings
 
-
 #: Undo steps kept: a long session's history stays a few megabytes at most.
 UNDO_LIMIT = 2000
 

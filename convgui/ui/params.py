@@ -122,6 +122,7 @@ class _Explained(QWidget):
         column.setSpacing(1)
         column.addWidget(combo)
         column.addWidget(self.note)
+        self.setFocusProxy(combo)  # the form's label (its buddy is this box) focuses the combo
         combo.currentIndexChanged.connect(self.follow)
         self.follow()
 
@@ -155,9 +156,18 @@ class _PairEditor(QWidget):
         self.w = _spin(1, MAX_STEP, f"Horizontal {name} — {lowered}")
         self.h.setObjectName(f"{name}_h")
         self.w.setObjectName(f"{name}_w")
+        title = name.capitalize()
+        self.h.setAccessibleName(f"{title} height")
+        self.w.setAccessibleName(f"{title} width")
         self.link = QCheckBox("link")
         self.link.setObjectName(f"{name}_link")
+        self.link.setAccessibleName(f"Link {name} sides")
         self.link.setToolTip(link_tip)
+        for widget in (self.h, self.w):
+            widget.setWhatsThis(f"{tip} The left box is the {title.lower()} along the height "
+                                "(rows), the right box along the width (columns).")
+        self.link.setWhatsThis(f"{link_tip} Unlink to set the two sides apart.")
+        self.setFocusProxy(self.h)  # the form's label (its buddy is this editor) focuses it
         self.link.setChecked(True)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -225,7 +235,8 @@ class ParameterPanel(QWidget):
         form = self._form(geometry)
         self.padding_mode = _combo(PADDING_MODES, TIPS["padding"])
         self.padding_mode.setObjectName("padding_mode")
-        form.addRow("Padding", self._explain(self.padding_mode, PADDING_MODES))
+        self.padding_mode.setAccessibleName("Padding")
+        form.addRow("&Padding", self._explain(self.padding_mode, PADDING_MODES))
         self.pad_top, self.pad_bottom = _spin(0, MAX_PAD, ""), _spin(0, MAX_PAD, "")
         self.pad_left, self.pad_right = _spin(0, MAX_PAD, ""), _spin(0, MAX_PAD, "")
         pads = QWidget()
@@ -238,17 +249,20 @@ class ParameterPanel(QWidget):
              ("left", self.pad_left), ("right", self.pad_right))
         ):
             spin.setObjectName(f"pad_{side}")
+            spin.setAccessibleName(f"Padding {side}")
             spin.setToolTip(TIPS["pad_side"].replace("this side", f"the {side}"))
-            grid.addWidget(QLabel(side), i // 2, (i % 2) * 2)
+            label = QLabel(side)
+            label.setBuddy(spin)
+            grid.addWidget(label, i // 2, (i % 2) * 2)
             grid.addWidget(spin, i // 2, (i % 2) * 2 + 1)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         form.addRow("", pads)
         self._pads = pads  # shown only for custom padding: named modes resolve their own
         self.stride = _PairEditor("stride", TIPS["stride"], TIPS["stride_link"])
-        form.addRow("Stride", self.stride)
+        form.addRow("S&tride", self.stride)
         self.dilation = _PairEditor("dilation", TIPS["dilation"], TIPS["dilation_link"])
-        form.addRow("Dilation", self.dilation)
+        form.addRow("&Dilation", self.dilation)
         outer.addWidget(geometry)
 
         # Boundary ------------------------------------------------------------------------
@@ -256,23 +270,25 @@ class ParameterPanel(QWidget):
         form = self._form(boundary)
         self.boundary = _combo(BOUNDARY_LABELS, TIPS["boundary"])
         self.boundary.setObjectName("boundary")
-        form.addRow("Fill", self._explain(self.boundary, BOUNDARY_LABELS))
+        self.boundary.setAccessibleName("Boundary fill")
+        form.addRow("Fi&ll", self._explain(self.boundary, BOUNDARY_LABELS))
         self.cval = QDoubleSpinBox()
         self.cval.setObjectName("cval")
         self.cval.setRange(-1e6, 1e6)
         self.cval.setDecimals(3)
         self.cval.setKeyboardTracking(False)
         self.cval.setToolTip(TIPS["cval"])
-        form.addRow("Value", self.cval)
+        self.cval.setAccessibleName("Boundary value")
+        form.addRow("V&alue", self.cval)
         outer.addWidget(boundary)
 
         # Operation -----------------------------------------------------------------------
         operation = QGroupBox("Operation")
         form = self._form(operation)
-        self.correlation = QRadioButton(OPERATION_LABELS[0])
+        self.correlation = QRadioButton("&" + OPERATION_LABELS[0])
         self.correlation.setObjectName("correlation")
         self.correlation.setToolTip(TIPS["correlation"])
-        self.convolution = QRadioButton(OPERATION_LABELS[1])
+        self.convolution = QRadioButton(OPERATION_LABELS[1].replace("C", "C&", 1))
         self.convolution.setObjectName("convolution")
         self.convolution.setToolTip(TIPS["convolution"])
         self._operation = QButtonGroup(self)
@@ -282,7 +298,8 @@ class ParameterPanel(QWidget):
         form.addRow(self.convolution)
         self.channels = _combo(CHANNEL_LABELS, TIPS["channels"])
         self.channels.setObjectName("channels")
-        form.addRow("Channels", self._explain(self.channels, CHANNEL_LABELS))
+        self.channels.setAccessibleName("Channels")
+        form.addRow("Chan&nels", self._explain(self.channels, CHANNEL_LABELS))
         outer.addWidget(operation)
 
         # Display -------------------------------------------------------------------------
@@ -290,9 +307,20 @@ class ParameterPanel(QWidget):
         form = self._form(display)
         self.display = _combo(DISPLAY_LABELS, TIPS["display"])
         self.display.setObjectName("display")
-        form.addRow("Mapping", self._explain(self.display, DISPLAY_LABELS))
+        self.display.setAccessibleName("Display mapping")
+        form.addRow("&Mapping", self._explain(self.display, DISPLAY_LABELS))
         outer.addWidget(display)
         outer.addStretch(1)
+        for widget, key, items in (
+            (self.padding_mode, "padding", PADDING_MODES), (self.boundary, "boundary",
+                                                            BOUNDARY_LABELS),
+            (self.channels, "channels", CHANNEL_LABELS), (self.display, "display",
+                                                          DISPLAY_LABELS),
+            (self.cval, "cval", ()), (self.correlation, "correlation", ()),
+            (self.convolution, "convolution", ()),
+        ):
+            choices = "; ".join(f"{label}: {explanation}" for _v, label, explanation in items)
+            widget.setWhatsThis(TIPS[key] + (f" Choices — {choices}." if choices else ""))
 
     def _explain(self, combo: QComboBox, items: tuple[tuple[str, str, str], ...]) -> _Explained:
         explained = _Explained(combo, items)

@@ -79,18 +79,37 @@ def _error_label() -> QLabel:
     return label
 
 
+#: What a screen reader calls each calculator box (its row label names several boxes).
+ACCESSIBLE_NAMES = {
+    "calc_h": "Input height", "calc_w": "Input width", "calc_c": "Input channels",
+    "calc_kh": "Kernel height", "calc_kw": "Kernel width", "calc_filters": "Filters K",
+    "calc_padding": "Padding", "calc_sh": "Stride height", "calc_sw": "Stride width",
+    "calc_dh": "Dilation height", "calc_dw": "Dilation width", "calc_channels": "Channels",
+    "t_n": "Transposed input length i′", "t_k": "Transposed kernel length k′",
+    "t_s": "Transposed stride s′", "t_p": "Transposed padding p′",
+    "t_d": "Transposed dilation", "t_op": "Transposed output padding",
+    "pool_n": "Pooling input length", "pool_window": "Pooling window",
+    "pool_s": "Pooling stride", "pool_p": "Pooling padding",
+}
+
+
 def _spin(low: int, high: int, value: int, tip: str, name: str) -> QSpinBox:
+    """A spin box named ``name`` (object name; its accessible name from
+    :data:`ACCESSIBLE_NAMES`)."""
     spin = QSpinBox()
     spin.setRange(low, high)
     spin.setValue(value)
     spin.setToolTip(tip)
     spin.setObjectName(name)
+    spin.setAccessibleName(ACCESSIBLE_NAMES[name])
     spin.setAccelerated(True)
     spin.setMinimumWidth(48)
     return spin
 
 
 def _row(*widgets: QWidget | str) -> QWidget:
+    """The widgets (a string becomes a label) on one line; the row's label in a form focuses
+    the first widget."""
     box = QWidget()
     layout = QHBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
@@ -100,6 +119,8 @@ def _row(*widgets: QWidget | str) -> QWidget:
             layout.addWidget(QLabel(w))
         else:
             layout.addWidget(w, 1)
+            if box.focusProxy() is None:
+                box.setFocusProxy(w)
     return box
 
 
@@ -125,8 +146,10 @@ def _shape_text(shape: tuple[int, ...]) -> str:
     return _x(tuple(shape) if len(shape) == 3 else (*shape, 1))
 
 
-def _scrolled(widget: QWidget) -> QScrollArea:
+def _scrolled(widget: QWidget, name: str) -> QScrollArea:
+    """``widget`` in a vertically scrolling area that screen readers call ``name``."""
     area = QScrollArea()
+    area.setAccessibleName(name)
     area.setWidget(widget)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
@@ -531,6 +554,7 @@ class ShapeCalculator(QWidget):
         form.addRow("Filters K", self.filters)
         self.padding = QComboBox()
         self.padding.setObjectName("calc_padding")
+        self.padding.setAccessibleName(ACCESSIBLE_NAMES["calc_padding"])
         self.padding.setEditable(True)
         self.padding.addItems(list(shapes.PADDING_NAMES))
         self.padding.setToolTip("valid, same, full, or numbers: 'p' on every side, 'ph, pw' per "
@@ -545,6 +569,7 @@ class ShapeCalculator(QWidget):
         form.addRow("Dilation", _row(self.dh, "×", self.dw))
         self.channels = QComboBox()
         self.channels.setObjectName("calc_channels")
+        self.channels.setAccessibleName(ACCESSIBLE_NAMES["calc_channels"])
         for value, label in CHANNEL_CHOICES:
             self.channels.addItem(label, value)
         self.channels.setToolTip("sum: each filter spans all channels (a CNN layer); "
@@ -673,13 +698,19 @@ class ShapePanel(QWidget):
         self.breakdown = ShapeBreakdown()
         current_layout.addWidget(self.breakdown)
         current_layout.addStretch(1)
-        self.tabs.addTab(_scrolled(current), "Current image")
+        self.tabs.addTab(_scrolled(current, "Shape of the current image"), "Current image")
 
         self.calculator = ShapeCalculator()
         self.calculator.useCurrentRequested.connect(
             lambda: self.calculator.load(self._model.settings, self._shape)
         )
-        self.tabs.addTab(_scrolled(self.calculator), "Calculator")
+        self.tabs.addTab(_scrolled(self.calculator, "Shape calculator"), "Calculator")
+        self.tabs.setAccessibleName("Shape")
+        self.tabs.tabBar().setAccessibleName("Shape pages")
+        self.tabs.setWhatsThis(
+            "Current image: the output shape of the settings on the loaded image, with the "
+            "formula and its numbers per axis. Calculator: the same for any input, kernel, "
+            "padding, stride and dilation, with transposed convolution and pooling.")
 
         model.changed.connect(self.refresh)
         self.refresh()

@@ -1,5 +1,7 @@
 """Qt tests collect garbage the way the application does: on the GUI thread only."""
 
+import gc
+
 import pytest
 
 from convgui.ui.app import collect_garbage_on_gui_thread
@@ -10,3 +12,13 @@ def _gui_thread_garbage_collection(qapp):
     """Without this, a collection triggered inside a worker thread can destroy leftover widgets
     of earlier tests there, which deadlocks PySide (seen in test_worker)."""
     collect_garbage_on_gui_thread()
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_after_each_test():
+    """The application collects cyclic garbage on the GUI thread every 0.5 s; most tests never
+    run the event loop that long, so hundreds of windows' garbage piled up and one giant
+    collection of it (test_tasks' explicit gc.collect, late in the run) crashed PySide twice.
+    Collecting after each test keeps the suite as close to the application as it can be."""
+    yield
+    gc.collect()

@@ -1,5 +1,9 @@
 """Walks a shown window and lists what a person could not read or reach.
 
+*Unnamed control*: an interactive control a screen reader announces with no name
+(:func:`unnamed_controls`); *mnemonic clash*: two Alt+letter mnemonics in one panel or menu
+(:func:`mnemonic_clashes`, :func:`menu_mnemonic_clashes`).
+
 *Cut text*: a label, button, check box, radio button, combo box, group box title or tab whose
 text needs more width than it has (font metrics against the widget's own text area).
 *Hidden control*: an enabled, visible control of which less than 90 % can be seen because an
@@ -11,6 +15,7 @@ clipping is.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -21,8 +26,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QGroupBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
+    QMenuBar,
     QRadioButton,
     QScrollBar,
     QStyle,
@@ -80,7 +88,10 @@ def cut_texts(window: QWidget) -> list[str]:
             if w.textFormat().name == "RichText" or "<" in w.text():
                 need = w.sizeHint().width() - 2 * w.margin()
             else:
-                need = max(fm.horizontalAdvance(line) for line in w.text().split("\n"))
+                shown = w.text()
+                if w.buddy() is not None:  # a mnemonic's "&" is drawn as an underline
+                    shown = shown.replace("&&", "\0").replace("&", "").replace("\0", "&")
+                need = max(fm.horizontalAdvance(line) for line in shown.split("\n"))
             have = w.contentsRect().width() - 2 * w.margin() - 2 * w.indent() * (w.indent() > 0)
             if need > have + 1:
                 found.append(f"{_name(w)}: needs {need} px, has {have}")
@@ -150,4 +161,92 @@ def hidden_controls(window: QWidget) -> list[str]:
         shown = max(visible.width(), 0) * max(visible.height(), 0) / (width * height)
         if shown < MIN_VISIBLE:
             found.append(f"{_name(w)}: {shown:.0%} visible")
+    return found
+
+
+# ------------------------------------------------------------------------------ accessibility
+
+def _mnemonic(text: str) -> str:
+    """The letter after a single "&" in ``text`` (lower case), or ""."""
+    i = 0
+    while (i := text.find("&", i)) >= 0 and i + 1 < len(text):
+        if text[i + 1] != "&":
+            return text[i + 1].lower()
+        i += 2
+    return ""
+
+
+def accessible_name(widget: QWidget) -> str:
+    """What a screen reader announces as the widget's name (Qt's accessibility API)."""
+    interface = QAccessible.queryAccessibleInterface(widget)
+    return interface.text(QAccessible.Text.Name) if interface is not None else ""
+
+
+def interactive_controls(window: QWidget) -> list[QWidget]:
+    """The shown controls a person can operate: :data:`CONTROLS` except scroll bars, the
+    header views and corner buttons of tables (a screen reader reaches those as the table's
+    header cells) and the line edits inside spin boxes and combo boxes."""
+    found = []
+    for w in window.findChildren(QWidget):
+        if not isinstance(w, CONTROLS) or isinstance(w, QScrollBar | QHeaderView):
+            continue
+        if w.objectName() == "qt_tableview_cornerbutton" or not _shown(w, window):
+            continue
+        if isinstance(w.parentWidget(), QAbstractSpinBox | QComboBox):
+            continue
+        found.append(w)
+    return found
+
+
+def unnamed_controls(window: QWidget) -> list[str]:
+    """Every shown interactive control whose accessible Name is empty."""
+    return [_name(w) for w in interactive_controls(window) if not accessible_name(w).strip()]
+
+
+def _panel_of(widget: QWidget, window: QWidget) -> QWidget:
+    """The dock holding ``widget``, else the window."""
+    w = widget.parentWidget()
+    while w is not None and w is not window and not isinstance(w, QDockWidget):
+        w = w.parentWidget()
+    return w if w is not None else window
+
+
+def mnemonic_clashes(window: QWidget, reserved: str = "fevh") -> list[str]:
+    """Alt+letter mnemonics of shown labels (with a buddy) and buttons that another control of
+    the same panel (a dock, or the rest of the window) also uses, or that a menu of the menu
+    bar (``reserved``) uses."""
+    used: dict[tuple[int, str], str] = {}
+    found = []
+    for w in window.findChildren(QWidget):
+        if not (isinstance(w, QLabel) and w.buddy() is not None
+                or isinstance(w, QAbstractButton)) or not _shown(w, window):
+            continue
+        letter = _mnemonic(w.text())
+        if not letter:
+            continue
+        key = (id(_panel_of(w, window)), letter)
+        if letter in reserved:
+            found.append(f"{_name(w)}: Alt+{letter.upper()} opens a menu")
+        elif key in used:
+            found.append(f"{_name(w)}: Alt+{letter.upper()} also {used[key]}")
+        else:
+            used[key] = _name(w)
+    return found
+
+
+def menu_mnemonic_clashes(menu: QMenu | QMenuBar) -> list[str]:
+    """Menu items (in ``menu`` and its submenus) sharing a mnemonic with another item of
+    the same menu."""
+    found, seen = [], {}
+    for action in menu.actions():
+        if action.isSeparator() or not action.isVisible():
+            continue
+        letter = _mnemonic(action.text())
+        if letter:
+            if letter in seen:
+                found.append(f"{action.text()!r} and {seen[letter]!r}: Alt+{letter.upper()} "
+                             f"in {menu.title() if isinstance(menu, QMenu) else 'menu bar'}")
+            seen[letter] = action.text()
+        if action.menu() is not None:
+            found += menu_mnemonic_clashes(action.menu())
     return found

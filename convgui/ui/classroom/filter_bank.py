@@ -148,6 +148,9 @@ class FilterBank(ClassroomPanel):
     def _build(self) -> None:
         self.table = QTableWidget(0, 2)
         self.table.setHorizontalHeaderLabels(["Filter", "Weight"])
+        self.table.setAccessibleName("Filters")
+        self.table.setToolTip("The filters of the bank, each with its weight in a weighted "
+                              "sum; select one to remove, move or replace it")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -176,10 +179,15 @@ class FilterBank(ClassroomPanel):
         self.preset_menu.aboutToShow.connect(self._fill_preset_menu)
         self.preset_button.setMenu(self.preset_menu)
         remove = QPushButton("Remove")
+        remove.setToolTip("Remove the selected filter from the bank")
         remove.clicked.connect(lambda: self._with_row(self.remove_filter))
         up = QPushButton("Up")
+        up.setAccessibleName("Move filter up")
+        up.setToolTip("Move the selected filter up the list")
         up.clicked.connect(lambda: self._with_row(lambda i: self.move_filter(i, -1)))
         down = QPushButton("Down")
+        down.setAccessibleName("Move filter down")
+        down.setToolTip("Move the selected filter down the list")
         down.clicked.connect(lambda: self._with_row(lambda i: self.move_filter(i, 1)))
         replace = QPushButton("Replace with current")
         replace.setToolTip("Give the selected filter the kernel being edited in the playground "
@@ -191,6 +199,8 @@ class FilterBank(ClassroomPanel):
             self.mode_combo.addItem(MERGE_LABELS[mode][0], mode)
         self.mode_combo.currentIndexChanged.connect(
             lambda _i: self.set_merge_mode(self.mode_combo.currentData()))
+        self.mode_combo.setAccessibleName("Merge")
+        self.mode_combo.setToolTip("How the feature maps combine into the merged map")
         self.mode_note = QLabel()
         self.mode_note.setWordWrap(True)
 
@@ -202,7 +212,9 @@ class FilterBank(ClassroomPanel):
         for button in (remove, up, down):
             edits.addWidget(button)
         merge_row = QHBoxLayout()
-        merge_row.addWidget(QLabel("Merge:"))
+        merge_label = QLabel("Mer&ge:")
+        merge_label.setBuddy(self.mode_combo)
+        merge_row.addWidget(merge_label)
         merge_row.addWidget(self.mode_combo, 1)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -350,6 +362,8 @@ class FilterBank(ClassroomPanel):
             spin.setDecimals(2)
             spin.setSingleStep(0.1)
             spin.setValue(f.weight)
+            spin.setAccessibleName(f"Weight of {f.name}")
+            spin.setToolTip("This filter's weight in the weighted sum")
             spin.valueChanged.connect(lambda v, r=row: self._weight_edited(r, v))
             self.table.setCellWidget(row, 1, spin)
         if select is not None and 0 <= select < len(self._filters):

@@ -96,6 +96,7 @@ class FrequencyView(QWidget):
         self._verdict = ""
         self._kernel: np.ndarray | None = None  # the kernel whose response is shown
         self.plot = pg.PlotWidget()
+        self.plot.setAccessibleName("Frequency response plot")
         self.plot.setAspectLocked(True)
         self.plot.setMenuEnabled(False)
         item = self.plot.getPlotItem()
@@ -130,6 +131,7 @@ class FrequencyView(QWidget):
         side_widget.setLayout(side)
         # The explanation scrolls rather than making the dock taller than the screen.
         self.side = QScrollArea()
+        self.side.setAccessibleName("Frequency response details")
         self.side.setWidgetResizable(True)
         self.side.setFrameShape(QFrame.Shape.NoFrame)
         self.side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

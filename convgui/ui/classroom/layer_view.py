@@ -122,6 +122,17 @@ class LayerView(ClassroomPanel):
         self.stride_spin = QSpinBox()
         self.stride_spin.setRange(1, 16)
         self.stride_spin.setValue(2)
+        for widget, name, tip in (
+            (self.k_spin, "Filters K", ""),
+            (self.activation_combo, "Activation", "Applied to every output value"),
+            (self.pool_combo, "Pooling", "How each window of the activated map becomes one "
+                                         "value"),
+            (self.window_spin, "Pooling window", "The pooling window's side"),
+            (self.stride_spin, "Pooling stride", "How far the pooling window moves"),
+        ):
+            widget.setAccessibleName(name)
+            if tip:
+                widget.setToolTip(tip)
         for signal in (self.k_spin.valueChanged, self.activation_combo.currentIndexChanged,
                        self.pool_combo.currentIndexChanged, self.window_spin.valueChanged,
                        self.stride_spin.valueChanged):
@@ -133,7 +144,9 @@ class LayerView(ClassroomPanel):
                      ("stride", self.stride_spin))):
             line = QHBoxLayout()
             for text, widget in row:
-                line.addWidget(QLabel(text))
+                label = QLabel(text)
+                label.setBuddy(widget)
+                line.addWidget(label)
                 line.addWidget(widget)
             line.addStretch(1)
             controls.addLayout(line)
@@ -157,6 +170,7 @@ class LayerView(ClassroomPanel):
                                                     "Size arithmetic"])
         self.chain_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.chain_table.verticalHeader().hide()
+        self.chain_table.setAccessibleName("Shape chain")
         header = self.chain_table.horizontalHeader()
         for col in range(3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)

@@ -65,11 +65,16 @@ def feeds_text(cell: tuple[int, int], in_hw: tuple[int, int], outputs: list[tupl
 
 
 def _labelled(text: str, widget: QWidget) -> QWidget:
-    """``text`` and ``widget`` kept together on one line of a flow layout."""
+    """``text`` and ``widget`` kept together on one line of a flow layout; the label is the
+    widget's buddy and, unless the widget has one, its accessible name."""
     pair = QWidget()
     row = QHBoxLayout(pair)
     row.setContentsMargins(0, 0, 0, 0)
-    row.addWidget(QLabel(text))
+    label = QLabel(text)
+    label.setBuddy(widget)
+    if not widget.accessibleName():
+        widget.setAccessibleName(text.replace("&", "").rstrip(":"))
+    row.addWidget(label)
     row.addWidget(widget)
     return pair
 
@@ -121,20 +126,29 @@ class MatrixMode(QWidget):
         self.example_box.setCurrentIndex(-1)
         self.example_box.activated.connect(
             lambda i: self.load_example(self.example_box.itemText(i)))
+        self.example_box.setToolTip("Load a small worked example: input grid, kernel and "
+                                    "settings, as one undoable step")
         self.rows_spin, self.cols_spin = QSpinBox(), QSpinBox()
-        for spin in (self.rows_spin, self.cols_spin):
+        for spin, what in ((self.rows_spin, "rows"), (self.cols_spin, "columns")):
+            spin.setAccessibleName(f"Input {what}")
+            spin.setToolTip(f"Number of {what} of the input grid (1–{MAX_SIDE}); type into "
+                            "the grid to change its numbers")
             spin.setRange(1, MAX_SIDE)
             spin.valueChanged.connect(
                 lambda _: self._input.resize(self.rows_spin.value(), self.cols_spin.value()))
         self.channels_box = QComboBox()
         self.channels_box.addItems(["1 grid", "3 grids (RGB)"])
+        self.channels_box.setAccessibleName("Input channels")
+        self.channels_box.setToolTip("One grey input grid, or three (R, G, B) as a colour "
+                                     "image or a CNN layer's input sees them")
         self.channels_box.currentIndexChanged.connect(self._change_depth)
         self.channel_pick = QComboBox()
         self.channel_pick.addItems(list(CHANNEL_NAMES))
         self.channel_pick.setToolTip("Per-channel mode: the channel to step through")
+        self.channel_pick.setAccessibleName("Channel to step through")
         self.channel_pick.currentIndexChanged.connect(lambda _: self._recompute())
-        for text, widget in (("Example:", self.example_box), ("Rows:", self.rows_spin),
-                             ("Columns:", self.cols_spin), ("Channels:", self.channels_box)):
+        for text, widget in (("E&xample:", self.example_box), ("&Rows:", self.rows_spin),
+                             ("Col&umns:", self.cols_spin), ("Ch&annels:", self.channels_box)):
             flow.addWidget(_labelled(text, widget))
         flow.addWidget(self.channel_pick)
         self.export_button = QPushButton("Export animation…")

@@ -133,7 +133,9 @@ class QuizPanel(QWidget):
         self.export_button.setToolTip("Save this session's exercises as a sheet and an answer "
                                       "key with worked solutions (Markdown, HTML, PDF, JSON)")
         self.export_button.clicked.connect(lambda: self.export_sheet())
-        for text, widget in (("Difficulty:", self.difficulty_box), ("Topics:", self.topics_button),
+        self.difficulty_box.setToolTip("How hard the generated exercises are")
+        self.topics_button.setAccessibleName("Topics")
+        for text, widget in (("Difficult&y:", self.difficulty_box), ("Topics:", self.topics_button),
                              ("Seed:", self.seed_spin)):
             flow.addWidget(_labelled(text, widget))
         flow.addWidget(self.new_seed_button)
@@ -159,6 +161,10 @@ class QuizPanel(QWidget):
         self.answer_form_label = QLabel()
         self.answer_edit = QLineEdit()
         self.answer_edit.setPlaceholderText("a number, a shape like 63x63x16, or none")
+        self.answer_edit.setAccessibleName("Your answer")
+        self.answer_edit.setToolTip("Type the answer (a number, a shape like 63x63x16, or "
+                                    "none), then Enter or Check")
+        self.answer_form_label.setBuddy(self.answer_edit)
         self.answer_edit.returnPressed.connect(self.check)
         self.check_button = QPushButton("Check")
         self.check_button.clicked.connect(self.check)
@@ -461,11 +467,16 @@ class QuizPanel(QWidget):
 
 
 def _labelled(text: str, widget: QWidget) -> QWidget:
-    """``text`` and ``widget`` kept together on one line of a flow layout."""
+    """``text`` and ``widget`` kept together on one line of a flow layout; the label is the
+    widget's buddy and, unless the widget has one, its accessible name."""
     pair = QWidget()
     row = QHBoxLayout(pair)
     row.setContentsMargins(0, 0, 0, 0)
-    row.addWidget(QLabel(text))
+    label = QLabel(text)
+    label.setBuddy(widget)
+    if not widget.accessibleName():
+        widget.setAccessibleName(text.replace("&", "").rstrip(":"))
+    row.addWidget(label)
     row.addWidget(widget)
     return pair
 

@@ -60,12 +60,16 @@ class StepControls(QWidget):
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setRange(1, round(3 / self.SPEED_UNIT))
         self.speed_slider.setValue(round(1 / self.SPEED_UNIT))
+        self.speed_slider.setAccessibleName("Playing speed")
+        self.speed_slider.setToolTip("How many steps per second Play takes")
         self.speed_label = QLabel()
         self.speed_slider.valueChanged.connect(self._speed_changed)
         speed = QWidget()
         speed_row = QHBoxLayout(speed)
         speed_row.setContentsMargins(0, 0, 0, 0)
-        for widget in (QLabel("Speed:"), self.speed_slider, self.speed_label):
+        speed_title = QLabel("Speed:")
+        speed_title.setBuddy(self.speed_slider)
+        for widget in (speed_title, self.speed_slider, self.speed_label):
             speed_row.addWidget(widget)
         layout.addWidget(speed)
         self._speed_changed()

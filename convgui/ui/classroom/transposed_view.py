@@ -110,6 +110,17 @@ class TransposedView(ClassroomPanel):
         self.padding_spin = spin(0, 16, 0)
         self.output_padding_spin = spin(0, 7, 0)
         self.dilation_spin = spin(1, 8, 1)
+        for box, tip in (
+            (self.stride_spin, "s′: the stride of the forward convolution this one undoes; "
+                               "the input pixels' stamps land s′ pixels apart"),
+            (self.padding_spin, "p′: the forward convolution's padding, cropped from each "
+                                "side of the result"),
+            (self.output_padding_spin, "Extra cells on one side, to pick one of the input "
+                                       "sizes a strided forward convolution maps to the same "
+                                       "output size (less than the stride)"),
+            (self.dilation_spin, "Spacing of the kernel taps"),
+        ):
+            box.setToolTip(tip)
         self.constant_box = QCheckBox("Constant input (checkerboard)")
         self.constant_box.setToolTip("An 8×8 patch of ones instead of the image: the uneven "
                                      "overlaps of the stamps show as a checkerboard")
@@ -122,7 +133,10 @@ class TransposedView(ClassroomPanel):
         for n, (text, widget) in enumerate((
                 ("stride s′", self.stride_spin), ("padding p′", self.padding_spin),
                 ("output padding", self.output_padding_spin), ("dilation", self.dilation_spin))):
-            controls.addWidget(QLabel(text), n // 2, 2 * (n % 2))
+            label = QLabel(text)
+            label.setBuddy(widget)
+            widget.setAccessibleName(f"Transposed {text.replace('′', '')}")
+            controls.addWidget(label, n // 2, 2 * (n % 2))
             controls.addWidget(widget, n // 2, 2 * (n % 2) + 1)
         controls.setColumnStretch(4, 1)
 
