@@ -27,7 +27,7 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetricsF, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QSplitter, QWidget
 
-from convgui.render import DIVERGING_LUT, render
+from convgui.render import DIVERGING_LUT, GREY_LUT, render
 from convgui.ui.tasks import LatestTask, stop_task
 from convgui.ui.worker import Result
 
@@ -262,6 +262,8 @@ class ImageViews(QWidget):
         self._cursor_item.hide()
         self.after_view.addItem(self._cursor_item, ignoreBounds=True)
         self._cmap = pg.ColorMap(np.linspace(0.0, 1.0, 256), DIVERGING_LUT)
+        # an RGB result in the diverging mode: each channel 0 → mid-grey, ±scale → 255/0
+        self._channel_cmap = pg.ColorMap(np.linspace(0.0, 1.0, 256), GREY_LUT)
         self._diverging_lut = DIVERGING_LUT
         # Below the output, not beside it: the two views keep equal widths, so the linked
         # zoom shows the whole output wherever the input is whole.
@@ -432,7 +434,8 @@ class ImageViews(QWidget):
         self._placeholder.hide()
         self._result = result
         image = _drawable(np.asarray(result.display))
-        diverging = result.display_mode == "diverging" and image.ndim == 2
+        signed = result.display_mode == "diverging"
+        diverging = signed and image.ndim == 2
         self._output_item.setLookupTable(self._diverging_lut if diverging else None,
                                          update=False)
         # levels=None means 0..255 for uint8 and lets pyqtgraph draw an RGB image as it is;
@@ -441,9 +444,12 @@ class ImageViews(QWidget):
         self._output_item.setRect(QRectF(*result.geometry.output_rect()))
         self._output_item.show()
         self._displayed = image
-        self._show_colorbar(diverging, result.levels)
+        self.colorbar.setColorMap(self._cmap if diverging else self._channel_cmap)
+        self._show_colorbar(signed, result.levels)
         out_shape = "×".join(str(v) for v in np.shape(result.output))
-        title = f"Output  {out_shape}  ·  {result.display_mode}"
+        mode = "diverging per channel (0 = grey)" if signed and not diverging else \
+            result.display_mode
+        title = f"Output  {out_shape}  ·  {mode}"
         if result.nonfinite:
             title += f"  ·  {result.nonfinite} NaN/inf"
         self.after.title.set_title(title)  # an unchanged title costs no relayout
@@ -475,7 +481,8 @@ class ImageViews(QWidget):
         return None if self._placeholder.isHidden() else self._placeholder.text()
 
     def colorbar_visible(self) -> bool:
-        """Whether the diverging colour bar is shown under the after view."""
+        """Whether the colour bar is shown under the after view (diverging results: blue –
+        white – red for one channel, a grey ramp per channel for RGB)."""
         return self._colorbar_shown
 
     def _show_colorbar(self, show: bool, levels: tuple[float, float] | None) -> None:

@@ -458,6 +458,17 @@ def test_session_remembers_a_sample(qtbot):
     np.testing.assert_array_equal(second.image.data, samples.load_sample("checkerboard").data)
 
 
+def test_session_remembers_the_central_tab(qtbot):
+    """Everything else was restored after a restart, but the lesson on screen was not."""
+    first = MainWindow(restore=False)
+    qtbot.addWidget(first)
+    assert first.show_tab("filter-bank")
+    first.close()
+    second = MainWindow(restore=True)
+    qtbot.addWidget(second)
+    assert second.tabs.tabText(second.tabs.currentIndex()) == "Filter bank"
+
+
 def test_window_without_restore_does_not_read_the_session(qtbot, tmp_path):
     first = MainWindow(restore=False)
     qtbot.addWidget(first)

@@ -318,12 +318,23 @@ def test_diverging_mode_shows_the_colour_bar_and_other_modes_hide_it(views, grey
     assert views.colorbar_visible() and views.colorbar.levels() == (-12.0, 12.0)
 
 
-def test_diverging_rgb_result_has_no_colour_map(views):
+def test_diverging_rgb_result_is_grey_per_channel_with_a_grey_legend(views):
+    """An RGB result in the diverging mode showed grey with coloured fringes and no legend:
+    each channel is drawn 0 → mid-grey, −scale → 0, +scale → 255, said in the title, with a
+    grey colour bar from −scale to +scale."""
     views.set_input(np.zeros((4, 4, 3), np.float32), (0.0, 255.0))
     geo = geometry((4, 4), (1, 1))
-    views.set_result(make_result(np.full((4, 4, 3), -1.0), geo, "diverging"))
-    assert views._output_item.lut is None
-    assert not views.colorbar_visible()
+    out = np.zeros((4, 4, 3))
+    out[0, 0] = (-2.0, 0.0, 2.0)
+    views.set_result(make_result(out, geo, "diverging"))
+    assert views._output_item.lut is None  # the channels are drawn as they are
+    shown = views.displayed_result()
+    assert shown[0, 0, 0] == 0 and shown[0, 0, 2] == 255 and abs(int(shown[1, 1, 1]) - 128) <= 1
+    assert views.colorbar_visible() and views.colorbar.levels() == (-2.0, 2.0)
+    ramp = views.colorbar.colorMap().getLookupTable(nPts=3, alpha=False)
+    assert all(len(set(int(v) for v in c)) == 1 for c in ramp)  # R = G = B: grey
+    assert int(ramp[0][0]) == 0 and int(ramp[-1][0]) == 255
+    assert "diverging per channel (0 = grey)" in views.after.title.text
 
 
 # ------------------------------------------------------------------------------ patches
