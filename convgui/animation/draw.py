@@ -203,7 +203,7 @@ class Figure:
         kinds = set(np.unique(self.animation.kinds).tolist())
         entries = [("input", "input", False)]
         if PADDING in kinds:
-            fill = "-inf" if self.animation.op == "max" else "0"
+            fill = "-inf" if self.animation.op == "max" else self.animation.padding_fill
             entries.append(("padding", f"padding ({fill})", True))
         if INSERTED in kinds:
             entries.append(("inserted", "zero inserted by the stride", True))

@@ -98,6 +98,7 @@ class Animation:
     output: np.ndarray
     title: str
     numbers: bool
+    padding_fill: str = "0"  # what the padded cells hold: "0", or the boundary's name
 
     @property
     def out_hw(self) -> tuple[int, int]:
@@ -241,7 +242,7 @@ def _conv(img: np.ndarray, k: np.ndarray, padding: PaddingSpec, stride: tuple[in
              f" -> {_hw(walk.out_hw)} output")
     return Animation("conv", walk.padded, kinds, cells, k, k[::-1, ::-1] if flip else k,
                      geo.kernel_hw, grid_geo, np.asarray(walk.output, dtype=np.float64),
-                     title, numbers)
+                     title, numbers, "0" if boundary == "constant" else boundary)
 
 
 def _padded_hw(in_hw: tuple[int, ...], pads: tuple[tuple[int, int], tuple[int, int]]

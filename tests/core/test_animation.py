@@ -310,3 +310,15 @@ def test_unsupported_extension_and_missing_folder_are_refused(tmp_path, small_fi
     with pytest.raises(ValueError, match="the folder does not exist"):
         write_animation(Path(tmp_path / "missing" / "a.gif"), small_figure)
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize(("boundary", "caption"), [("constant", "padding (0)"),
+                                                   ("reflect", "padding (reflect)"),
+                                                   ("wrap", "padding (wrap)")])
+def test_the_legend_names_what_the_padded_cells_hold(tmp_path, boundary, caption):
+    """It said "padding (0)" whatever the boundary filled the padding with."""
+    anim = build_animation("conv", np.arange(9.0).reshape(3, 3), np.ones((2, 2)),
+                           padding=1, boundary=boundary, numbers=True)
+    (first, *_rest) = write_animation(tmp_path / "f.svg", Figure(anim, cell=14))
+    texts = [t.text for t in ET.parse(first).iter() if t.tag.endswith("text")]
+    assert caption in texts
