@@ -26,8 +26,8 @@ from convgui.window_layout import CENTRAL_SHARE, COMPACT, WIDE, DockPlan, plan_d
 
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
-#: The least height (px) the shape calculator keeps below the parameters in two columns.
-MIN_LOWER_HEIGHT = 220
+#: The least height (px) the lower panels of a column keep below its top ones.
+MIN_LOWER_HEIGHT = 180
 #: Tabs of docks sharing a column: less padding than the style's, so five panel names fit a
 #: one-column layout at 1024 px in presentation mode.
 #: A dock tab's width beyond its text: DOCK_TABS_STYLE's padding, border and margin, and slack.
@@ -44,7 +44,8 @@ DOCK_TABS_STYLE = (
 class Panel:
     """A side panel: its ``key``, the dock's ``title`` (``short_title`` when it is a tab among
     others), the ``column`` it takes in two columns (``"left"``/``"right"``), its ``widget``,
-    and whether it ``scrolls`` vertically inside its dock."""
+    whether it ``scrolls`` vertically inside its dock, and whether it goes in the tabs
+    ``below`` the top ones of its column."""
 
     key: str
     title: str
@@ -52,14 +53,15 @@ class Panel:
     column: str
     widget: QWidget
     scrolls: bool = False
+    below: bool = False
 
 
 class DockLayout(QObject):
     """Creates a dock per :class:`Panel` on ``window`` and keeps them arranged.
 
-    Two columns: in each, the column's first panel above the others tabbed together (or alone,
-    at full height). One column: every panel a tab of one dock area, at the right, in the
-    panels' order.
+    Two columns: in each, its top panels tabbed together above its ``below`` panels tabbed
+    together (or the top ones alone, at full height). One column: every panel a tab of one
+    dock area, at the right, in the panels' order.
     ``docks`` maps each panel's key to its dock; ``plan`` is the arrangement in force.
     """
 
@@ -138,16 +140,26 @@ class DockLayout(QObject):
 
     def _arrange_wide(self, plan: DockPlan) -> None:
         window = self._window
-        columns = [(LEFT, [p for p in self.panels if p.column == "left"]),
-                   (RIGHT, [p for p in self.panels if p.column == "right"])]
+        columns = [(area, [p for p in self.panels if p.column == name])
+                   for area, name in ((LEFT, "left"), (RIGHT, "right"))]
         for area, panels in columns:
-            top, lower = panels[0], panels[1:]
-            self.docks[top.key].setWindowTitle(top.title)
-            window.addDockWidget(area, self._show(top))
+            top = [p for p in panels if not p.below]
+            lower = [p for p in panels if p.below]
+            first_top = self._show(top[0])
+            window.addDockWidget(area, first_top)
+            if len(top) == 1:
+                first_top.setWindowTitle(top[0].title)  # alone: the full title
+            # split before tabbing: a dock that is already a tab cannot be split (Qt tabs the
+            # second dock in instead)
+            groups = [(first_top, top[1:])]
             if lower:
-                first = self._show(lower[0])
-                window.splitDockWidget(self.docks[top.key], first, Qt.Orientation.Vertical)
-                for panel in lower[1:]:
+                first_low = self._show(lower[0])
+                if len(lower) == 1:
+                    first_low.setWindowTitle(lower[0].title)
+                window.splitDockWidget(first_top, first_low, Qt.Orientation.Vertical)
+                groups.append((first_low, lower[1:]))
+            for first, rest in groups:
+                for panel in rest:
                     window.tabifyDockWidget(first, self._show(panel))
                 first.raise_()
         self._style_dock_tabs()
@@ -155,8 +167,9 @@ class DockLayout(QObject):
         tops = [self.docks[panels[0].key] for _area, panels in columns]
         window.resizeDocks(tops, list(plan.columns), Qt.Orientation.Horizontal)
         for _area, panels in columns:
-            if len(panels) > 1:
-                self._split_height(self.docks[panels[0].key], self.docks[panels[1].key],
+            lower = [p for p in panels if p.below]
+            if lower:
+                self._split_height(self.docks[panels[0].key], self.docks[lower[0].key],
                                    panels[0].widget)
 
     def _arrange_compact(self, plan: DockPlan) -> None:
@@ -188,7 +201,7 @@ class DockLayout(QObject):
         """The top dock as tall as its content (title bar included), the lower dock the rest
         but at least :data:`MIN_LOWER_HEIGHT`."""
         total = top.height() + lower.height()
-        title = top.sizeHint().height() - top.widget().sizeHint().height()
+        title = top.height() - top.widget().height()  # title bar and frame, as laid out
         width = top.width() - self._window.style().pixelMetric(
             QStyle.PixelMetric.PM_ScrollBarExtent)
         needed = content.sizeHint().height()

@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
             Panel("kernel", "Kernel", "Kernel", "left", self.kernel_editor, scrolls=True),
             Panel("parameters", "Parameters", "Parameters", "right", self.parameters,
                   scrolls=True),
-            Panel("shape", "Shape calculator", "Shape", "left", self.shape_panel),
+            Panel("shape", "Shape calculator", "Shape", "left", self.shape_panel, below=True),
             Panel("presets", "Presets", "Presets", "left", self.preset_panel),
             Panel("frequency", "Frequency response", "Frequency", "left", self.frequency),
         ])
