@@ -28,13 +28,12 @@ from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetricsF, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QSplitter, QWidget
 
 from convgui.render import DIVERGING_LUT, GREY_LUT, render
+from convgui.ui.patch_picker import PatchPicker
 from convgui.ui.tasks import LatestTask, stop_task
 from convgui.ui.worker import Result
 
-__all__ = ["MAX_PATCH", "ImageViews", "format_value", "format_values"]
+__all__ = ["ImageViews", "format_value", "format_values"]
 
-MAX_PATCH = 31
-"""Largest patch side (pixels) that :meth:`ImageViews.select_patch` accepts as a kernel."""
 #: Inputs with more values than this are drawn from an 8-bit copy made off the GUI thread.
 DRAW_OFF_THREAD_VALUES = 1 << 22
 
@@ -45,9 +44,7 @@ _PLACEHOLDER_SCALE = 1.2  # the "no output" notice's point size relative to the 
 _WINDOW_COLOR = "#00e5ff"  # receptive-field bounds and hovered output pixel
 _TAP_COLOR = "#ffd400"  # taps inside the image
 _PAD_COLOR = "#ff5a36"  # taps that land in the padding
-_PATCH_COLOR = "#7CFC00"
 _TAP_SIZE = 0.4  # marker size in input pixels
-_LUMA = np.array([0.299, 0.587, 0.114])
 
 
 def format_value(value: float) -> str:
@@ -223,9 +220,6 @@ class ImageViews(QWidget):
         self._result: Result | None = None
         self._displayed: np.ndarray | None = None
         self._hover_key: tuple | None = None
-        self._patch_mode = False
-        self._patch_rect: tuple[int, int, int, int] | None = None  # r0, c0, h, w (clipped)
-        self._roi_guard = False
         self._input_draw_seq = 0  # the drawing job of the input shown, or 0: drawn already
         self._draw_task = LatestTask()  # no parent: stopped by shutdown() or on destroyed
         self._draw_task.finishedOk.connect(self._on_input_drawn)
@@ -249,7 +243,10 @@ class ImageViews(QWidget):
         for item in (self._taps_item, self._pad_taps_item):
             item.setZValue(21)
             self.before_view.addItem(item, ignoreBounds=True)
-        self._roi: pg.RectROI | None = None
+        self._patches = PatchPicker(self.before_view, lambda: self._input, self)
+        self._patches.patchSelected.connect(self.patchSelected)
+        self._patches.message.connect(self.message)
+        self._patches.hoverText.connect(self.hoverText)
 
         # after
         self.after = _Panel("Output")
@@ -401,10 +398,7 @@ class ImageViews(QWidget):
         self.before.title.set_title(f"Input  {shape}")
         self._clear_outline()
         if new_size:
-            self._patch_rect = None
-            if self._roi is not None:
-                self._remove_roi()
-                self._ensure_roi()
+            self._patches.forget()
             self._fit(QRectF(0, 0, data.shape[1], data.shape[0]))
 
     def input_drawn(self) -> bool:
@@ -662,130 +656,22 @@ class ImageViews(QWidget):
     # ------------------------------------------------------------ patch mode
 
     def set_patch_mode(self, on: bool) -> None:
-        """Patch mode: dragging on the before view selects a patch to use as the kernel.
-
-        The selection stays as a rectangle that can be moved or resized (by its corner
-        handle); every release, or a click on it, emits :attr:`patchSelected` again.
-        """
-        self._patch_mode = bool(on)
-        self.before_view.drag_handler = self._patch_drag if on else None
-        if on:
-            self._ensure_roi()
-        else:
-            self._remove_roi()
+        """Patch mode (see :class:`~convgui.ui.patch_picker.PatchPicker`) on or off."""
+        self._patches.set_mode(on)
 
     def patch_mode(self) -> bool:
         """Whether patch mode is on."""
-        return self._patch_mode
+        return self._patches.is_on()
 
     def use_patch(self) -> np.ndarray | None:
-        """Emit the current selection again (a "Use as kernel" action); ``None`` if none."""
-        if self._patch_rect is None:
-            self.message.emit("drag a rectangle on the input to select a patch")
-            return None
-        return self.select_patch(*self._patch_rect)
+        """Emit the current selection again; ``None`` if there is none."""
+        return self._patches.use()
 
     def select_patch(self, r0: int, c0: int, h: int, w: int) -> np.ndarray | None:
-        """Use input rows r0..r0+h−1, columns c0..c0+w−1 (clipped to the image) as a kernel.
-
-        Emits :attr:`patchSelected` with a float64 2-D patch (the luma 0.299R + 0.587G +
-        0.114B of an RGB input) and returns it; a patch larger than 31×31, an empty one or no
-        input emits :attr:`message` instead and returns ``None``.
-        """
-        if self._input is None:
-            self.message.emit("open an image first")
-            return None
-        height, width = self._input.shape[:2]
-        ra, rb = max(int(r0), 0), min(int(r0) + int(h), height)
-        ca, cb = max(int(c0), 0), min(int(c0) + int(w), width)
-        if rb <= ra or cb <= ca:
-            self._restore_roi()
-            self.message.emit("the selected patch does not cover the image")
-            return None
-        ph, pw = rb - ra, cb - ca
-        if ph > MAX_PATCH or pw > MAX_PATCH:
-            self._restore_roi()
-            self.message.emit(
-                f"patch {ph}×{pw} is too big for a kernel: select at most "
-                f"{MAX_PATCH}×{MAX_PATCH} pixels")
-            return None
-        patch = np.asarray(self._input[ra:rb, ca:cb], dtype=np.float64)
-        if patch.ndim == 3:
-            patch = patch[:, :, :3] @ _LUMA
-        patch = np.ascontiguousarray(patch)
-        self._patch_rect = (ra, ca, ph, pw)
-        self._move_roi(ra, ca, ph, pw)
-        self.patchSelected.emit(patch)
-        return patch
+        """Use input rows r0..r0+h−1, columns c0..c0+w−1 as a kernel (see
+        :meth:`PatchPicker.select`)."""
+        return self._patches.select(r0, c0, h, w)
 
     def patch_rect(self) -> tuple[int, int, int, int] | None:
         """The last selected patch as (r0, c0, h, w), clipped to the image."""
-        return self._patch_rect
-
-    def _ensure_roi(self) -> None:
-        if self._roi is not None or self._input is None:
-            return
-        height, width = self._input.shape[:2]
-        r0, c0, ph, pw = self._patch_rect or (0, 0, 0, 0)
-        self._roi = pg.RectROI(
-            (c0, r0), (max(pw, 1), max(ph, 1)), snapSize=1.0, translateSnap=True,
-            scaleSnap=True, maxBounds=QRectF(0, 0, width, height),
-            pen=_cosmetic_pen(_PATCH_COLOR), hoverPen=_cosmetic_pen("#ffffff"))
-        self._roi.setZValue(30)
-        self._roi.setVisible(self._patch_rect is not None)
-        self._roi.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
-        self._roi.sigRegionChangeFinished.connect(self._roi_changed)
-        self._roi.sigClicked.connect(lambda *_: self.use_patch())
-        self.before_view.addItem(self._roi, ignoreBounds=True)
-
-    def _remove_roi(self) -> None:
-        if self._roi is not None:
-            self.before_view.removeItem(self._roi)
-            self._roi.deleteLater()
-            self._roi = None
-
-    def _move_roi(self, r0: int, c0: int, h: int, w: int) -> None:
-        if self._roi is None:
-            return
-        self._roi_guard = True
-        try:
-            self._roi.setPos((c0, r0), update=False, finish=False)
-            self._roi.setSize((w, h), update=True, finish=False)
-            self._roi.show()
-        finally:
-            self._roi_guard = False
-
-    def _restore_roi(self) -> None:
-        """Put the rectangle back on the last accepted patch (or hide it)."""
-        if self._roi is None:
-            return
-        if self._patch_rect is None:
-            self._roi.hide()
-        else:
-            self._move_roi(*self._patch_rect)
-
-    def _roi_changed(self, roi: pg.ROI) -> None:
-        if self._roi_guard:
-            return
-        pos, size = roi.pos(), roi.size()
-        self.select_patch(round(pos.y()), round(pos.x()), round(size.y()), round(size.x()))
-
-    def _patch_drag(self, ev) -> None:
-        if self._input is None:
-            return
-        self._ensure_roi()
-        a = self.before_view.mapSceneToView(ev.buttonDownScenePos())
-        b = self.before_view.mapSceneToView(ev.scenePos())
-        height, width = self._input.shape[:2]
-        r0 = min(max(math.floor(min(a.y(), b.y())), 0), height - 1)
-        c0 = min(max(math.floor(min(a.x(), b.x())), 0), width - 1)
-        r1 = min(max(math.floor(max(a.y(), b.y())), r0), height - 1)
-        c1 = min(max(math.floor(max(a.x(), b.x())), c0), width - 1)
-        h, w = r1 - r0 + 1, c1 - c0 + 1
-        self._move_roi(r0, c0, h, w)
-        if ev.isFinish():
-            self.select_patch(r0, c0, h, w)
-        elif h > MAX_PATCH or w > MAX_PATCH:
-            self.hoverText.emit(f"patch {h}×{w}: too big (max {MAX_PATCH}×{MAX_PATCH})")
-        else:
-            self.hoverText.emit(f"patch {h}×{w} at ({r0}, {c0})")
+        return self._patches.rect()

@@ -15,7 +15,8 @@ from convgui import display
 from convgui.settings import Settings
 from convgui.shapes import geometry
 from convgui.ui import views as views_module
-from convgui.ui.views import MAX_PATCH, ImageViews, format_value, format_values
+from convgui.ui.patch_picker import MAX_PATCH
+from convgui.ui.views import ImageViews, format_value, format_values
 from convgui.ui.worker import Result
 
 
@@ -410,12 +411,12 @@ def test_patch_mode_drag_selects_whole_pixels(views, qtbot, grey5):
     views.set_patch_mode(True)
     assert views.patch_mode() and views.before_view.drag_handler is not None
     with qtbot.assertNotEmitted(views.patchSelected):
-        views._patch_drag(_FakeDrag(views, (3.7, 3.2), (1.2, 1.9), finish=False))
+        views.before_view.drag_handler(_FakeDrag(views, (3.7, 3.2), (1.2, 1.9), finish=False))
     with qtbot.waitSignal(views.patchSelected) as blocker:
-        views._patch_drag(_FakeDrag(views, (3.7, 3.2), (2.2, 1.9), finish=True))
+        views.before_view.drag_handler(_FakeDrag(views, (3.7, 3.2), (2.2, 1.9), finish=True))
     # x 2.2..3.7 → columns 2..3, y 1.9..3.2 → rows 1..3
     np.testing.assert_array_equal(blocker.args[0], [[7, 8], [12, 13], [17, 18]])
-    roi = views._roi
+    roi = views._patches._roi
     assert roi is not None and roi.isVisible()
     assert (roi.pos().x(), roi.pos().y(), roi.size().x(), roi.size().y()) == (2, 1, 2, 3)
     with qtbot.waitSignal(views.patchSelected) as blocker:
@@ -426,7 +427,7 @@ def test_patch_mode_drag_selects_whole_pixels(views, qtbot, grey5):
         roi.setPos((0, 0))
     np.testing.assert_array_equal(blocker.args[0], [[0, 1], [5, 6], [10, 11]])
     views.set_patch_mode(False)
-    assert views._roi is None and views.before_view.drag_handler is None
+    assert views._patches._roi is None and views.before_view.drag_handler is None
 
 
 def test_a_refused_drag_puts_the_rectangle_back(views, qtbot):
@@ -434,11 +435,11 @@ def test_a_refused_drag_puts_the_rectangle_back(views, qtbot):
     views.set_patch_mode(True)
     views.select_patch(2, 3, 4, 5)
     got = texts(views)
-    views._patch_drag(_FakeDrag(views, (0.5, 0.5), (40.5, 10.5), finish=False))
+    views.before_view.drag_handler(_FakeDrag(views, (0.5, 0.5), (40.5, 10.5), finish=False))
     assert got[-1] == "patch 11×41: too big (max 31×31)"
     with qtbot.assertNotEmitted(views.patchSelected):
-        views._patch_drag(_FakeDrag(views, (0.5, 0.5), (40.5, 10.5), finish=True))
-    roi = views._roi
+        views.before_view.drag_handler(_FakeDrag(views, (0.5, 0.5), (40.5, 10.5), finish=True))
+    roi = views._patches._roi
     assert (roi.pos().x(), roi.pos().y(), roi.size().x(), roi.size().y()) == (3, 2, 5, 4)
     assert views.patch_rect() == (2, 3, 4, 5)
 
