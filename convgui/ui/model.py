@@ -6,6 +6,7 @@ value really changes, so a view that refreshes itself from the model cannot star
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -28,7 +29,11 @@ class _SetSettings(QUndoCommand):
     def __init__(self, model: SettingsModel, old: Settings, new: Settings, text: str,
                  merge_key: str | None) -> None:
         super().__init__(text)
-        self._model, self._old, self._new, self._merge_key = model, old, new, merge_key
+        # Weakly: a command lives in the model's own stack, and a strong reference back made a
+        # cycle that only the garbage collector could free, destroying the stack (and deleting
+        # its commands' wrappers) in the middle of a collection, which crashed PySide.
+        self._model = weakref.ref(model)
+        self._old, self._new, self._merge_key = old, new, merge_key
         self.closed = False
 
     @property
@@ -53,10 +58,14 @@ class _SetSettings(QUndoCommand):
         return True
 
     def redo(self) -> None:
-        self._model._apply(self._new)
+        model = self._model()
+        if model is not None:
+            model._apply(self._new)
 
     def undo(self) -> None:
-        self._model._apply(self._old)
+        model = self._model()
+        if model is not None:
+            model._apply(self._old)
 
 
 class SettingsModel(QObject):

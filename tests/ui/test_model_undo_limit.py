@@ -13,3 +13,35 @@ def test_the_undo_history_keeps_the_newest_steps_only(qapp):
     while stack.canUndo():
         stack.undo()
     assert model.settings.bias == 50.0  # the oldest 50 steps were dropped, not the newest
+
+
+def test_a_model_with_history_is_freed_at_once_not_by_the_garbage_collector(qapp):
+    """Commands referred back to their model strongly: model → its stack → command → model
+    was a cycle only the garbage collector could free, and freeing it there deleted the
+    stack's commands mid-collection, which crashed PySide (QUndoStack::clear, seen in CI)."""
+    import gc
+    import weakref
+
+    import numpy as np
+
+    from convgui.ui.classroom.step_input import StepInput
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        model = SettingsModel(Settings())
+        model.edit("bias", bias=2.0)
+        model.undo_stack.beginMacro("a macro")
+        model.edit("stride", stride=(2, 2))
+        model.undo_stack.endMacro()
+        steps = StepInput(model, np.zeros((3, 3)), lambda: None)
+        steps.replace_image(np.ones((3, 3)), "ones")
+        model.undo_stack.undo()
+        model.undo_stack.redo()
+        assert steps.image[0, 0] == 1.0
+        gone = weakref.ref(model), weakref.ref(steps)
+        del model, steps
+        assert [r() for r in gone] == [None, None]
+    finally:
+        if was_enabled:
+            gc.enable()

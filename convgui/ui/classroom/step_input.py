@@ -9,6 +9,7 @@ a pasted block or a resize like any setting; an example's input and settings are
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -46,13 +47,20 @@ class _InputCommand(QUndoCommand):
 
     def __init__(self, owner: StepInput, old: InputState, new: InputState, text: str) -> None:
         super().__init__(text)
-        self._owner, self._old, self._new = owner, old, new
+        # Weakly, as the settings model's commands: the stack belongs to the model the owner
+        # holds, so a strong reference would make a cycle only the garbage collector frees.
+        self._owner = weakref.ref(owner)
+        self._old, self._new = old, new
 
     def redo(self) -> None:
-        self._owner._apply(self._new)
+        owner = self._owner()
+        if owner is not None:
+            owner._apply(self._new)
 
     def undo(self) -> None:
-        self._owner._apply(self._old)
+        owner = self._owner()
+        if owner is not None:
+            owner._apply(self._old)
 
 
 class StepInput:
