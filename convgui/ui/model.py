@@ -9,8 +9,9 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSignalBlocker, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from shiboken6 import isValid
 
 from convgui.settings import Settings
 
@@ -78,6 +79,17 @@ class SettingsModel(QObject):
         self._settings = settings or Settings()
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(UNDO_LIMIT)  # each step holds two settings (~1 KB)
+
+    def __del__(self) -> None:
+        """Empty the undo stack while its commands' Python side is whole. A model that goes
+        with the garbage collector (the last reference to it in a reference cycle, as a panel
+        and its model are) would otherwise delete its commands in the middle of the
+        collection, after some of their wrappers were cleared: PySide crashed there
+        (QUndoStack::clear, seen in core dumps). Finalizers run before anything is cleared."""
+        stack = self.__dict__.get("undo_stack")
+        if stack is not None and isValid(self) and isValid(stack):
+            with QSignalBlocker(stack):
+                stack.clear()
 
     @property
     def settings(self) -> Settings:
