@@ -303,6 +303,7 @@ def measure_columns(columns: list[Column], repeats: int, settle: float = SETTLE_
                 continue
             gc.collect()
             time.sleep(settle)
+            gc_was_enabled = gc.isenabled()  # a window's process keeps it off: leave it so
             gc.disable()
             try:
                 with engine_env(env):
@@ -319,7 +320,8 @@ def measure_columns(columns: list[Column], repeats: int, settle: float = SETTLE_
                 failures[name] = f"{type(exc).__name__}: {exc}"
                 results.pop(name, None)
             finally:
-                gc.enable()
+                if gc_was_enabled:
+                    gc.enable()
     return {n: t for n, t in times.items() if n not in failures}, results, failures
 
 
@@ -1026,7 +1028,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     # a fresh wisdom: the first call of each convgui cell (its warm-up) measures the routes
     wisdom_home = tempfile.TemporaryDirectory(prefix="bench-wisdom-")
-    old_home = os.environ.get("CONVGUI_HOME")
+    old_env = {key: os.environ.get(key) for key in ("CONVGUI_HOME", planner.WISDOM_ENV)}
     os.environ["CONVGUI_HOME"] = wisdom_home.name
     os.environ[planner.WISDOM_ENV] = "on"  # the window only reads wisdom; a benchmark measures
     planner.WISDOM.forget()
@@ -1036,10 +1038,11 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, images, rows, info, active, id_width, started)
     finally:
         gc.unfreeze()
-        if old_home is None:
-            os.environ.pop("CONVGUI_HOME", None)
-        else:
-            os.environ["CONVGUI_HOME"] = old_home
+        for key, value in old_env.items():  # run in-process (the smoke test): leave no trace
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
         planner.WISDOM.forget()
         wisdom_home.cleanup()
 

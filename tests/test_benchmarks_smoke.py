@@ -31,10 +31,17 @@ def bench():
 
 
 def test_quick_run_writes_table_and_json(bench, tmp_path, capsys):
-    before = os.environ.get("CONVGUI_ENGINE")
+    import gc
+
+    before = {k: os.environ.get(k) for k in ("CONVGUI_ENGINE", "CONVGUI_WISDOM", "CONVGUI_HOME")}
+    gc_before = gc.isenabled()
     out = tmp_path / "sub" / "engine.json"
     assert bench.main(["--quick", "--json", str(out)]) == 0
-    assert os.environ.get("CONVGUI_ENGINE") == before  # restored after switching engines
+    # restored after switching engines and measuring: run in the test process, a leaked
+    # CONVGUI_WISDOM=on made later tests' large calls stop to measure (their Cancel failed),
+    # and a re-enabled gc collected in worker threads
+    assert {k: os.environ.get(k) for k in before} == before
+    assert gc.isenabled() == gc_before
 
     printed = capsys.readouterr().out
     assert "convgui" in printed and "cg-scipy" in printed and "ndimage" in printed
