@@ -35,13 +35,20 @@ from PySide6.QtGui import (
     QPainter,
     QPen,
 )
-from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QToolTip,
+    QWidget,
+)
 
 from convgui.mapcells import NUMBER_FONT_SCALES
 from convgui.ui.classroom.grid_editing import CellEditor, move_for_key, moved_cell
 from convgui.ui.kernel_table import fitting_texts
 
-__all__ = ["CELL_PER_TEXT_HEIGHT", "NumberGrid", "scaled_font"]
+__all__ = ["CELL_PER_TEXT_HEIGHT", "NumberGrid", "labelled", "scaled_font"]
 
 #: A cell holds its number legibly when its side is at least this many heights of the
 #: number's text.
@@ -605,3 +612,16 @@ class NumberGrid(QWidget):
             p.drawEllipse(centre, radius, radius)
 
 
+def labelled(text: str, widget: QWidget) -> QWidget:
+    """``text`` and ``widget`` kept together on one line of a flow layout; the label is the
+    widget's buddy and, unless the widget has one, its accessible name."""
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    label = QLabel(text)
+    label.setBuddy(widget)
+    if not widget.accessibleName():
+        widget.setAccessibleName(text.replace("&", "").rstrip(":"))
+    row.addWidget(label)
+    row.addWidget(widget)
+    return pair

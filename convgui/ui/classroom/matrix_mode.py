@@ -20,7 +20,6 @@ from PySide6.QtGui import QFontDatabase, QFontInfo, QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -33,7 +32,7 @@ from superqt import QFlowLayout
 from convgui.settings import Settings
 from convgui.stepper import EXAMPLES, Step, Walkthrough, format_number, step_text
 from convgui.textgrid import parse_grid, parse_number
-from convgui.ui.classroom.grid_widgets import scaled_font
+from convgui.ui.classroom.grid_widgets import labelled, scaled_font
 from convgui.ui.classroom.step_controls import StepControls
 from convgui.ui.classroom.step_grids import StepGrids
 from convgui.ui.classroom.step_input import StepInput, cell_name
@@ -62,21 +61,6 @@ def feeds_text(cell: tuple[int, int], in_hw: tuple[int, int], outputs: list[tupl
     inside = 0 <= cell[0] < in_hw[0] and 0 <= cell[1] < in_hw[1]
     what = f"input {where}" if inside else f"padding cell {where} (filled by “{boundary}”)"
     return f"{what} feeds outputs {_cells(outputs)}" if outputs else f"{what} feeds no output"
-
-
-def _labelled(text: str, widget: QWidget) -> QWidget:
-    """``text`` and ``widget`` kept together on one line of a flow layout; the label is the
-    widget's buddy and, unless the widget has one, its accessible name."""
-    pair = QWidget()
-    row = QHBoxLayout(pair)
-    row.setContentsMargins(0, 0, 0, 0)
-    label = QLabel(text)
-    label.setBuddy(widget)
-    if not widget.accessibleName():
-        widget.setAccessibleName(text.replace("&", "").rstrip(":"))
-    row.addWidget(label)
-    row.addWidget(widget)
-    return pair
 
 
 class MatrixMode(QWidget):
@@ -149,7 +133,7 @@ class MatrixMode(QWidget):
         self.channel_pick.currentIndexChanged.connect(lambda _: self._recompute())
         for text, widget in (("E&xample:", self.example_box), ("&Rows:", self.rows_spin),
                              ("Col&umns:", self.cols_spin), ("Ch&annels:", self.channels_box)):
-            flow.addWidget(_labelled(text, widget))
+            flow.addWidget(labelled(text, widget))
         flow.addWidget(self.channel_pick)
         self.export_button = QPushButton("Export animation…")
         self.export_button.setToolTip("Save this walk as an animated GIF or PNG, a PDF or SVG "

@@ -15,6 +15,7 @@ as ``convgui exercises`` would for the same count, seed, difficulty and topics.
 
 from __future__ import annotations
 
+import html
 import os
 import secrets
 from collections.abc import Sequence
@@ -40,7 +41,7 @@ from superqt import QFlowLayout
 from convgui.atomic import atomic_write, quote_path
 from convgui.exercises import DIFFICULTIES, TOPIC_TITLES, TOPICS, Exercise, Verdict, exercise_at
 from convgui.exercises.render import SheetInfo, format_for_path, render
-from convgui.ui.classroom.grid_widgets import NumberGrid, scaled_font
+from convgui.ui.classroom.grid_widgets import NumberGrid, labelled, scaled_font
 from convgui.ui.lesson_exports import ask_save_path
 from convgui.ui.tasks import LatestTask, stop_task
 
@@ -137,7 +138,7 @@ class QuizPanel(QWidget):
         self.topics_button.setAccessibleName("Topics")
         for text, widget in (("Difficult&y:", self.difficulty_box), ("Topics:", self.topics_button),
                              ("Seed:", self.seed_spin)):
-            flow.addWidget(_labelled(text, widget))
+            flow.addWidget(labelled(text, widget))
         flow.addWidget(self.new_seed_button)
         flow.addWidget(self.export_button)
         options.setToolTip("Changing an option starts a new session")
@@ -375,7 +376,7 @@ class QuizPanel(QWidget):
             return None
         verdict = exercise.check(self.answer_edit.text())
         if not verdict.readable:
-            self.feedback_label.setText(_escape(f"{verdict.feedback.rstrip('.')}. Try again."))
+            self.feedback_label.setText(html.escape(f"{verdict.feedback.rstrip('.')}. Try again."))
             self.answer_edit.selectAll()
             return verdict
         if not self._scored:
@@ -384,9 +385,9 @@ class QuizPanel(QWidget):
             self._correct += int(verdict.correct)
             self._show_score()
         if verdict.correct:
-            text = f"<span style='color:{RIGHT_COLOUR}'>✓ {_escape(verdict.feedback)}</span>"
+            text = f"<span style='color:{RIGHT_COLOUR}'>✓ {html.escape(verdict.feedback)}</span>"
         else:
-            text = (f"<span style='color:{WRONG_COLOUR}'>✗ {_escape(verdict.feedback)}</span>"
+            text = (f"<span style='color:{WRONG_COLOUR}'>✗ {html.escape(verdict.feedback)}</span>"
                     " Try again, or show the solution.")
         self.feedback_label.setText(text)
         self.answer_edit.selectAll()
@@ -401,8 +402,8 @@ class QuizPanel(QWidget):
             self._scored = True
             self._answered += 1
             self._show_score()
-        lines = "".join(f"<li>{_escape(line)}</li>" for line in exercise.solution)
-        self.solution_label.setText(f"<b>Answer: {_escape(exercise.answer_text)}</b>"
+        lines = "".join(f"<li>{html.escape(line)}</li>" for line in exercise.solution)
+        self.solution_label.setText(f"<b>Answer: {html.escape(exercise.answer_text)}</b>"
                                     f"<ol>{lines}</ol>")
         self.solution_label.show()
 
@@ -464,22 +465,3 @@ class QuizPanel(QWidget):
     def score(self) -> tuple[int, int]:
         """(right, counted)."""
         return self._correct, self._answered
-
-
-def _labelled(text: str, widget: QWidget) -> QWidget:
-    """``text`` and ``widget`` kept together on one line of a flow layout; the label is the
-    widget's buddy and, unless the widget has one, its accessible name."""
-    pair = QWidget()
-    row = QHBoxLayout(pair)
-    row.setContentsMargins(0, 0, 0, 0)
-    label = QLabel(text)
-    label.setBuddy(widget)
-    if not widget.accessibleName():
-        widget.setAccessibleName(text.replace("&", "").rstrip(":"))
-    row.addWidget(label)
-    row.addWidget(widget)
-    return pair
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
