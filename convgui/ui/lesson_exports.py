@@ -367,8 +367,12 @@ class AnimationExport(GuardedThread):
         self.done.emit(paths)
 
     def _say(self, text: str) -> None:
-        if self._report is not None:
+        if self._report is None:
+            return
+        try:
             self._report(text)
+        except RuntimeError:  # the panel that asked is gone (its window closed meanwhile):
+            pass  # the file is written (or not) all the same, and there is nobody to tell
 
 
 def export_animation(panel: QWidget, path: str | None = None, *, report: Report | None = None
