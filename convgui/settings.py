@@ -139,6 +139,14 @@ class Settings:
         """A copy with ``changes`` applied (validated like the constructor)."""
         return dataclasses.replace(self, **changes)
 
+    def changed_fields(self, other: Settings) -> frozenset[str]:
+        """The names of the fields whose values differ between ``self`` and ``other``.
+
+        >>> sorted(Settings().changed_fields(Settings(stride=2, bias=1)))
+        ['bias', 'stride']
+        """
+        return frozenset(name for name in FIELDS if getattr(self, name) != getattr(other, name))
+
     @property
     def kernel_shape(self) -> tuple[int, int]:
         """(kh, kw)."""
@@ -189,4 +197,7 @@ class Settings:
         return cls(**values)
 
 
-__all__ = ["DISPLAY_MODES", "MAX_KERNEL_SIDE", "Settings"]
+#: The names of :class:`Settings`' fields, in declaration order.
+FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Settings))
+
+__all__ = ["DISPLAY_MODES", "FIELDS", "MAX_KERNEL_SIDE", "Settings"]

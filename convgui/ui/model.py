@@ -2,6 +2,8 @@
 
 Edits go through a ``QUndoStack`` so each one can be undone; ``changed`` is emitted only when the
 value really changes, so a view that refreshes itself from the model cannot start a loop.
+``fieldsChanged`` says which fields changed, so a panel hears only what it depends on (see
+:mod:`convgui.ui.follow`).
 """
 
 from __future__ import annotations
@@ -70,9 +72,12 @@ class _SetSettings(QUndoCommand):
 
 
 class SettingsModel(QObject):
-    """Holds the current :class:`Settings`; ``changed(Settings)`` fires on every real change."""
+    """Holds the current :class:`Settings`; ``changed(Settings)`` fires on every real change,
+    then ``fieldsChanged(Settings, frozenset[str])`` with the names of the fields that
+    changed (never empty)."""
 
     changed = Signal(object)
+    fieldsChanged = Signal(object, object)
 
     def __init__(self, settings: Settings | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -141,6 +146,8 @@ class SettingsModel(QObject):
         self._apply(settings)
 
     def _apply(self, settings: Settings) -> None:
-        if settings != self._settings:
+        fields = self._settings.changed_fields(settings)
+        if fields:
             self._settings = settings
             self.changed.emit(settings)
+            self.fieldsChanged.emit(settings, fields)
