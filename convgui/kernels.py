@@ -11,7 +11,8 @@ left, so it responds to vertical edges.
 Generators (:func:`gaussian`, :func:`box`, :func:`motion_blur`,
 :func:`laplacian_of_gaussian`, :func:`dilate`) validate their arguments and raise
 :class:`ValueError` with a one-line message on bad input. :data:`GENERATORS` describes the
-first four for the GUI picker.
+first four for the GUI picker. :func:`patch_kernel` makes a template-matching kernel from an
+image patch.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ __all__ = [
     "laplacian_of_gaussian",
     "motion_blur",
     "names",
+    "patch_kernel",
 ]
 
 #: Largest side, in pixels, that a generator will produce (guards against typos like 10000).
@@ -487,6 +489,16 @@ def dilate(kernel: np.ndarray, d: int | tuple[int, int]) -> np.ndarray:
     out = np.zeros(shape, dtype=k.dtype)
     out[::dh, ::dw] = k
     return out
+
+
+def patch_kernel(patch: np.ndarray, zero_mean: bool = True) -> np.ndarray:
+    """The kernel made from an image patch: minus its mean (``zero_mean``, so flat regions give
+    0 and a match stands out), scaled so the absolute values sum to 1, rounded to 6 decimals."""
+    kernel = np.asarray(patch, dtype=np.float64)
+    if zero_mean:
+        kernel = kernel - kernel.mean()
+    scale = float(np.abs(kernel).sum()) or 1.0
+    return np.round(kernel / scale, 6)
 
 
 # --------------------------------------------------------------------------------------------

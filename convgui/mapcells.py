@@ -1,6 +1,7 @@
 """The cells of a small map as the classroom tiles draw it: where each square cell goes, which
 cell is under a point, whether the cells are large enough to hold their numbers, and which text
-colour stands out on each cell's colour. Pure NumPy, no Qt.
+colour stands out on each cell's colour; and for the before/after image views, which output
+pixel is drawn under a point and which input pixels it reads. Pure NumPy, no Qt.
 
 A map of ``rows × cols`` values is drawn with square cells, as large as fit the area, centred
 in it (no stretching, no filler inside the map). When a cell is at least one pixel its side is
@@ -14,15 +15,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from convgui.shapes import Geometry
+
 __all__ = [
     "CELL_PER_TEXT_HEIGHT",
     "MAX_NUMBER_GROWTH",
     "NUMBER_FONT_SCALES",
     "CellLayout",
+    "ReceptiveField",
     "fit_cells",
     "light_text",
     "number_font_scales",
     "numbers_fit",
+    "output_pixel_at",
+    "pixel_at",
+    "receptive_field",
 ]
 
 #: A cell holds a number when its side is at least this many text heights.
@@ -118,3 +125,54 @@ def light_text(rgb: np.ndarray) -> np.ndarray:
     if arr.shape[-1:] != (3,):
         raise ValueError(f"rgb must have 3 values in its last axis, got shape {arr.shape}")
     return arr @ _LUMA < _DARK_LUMA
+
+
+# -- the before/after image views: input pixel (r, c) covers [c, c+1] × [r, r+1] ----------------
+
+
+def pixel_at(x: float, y: float, rows: int, cols: int) -> tuple[int, int] | None:
+    """The pixel (r, c) of a ``rows × cols`` image under point (x, y) in pixel-edge
+    coordinates, or None outside the image (or for a NaN/inf point)."""
+    return CellLayout(rows, cols, 1.0, 0.0, 0.0).cell_at(x, y)
+
+
+def output_pixel_at(geo: Geometry, x: float, y: float) -> tuple[int, int] | None:
+    """The output pixel (i, j) drawn under input-coordinate point (x, y) when every output
+    pixel is drawn over its receptive field, one stride wide (:meth:`Geometry.output_rect`),
+    or None where no output pixel is drawn."""
+    left, top, _, _ = geo.output_rect()
+    sh, sw = geo.stride
+    return pixel_at((x - left) / sw, (y - top) / sh, *geo.out_hw)
+
+
+@dataclass(frozen=True)
+class ReceptiveField:
+    """What output pixel (i, j) reads and where it is drawn, in input pixel-edge coordinates.
+
+    ``window`` is (x, y, width, height) of the input pixels its (dilated) kernel spans;
+    ``inside`` the taps (r, c) that fall in the image, ``padded`` those in the padding, both
+    in kernel order; ``cell`` the (x, y, width, height) the output pixel is drawn at.
+    """
+
+    window: tuple[int, int, int, int]
+    inside: tuple[tuple[int, int], ...]
+    padded: tuple[tuple[int, int], ...]
+    cell: tuple[float, float, float, float]
+
+
+def receptive_field(geo: Geometry, i: int, j: int) -> ReceptiveField:
+    """The :class:`ReceptiveField` of output pixel (i, j) of ``geo`` (which must exist)."""
+    if not (0 <= i < geo.out_hw[0] and 0 <= j < geo.out_hw[1]):
+        raise ValueError(f"output ({i}, {j}) is outside the {geo.out_hw[0]}×{geo.out_hw[1]} "
+                         "output")
+    h, w = geo.in_hw
+    taps = geo.taps(i, j)
+    inside = tuple((r, c) for r, c in taps if 0 <= r < h and 0 <= c < w)
+    padded = tuple((r, c) for r, c in taps if not (0 <= r < h and 0 <= c < w))
+    r0, c0 = geo.origin(i, j)
+    span_h = geo.dilation[0] * (geo.kernel_hw[0] - 1) + 1
+    span_w = geo.dilation[1] * (geo.kernel_hw[1] - 1) + 1
+    left, top, _, _ = geo.output_rect()
+    sh, sw = geo.stride
+    return ReceptiveField((c0, r0, span_w, span_h), inside, padded,
+                          (left + j * sw, top + i * sh, sw, sh))

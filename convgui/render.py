@@ -133,6 +133,14 @@ def shown_image(image: np.ndarray, mode: str) -> np.ndarray:
     return DIVERGING_LUT[image]
 
 
+def drawable(image: np.ndarray) -> np.ndarray:
+    """The part of ``image`` an image view draws: (H, W) grey and (H, W, 3) RGB as they are;
+    of any other channel count (one channel, or several filters) the first channel, (H, W)."""
+    if image.ndim == 3 and image.shape[2] != 3:
+        return image[:, :, 0]
+    return image
+
+
 def display_scale(data: np.ndarray) -> float:
     """The colour scale of a map: the 99.5th percentile of |x| over the finite values (so a few
     extreme pixels do not wash out the rest; estimated from an even subsample of at most

@@ -11,6 +11,7 @@ functions, so the numbers a user reads are the numbers that are computed. No Qt 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 PaddingSpec = str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]]
@@ -265,11 +266,16 @@ class LayerShape:
 
     def describe(self) -> str:
         """One line such as ``128×128×3 → 126×126×16``."""
-        return f"{_fmt_shape(self.in_shape)} → {_fmt_shape(self.out_shape)}"
+        return f"{shape_text(self.in_shape)} → {shape_text(self.out_shape)}"
 
 
-def _fmt_shape(shape: tuple[int, ...]) -> str:
-    return "×".join(str(v) for v in shape)
+def shape_text(shape: Sequence[int]) -> str:
+    """A shape or size as people write it: ``(128, 128, 3)`` → ``128×128×3``.
+
+    >>> shape_text((3, 5))
+    '3×5'
+    """
+    return "×".join(str(int(v)) for v in shape)
 
 
 def layer_shape(
@@ -505,7 +511,7 @@ def _chain_input(in_shape: object) -> tuple[int, int, int]:
         raise ValueError(f"input shape must be H×W or H×W×C, got {one_line_repr(in_shape)}")
     values = tuple(_as_int(v, "input size") for v in in_shape)
     if min(values) < 1:
-        raise ValueError(f"input sizes must be ≥ 1, got {_fmt_shape(values)}")
+        raise ValueError(f"input sizes must be ≥ 1, got {shape_text(values)}")
     return values if len(values) == 3 else (*values, 1)  # type: ignore[return-value]
 
 
@@ -650,11 +656,11 @@ def chain_text(
     The shape is printed after every convolution and after any other step that changes it.
     """
     shape = _chain_input(in_shape)
-    parts = [_fmt_shape(shape)]
+    parts = [shape_text(shape)]
     for step, link in zip(steps, shape_chain(shape, steps), strict=True):
         parts.append(link.label)
         if isinstance(step, (ConvStep, TransposedStep)) or link.shape != shape:
-            parts.append(_fmt_shape(link.shape))
+            parts.append(shape_text(link.shape))
         shape = link.shape
     return " → ".join(parts)
 

@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +18,10 @@ from convgui.cli.errors import PROG, CLIError, one_line
 from convgui.cli.kernel_spec import APPLY_DEFAULTS, check_divisor, resolve_kernel_choice
 from convgui.imageio import SAVE_EXTENSIONS, load_image, save_output
 from convgui.render import render, shown_image
-from convgui.shapes import PaddingSpec
+from convgui.shapes import PaddingSpec, shape_text
 
 # ----------------------------------------------------------------------------------------------
 # Formatting
-
-
-def _fmt_shape(shape: Sequence[int]) -> str:
-    return "×".join(str(int(v)) for v in shape)
 
 
 def _fmt_pair(value: int | tuple[int, int]) -> str:
@@ -116,7 +111,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     if shapes.positive_pair(opt["dilation"], "dilation") != (1, 1):
         detail += f", dilation {_fmt_pair(opt['dilation'])}"
     print(
-        f"{args.input} {_fmt_shape(image.data.shape)} → {_fmt_shape(result.shape)} "
+        f"{args.input} {shape_text(image.data.shape)} → {shape_text(result.shape)} "
         f"({detail}) in {_fmt_seconds(seconds)} → {args.output}"
     )
     return 0
@@ -159,7 +154,7 @@ def cmd_shape(args: argparse.Namespace) -> int:
         )
         out_c = _out_channels(c, k_count, args.channels)
         out_shape = (*out_hw, out_c)
-        lines.append(f"{_fmt_shape((h, w, c))} → {_fmt_shape(out_shape)} (transposed)")
+        lines.append(f"{shape_text((h, w, c))} → {shape_text(out_shape)} (transposed)")
         for label, n, k, p, s, d, op in zip(
             ("height: ", "width:  "), (h, w), k_hw, p_hw, s_hw, d_hw, op_hw, strict=True
         ):
@@ -181,7 +176,7 @@ def cmd_shape(args: argparse.Namespace) -> int:
         lines.append(f"width:  {layer.formulas[1]}")
         lines.append(_params_line(layer.params, k_count, k_hw, c, args.channels))
         lines.append(f"multiply-adds: {layer.macs:,}")
-        lines.append(f"receptive field: {_fmt_shape(layer.receptive_field)}")
+        lines.append(f"receptive field: {shape_text(layer.receptive_field)}")
     if args.pool is not None:
         size = shapes.positive_pair(args.pool, "pool size")
         step = shapes.positive_pair(args.pool_stride if args.pool_stride else args.pool,
@@ -190,8 +185,8 @@ def cmd_shape(args: argparse.Namespace) -> int:
             shapes.pool_output_size(out_shape[i], size[i], step[i]) for i in range(2)
         )
         lines.append(
-            f"pool {_fmt_shape(size)}, stride {_fmt_pair(step)}: {_fmt_shape(out_shape)} → "
-            f"{_fmt_shape((*pooled, out_shape[2]))}"
+            f"pool {shape_text(size)}, stride {_fmt_pair(step)}: {shape_text(out_shape)} → "
+            f"{shape_text((*pooled, out_shape[2]))}"
         )
         lines.append("  height: " + shapes.pool_formula_text(out_shape[0], size[0], step[0]))
         lines.append("  width:  " + shapes.pool_formula_text(out_shape[1], size[1], step[1]))
@@ -214,7 +209,7 @@ def cmd_kernels(args: argparse.Namespace) -> int:
     rows = [("name", "size", "divisor", "separable", "description")]
     for k in kernels.LIBRARY.values():
         rows.append((
-            k.name, _fmt_shape(k.shape), _fmt_number(k.divisor),
+            k.name, shape_text(k.shape), _fmt_number(k.divisor),
             "yes" if k.separable else "no", k.description,
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]

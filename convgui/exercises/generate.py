@@ -50,6 +50,7 @@ from convgui.shapes import (
     pool_formula_text,
     pool_output_size,
     resolve_padding,
+    shape_text,
     transposed_formula_text,
     transposed_output_size,
 )
@@ -219,10 +220,6 @@ def _pads_json(pads: tuple[tuple[int, int], tuple[int, int]]) -> list[list[int]]
     return [list(pads[0]), list(pads[1])]
 
 
-def _shape(values: Sequence[int]) -> str:
-    return "×".join(str(v) for v in values)
-
-
 def _a(text: str) -> str:
     """``text`` with its article as read aloud: "an 8×8", "an 11×11", "a 64×64"."""
     lead = text.split("×")[0]
@@ -328,7 +325,7 @@ def _size_answer(case: _SizeCase) -> tuple[ExpectedAnswer, list[str]]:
             + ("one per filter." if case.op in ("conv", "transposed")
                else "pooling keeps every channel.")
         )
-    lines.append(f"Output: {_shape(answer)}.")
+    lines.append(f"Output: {shape_text(answer)}.")
     return answer, lines
 
 
@@ -346,8 +343,8 @@ def _size_params(case: _SizeCase) -> dict:
 
 
 def _size_question(case: _SizeCase) -> str:
-    shape = _shape(case.in_shape)
-    k = _shape(case.kernel)
+    shape = shape_text(case.in_shape)
+    k = shape_text(case.kernel)
     if case.padding_name == "same":
         pad = "padding 'same' (PyTorch/TensorFlow: the output is ⌈n/stride⌉, an odd extra " \
               "row or column of padding goes bottom/right)"
@@ -570,7 +567,7 @@ def _value(draw: _Draw, level: int, difficulty: str) -> Exercise:
     cell = _pick_cell(draw, walk, prefer_padding=level > 0 and draw.chance(70))
     x, k = setup["input"], setup["kernel"]
     question = (
-        f"Convolve the {_shape(x.shape)} input with the {_shape(k.shape)} kernel: "
+        f"Convolve the {shape_text(x.shape)} input with the {shape_text(k.shape)} kernel: "
         f"{_conv_settings_text(setup['pads'], setup['stride'], setup['dilation'], setup['flip'])}"
         + (f", bias {format_number(setup['bias'])}" if setup["bias"] else "")
         + f". What is output ({cell[0]}, {cell[1]}) (row, column, counted from 0)?"
@@ -589,8 +586,8 @@ def _value(draw: _Draw, level: int, difficulty: str) -> Exercise:
               "padding": _pads_json(setup["pads"]), "stride": list(setup["stride"]),
               "dilation": list(setup["dilation"]), "flip": setup["flip"],
               "bias": setup["bias"], "boundary": "constant", "cval": 0, "cell": list(cell)}
-    grids = (Grid(f"input ({_shape(x.shape)})", _rows(x)),
-             Grid(f"kernel ({_shape(k.shape)})", _rows(k)))
+    grids = (Grid(f"input ({shape_text(x.shape)})", _rows(x)),
+             Grid(f"kernel ({shape_text(k.shape)})", _rows(k)))
     return Exercise("value", difficulty, question, grids, "a number", params, answer,
                     tuple(lines))
 
@@ -615,8 +612,8 @@ def _rgb(draw: _Draw, level: int, difficulty: str) -> Exercise:
     step = walk.step(walk.index_of(*cell))
     pads = walk.pads
     question = (
-        f"{_a(_shape(kernel.shape)).capitalize()} filter (one {k}×{k} slice per channel) is "
-        f"applied to the {_shape(x.shape)} RGB input: "
+        f"{_a(shape_text(kernel.shape)).capitalize()} filter (one {k}×{k} slice per channel) is "
+        f"applied to the {shape_text(x.shape)} RGB input: "
         f"{_conv_settings_text(pads, (s, s), (1, 1))}, bias {format_number(bias)}. "
         "Each slice is correlated with its own channel, the three results are added, then the "
         f"bias. What is output ({cell[0]}, {cell[1]})?"
@@ -756,12 +753,12 @@ def _parameters(draw: _Draw, level: int, difficulty: str) -> Exercise:
     kh, kw = kernel
     if level == 2:
         question = (f"A convolution layer with {kh}×{kw} kernels and 'same' padding maps a "
-                    f"{_shape(in_shape)} input to {_a(_shape(layer.out_shape))} output. How many "
-                    "parameters (weights and biases) does it have?")
+                    f"{shape_text(in_shape)} input to {_a(shape_text(layer.out_shape))} output. "
+                    "How many parameters (weights and biases) does it have?")
     else:
         question = (f"A convolution layer has {filters} filters of size {kh}×{kw} and is applied "
-                    f"to {_a(_shape(in_shape))} input. How many parameters (weights and biases) "
-                    "does it have?")
+                    f"to {_a(shape_text(in_shape))} input. How many parameters (weights and "
+                    "biases) does it have?")
     weights = kh * kw * c_in * filters
     spans = f"all {c_in} input channels" if c_in > 1 else "the one input channel"
     lines = [

@@ -20,6 +20,11 @@ ALL_FIELDS: frozenset[str] = frozenset(FIELDS)
 #: reads), but not the kernel's weights, the bias, channel handling or how it is displayed.
 GEOMETRY_FIELDS: frozenset[str] = frozenset(
     {"padding", "stride", "dilation", "boundary", "cval", "flip"})
+#: The fields that make the effective kernel (``kernel / divisor``).
+KERNEL_FIELDS: frozenset[str] = frozenset({"kernel", "divisor"})
+#: The fields that decide a result's shape (the kernel's values and the boundary fill do not).
+SHAPE_FIELDS: frozenset[str] = frozenset(
+    {"kernel", "padding", "stride", "dilation", "channels", "flip"})
 
 
 class FollowsSettings:
@@ -52,10 +57,19 @@ class FollowsSettings:
         relevant = fields & self.depends_on
         if not relevant:
             return
-        if not self.follow_when_hidden and not self.isVisible():  # type: ignore[attr-defined]
+        if not self.follows_now():
             self._behind_fields = self._behind_fields | relevant
             return
         self.settings_changed(settings, relevant)
+
+    def follows_now(self) -> bool:
+        """Whether a change is followed at once: :attr:`follow_when_hidden`, or on screen."""
+        return self.follow_when_hidden or self.is_on_screen()
+
+    def is_on_screen(self) -> bool:
+        """Whether the widget can be seen; ``isVisible()`` unless a subclass knows better
+        (a dock's page behind another tab stays "visible", moved off screen)."""
+        return self.isVisible()  # type: ignore[attr-defined]
 
     def catch_up(self) -> None:
         """Follow the changes made while hidden (done when shown; readers of state that
@@ -71,4 +85,5 @@ class FollowsSettings:
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)  # type: ignore[misc]
-        self.catch_up()
+        if self.follows_now():
+            self.catch_up()

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from convgui.settings import Settings
 from convgui.textgrid import format_number, parse_number
+from convgui.ui.follow import FollowsSettings
 from convgui.ui.model import SettingsModel
 
 __all__ = ["KernelTable", "KernelTableModel", "display_number", "full_cell_size", "heat_color"]
@@ -159,13 +160,15 @@ def _finite(value: Any) -> float:
     return float(value)
 
 
-class KernelTableModel(QAbstractTableModel):
+class KernelTableModel(FollowsSettings, QAbstractTableModel):
     """The kernel grid of a :class:`SettingsModel` as an editable, heat-mapped table.
 
     ``setData`` parses the text with :func:`parse_number` and edits the settings model; invalid
     text changes nothing, returns False and emits ``rejected(reason)``.
     """
 
+    # The cells show the kernel's numbers, their tooltips each weight ÷ the divisor.
+    depends_on = frozenset({"kernel", "divisor"})
     rejected = Signal(str)
 
     def __init__(self, model: SettingsModel, parent: Any = None) -> None:
@@ -174,7 +177,7 @@ class KernelTableModel(QAbstractTableModel):
         self._grid = model.settings.kernel
         self._divisor = model.settings.divisor
         self._peak = self._peak_of(self._grid)
-        model.changed.connect(self._follow)
+        self.follow(model)
 
     @property
     def grid(self) -> tuple[tuple[float, ...], ...]:
@@ -185,10 +188,10 @@ class KernelTableModel(QAbstractTableModel):
     def _peak_of(grid: Sequence[Sequence[float]]) -> float:
         return max(abs(v) for row in grid for v in row)
 
-    def _follow(self, settings: Settings) -> None:
+    def settings_changed(self, settings: Settings, fields: frozenset[str]) -> None:
+        """Show the kernel and divisor of ``settings``: a new shape resets the table, new
+        numbers repaint every cell."""
         grid, divisor = settings.kernel, settings.divisor
-        if grid == self._grid and divisor == self._divisor:
-            return
         reshape = len(grid) != len(self._grid) or len(grid[0]) != len(self._grid[0])
         if reshape:
             self.beginResetModel()

@@ -46,10 +46,11 @@ from convgui.animation.writers import MAX_FPS, WriteCancelled, write_animation
 from convgui.atomic import atomic_write, quote_path
 from convgui.shapes import ShapeError
 from convgui.stepper import format_number
-from convgui.ui.classroom.matrix_mode import CHANNEL_NAMES, MatrixMode
+from convgui.ui.classroom.matrix_mode import MatrixMode
 from convgui.ui.classroom.transposed_view import TransposedView
 from convgui.ui.session import Session  # the one place this module reaches the settings
 from convgui.ui.tasks import GuardedThread
+from convgui.walkstate import CHANNEL_NAMES
 
 __all__ = [
     "ANIMATION_FILTERS", "FIGURE_FILTERS", "PNG_SCALE", "AnimationExport", "AnimationRequest",

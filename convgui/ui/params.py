@@ -1,8 +1,9 @@
 """The parameter panel: padding, stride, dilation, boundary, operation, channels and display.
 
 Every control edits the window's :class:`~convgui.ui.model.SettingsModel` (one undoable step per
-control, consecutive changes of one control merged) and follows the model's ``changed`` signal,
-so undo, presets and other panels keep it current. Refreshing from the model never edits it.
+control, consecutive changes of one control merged) and follows the model's changes to the
+fields it shows, so undo, presets and other panels keep it current. Refreshing from the model
+never edits it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from convgui import shapes
 from convgui.settings import Settings
+from convgui.ui.follow import GEOMETRY_FIELDS, FollowsSettings
 from convgui.ui.model import SettingsModel
 
 #: (value, what the combo box shows, what the line under it explains): the combo boxes stay
@@ -206,13 +208,14 @@ class _PairEditor(QWidget):
             self.edited.emit(self.value())
 
 
-class ParameterPanel(QWidget):
+class ParameterPanel(FollowsSettings, QWidget):
     """Controls for everything in :class:`Settings` except the kernel grid, divisor and bias.
 
     ``message(str)`` reports an edit the settings rejected (the model is then unchanged).
     """
 
     message = Signal(str)
+    depends_on = GEOMETRY_FIELDS | {"channels", "display"}
 
     def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -222,7 +225,7 @@ class ParameterPanel(QWidget):
         self._build()
         self._connect()
         self.refresh(model.settings)
-        model.changed.connect(self.refresh)
+        self.follow(model)
 
     # ----------------------------------------------------------------------------- building
     def _build(self) -> None:
@@ -422,6 +425,9 @@ class ParameterPanel(QWidget):
         self._edit("True convolution" if flip else "Cross-correlation", "flip", flip=flip)
 
     # ----------------------------------------------------------------------------- refreshing
+    def settings_changed(self, settings: Settings, fields: frozenset[str]) -> None:
+        self.refresh(settings)
+
     @contextmanager
     def _quiet(self) -> Iterator[None]:
         widgets = (

@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 
 from convgui import shapes
 from convgui.settings import Settings
+from convgui.shapes import shape_text
+from convgui.ui.follow import SHAPE_FIELDS, FollowsSettings
 from convgui.ui.model import SettingsModel
 
 ERROR_STYLE = (
@@ -137,13 +139,9 @@ def _pair(value: PairOrInt) -> tuple[int, int]:
     return (value, value) if isinstance(value, int) else (int(value[0]), int(value[1]))
 
 
-def _x(pair: tuple[int, ...]) -> str:
-    return "×".join(str(v) for v in pair)
-
-
 def _shape_text(shape: tuple[int, ...]) -> str:
     """``H×W×C`` (C = 1 for a 2-D shape)."""
-    return _x(tuple(shape) if len(shape) == 3 else (*shape, 1))
+    return shape_text(tuple(shape) if len(shape) == 3 else (*shape, 1))
 
 
 def _scrolled(widget: QWidget, name: str) -> QScrollArea:
@@ -237,7 +235,7 @@ class ShapeBreakdown(QWidget):
             f"Parameters: {layer.params:,}\nMultiply-adds: {layer.macs:,}"
         )
         self.receptive.setText(
-            f"Receptive field: {_x(layer.receptive_field)} input pixels per output"
+            f"Receptive field: {shape_text(layer.receptive_field)} input pixels per output"
         )
         for w in (self.general, self.kernel, self.counts, self.receptive):
             w.setVisible(True)
@@ -318,12 +316,12 @@ class ShapeBreakdown(QWidget):
     @staticmethod
     def _kernel_text(kernel: tuple[int, int], dilation: tuple[int, int],
                      span: tuple[int, int] | None) -> str:
-        text = f"{_x(kernel)} kernel"
+        text = f"{shape_text(kernel)} kernel"
         if max(dilation) > 1:
-            d = str(dilation[0]) if dilation[0] == dilation[1] else _x(dilation)
+            d = str(dilation[0]) if dilation[0] == dilation[1] else shape_text(dilation)
             text += f", dilation {d}"
             if span is not None:
-                text += f" → spans {_x(span)}"
+                text += f" → spans {shape_text(span)}"
         return text
 
     # ------------------------------------------------------------------------ for tests
@@ -677,11 +675,14 @@ class ShapeCalculator(QWidget):
         return self.breakdown.details_text()
 
 
-class ShapePanel(QWidget):
+class ShapePanel(FollowsSettings, QWidget):
     """Shape of the current convolution ("Current image") and a standalone "Calculator".
 
-    Follows ``model.changed``; call :meth:`set_input_shape` when the image changes.
+    Follows the model's fields that decide the shape; call :meth:`set_input_shape` when the
+    image changes.
     """
+
+    depends_on = SHAPE_FIELDS
 
     def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -712,8 +713,8 @@ class ShapePanel(QWidget):
             "formula and its numbers per axis. Calculator: the same for any input, kernel, "
             "padding, stride and dilation, with transposed convolution and pooling.")
 
-        model.changed.connect(self.refresh)
         self.refresh()
+        self.follow(model)
 
     def set_input_shape(self, shape: tuple[int, ...] | None) -> None:
         """The loaded image's (H, W) or (H, W, C), or ``None`` when there is no image."""
@@ -726,6 +727,9 @@ class ShapePanel(QWidget):
 
     def input_shape(self) -> tuple[int, ...] | None:
         return self._shape
+
+    def settings_changed(self, settings: Settings, fields: frozenset[str]) -> None:
+        self.refresh(settings)
 
     def refresh(self, settings: Settings | None = None) -> None:
         """Recompute the "Current image" tab from the model and the input shape."""

@@ -13,7 +13,6 @@ computations that take a while (after :data:`PROGRESS_START_S`, at most every
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 
@@ -23,8 +22,8 @@ from PySide6.QtCore import Signal
 from convgui import engine
 from convgui.render import render_counted, resolve_display_mode
 from convgui.settings import Settings
-from convgui.shapes import Geometry, ShapeError
-from convgui.ui.tasks import GuardedThread
+from convgui.shapes import Geometry
+from convgui.ui.tasks import NewestFirstThread, describe_failure
 
 #: No progress signal before a computation has run this long (a quick one sends none).
 PROGRESS_START_S = 0.1
@@ -36,7 +35,6 @@ PROGRESS_INTERVAL_S = 0.05
 class Request:
     """One computation: the input image, its value range and the settings."""
 
-    seq: int
     image: np.ndarray
     value_range: tuple[float, float]
     settings: Settings
@@ -67,11 +65,14 @@ class _Aborted(Exception):
     pass
 
 
-class ConvolutionWorker(GuardedThread):
+class ConvolutionWorker(NewestFirstThread):
     """Runs :mod:`convgui.engine` on requests from :meth:`submit`, newest first.
 
     Signals carry the request's sequence number: ``progress(seq, fraction)``,
-    ``resultReady(Result)``, ``failed(seq, message, is_shape_error)`` and ``cancelled(seq)``.
+    ``resultReady(Result)``, ``failed(seq, message, is_shape_error)`` (see
+    :func:`~convgui.ui.tasks.describe_failure`) and ``cancelled(seq)``. :meth:`start` it
+    before the first request; :meth:`stop` ends a running computation at its next band and by
+    default waits until the thread has ended.
     """
 
     progress = Signal(int, float)
@@ -81,31 +82,12 @@ class ConvolutionWorker(GuardedThread):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._cond = threading.Condition()
-        self._pending: Request | None = None
-        self._seq = 0
         self._cancel_seq = -1
-        self._stopping = False
-        self._running_seq = 0  # the request being computed, 0 when idle
-
-    @property
-    def latest_seq(self) -> int:
-        """The number of the newest request."""
-        return self._seq
-
-    @property
-    def busy(self) -> bool:
-        """Whether a computation is running or waiting to run."""
-        return self._running_seq != 0 or self._pending is not None
 
     def submit(self, image: np.ndarray, value_range: tuple[float, float],
                settings: Settings) -> int:
         """Queue a computation, replacing any waiting one; returns its sequence number."""
-        with self._cond:
-            self._seq += 1
-            self._pending = Request(self._seq, image, value_range, settings)
-            self._cond.notify()
-            return self._seq
+        return self._put(Request(image, value_range, settings))
 
     def cancel(self) -> None:
         """Stop the current computation at its next band and drop any waiting one.
@@ -117,43 +99,19 @@ class ConvolutionWorker(GuardedThread):
             self._cancel_seq = self._seq
             dropped, self._pending = self._pending, None
         if dropped is not None:
-            self.cancelled.emit(dropped.seq)
-
-    def stop(self, timeout_ms: int | None = None) -> bool:
-        """Finish the thread: the running computation stops at its next band and nothing more
-        is emitted as current. Waits ``timeout_ms`` (default: until it has ended); True when
-        the thread has ended."""
-        with self._cond:
-            self._stopping = True
-            self._pending = None
-            self._cond.notify()
-        return self.wait() if timeout_ms is None else self.wait(timeout_ms)
-
-    def run(self) -> None:  # runs in the worker thread
-        while True:
-            with self._cond:
-                while self._pending is None and not self._stopping:
-                    self._cond.wait()
-                if self._stopping:
-                    return
-                request, self._pending = self._pending, None
-                self._running_seq = request.seq
-            try:
-                self._compute(request)
-            finally:
-                self._running_seq = 0
+            self.cancelled.emit(dropped[0])
 
     def _should_abort(self, seq: int) -> bool:
         return self._stopping or self._pending is not None or self._cancel_seq >= seq
 
-    def _compute(self, request: Request) -> None:
+    def _handle(self, seq: int, request: Request) -> None:
         # Overflow to inf/NaN is counted and reported in the result, not warned about on stderr
         # (np.errstate is per thread: this covers the engine's work in this thread only).
         with np.errstate(all="ignore"):
-            self._compute_quietly(request)
+            self._compute_quietly(seq, request)
 
-    def _compute_quietly(self, request: Request) -> None:
-        seq, settings = request.seq, request.settings
+    def _compute_quietly(self, seq: int, request: Request) -> None:
+        settings = request.settings
         steps = None
         try:
             start = time.perf_counter()
@@ -184,14 +142,8 @@ class ConvolutionWorker(GuardedThread):
                                          conv.geometry, conv.method, seconds, nonfinite))
         except _Aborted:
             self.cancelled.emit(seq)
-        except ShapeError as exc:
-            self.failed.emit(seq, str(exc), True)
-        except (ValueError, TypeError) as exc:
-            self.failed.emit(seq, str(exc), False)
-        except MemoryError:
-            self.failed.emit(seq, "not enough memory for this computation", False)
-        except Exception as exc:  # noqa: BLE001 - the window must keep working
-            self.failed.emit(seq, f"unexpected error: {type(exc).__name__}: {exc}", False)
+        except Exception as exc:  # reported: the window must keep working
+            self.failed.emit(seq, *describe_failure(exc))
         finally:
             if steps is not None:
                 steps.close()  # an abandoned run drops the bands it has not started

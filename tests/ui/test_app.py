@@ -58,10 +58,10 @@ def test_a_screenshot_of_a_large_image_asks_nothing_and_leaves_the_session_alone
     from PySide6.QtWidgets import QMessageBox
 
     from convgui.ui import app as app_module
-    from convgui.ui import main_window
+    from convgui.ui import image_files
 
     monkeypatch.setenv("CONVGUI_HOME", str(tmp_path / "home"))
-    monkeypatch.setattr(main_window, "LARGE_IMAGE_PIXELS", 100)  # 20×20 counts as large
+    monkeypatch.setattr(image_files, "LARGE_IMAGE_PIXELS", 100)  # 20×20 counts as large
     asked: list[str] = []
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *args, **kwargs: asked.append(args[2]) or QMessageBox.No)

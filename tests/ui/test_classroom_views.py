@@ -334,7 +334,7 @@ def test_hidden_panel_waits_until_shown(qtbot):
 
     model = SettingsModel()
     bank = FilterBank(model)
-    bank.compute_when_hidden = False
+    bank.follow_when_hidden = False
     qtbot.addWidget(bank)
     bank.set_image(np.arange(64, dtype=np.float32).reshape(8, 8), (0, 63))
     qtbot.wait(50)

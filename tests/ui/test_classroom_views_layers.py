@@ -241,7 +241,8 @@ def test_frequency_view_has_no_thread(qtbot):
 def test_a_long_job_outlives_its_deleted_panel_safely(qtbot, qtlog, monkeypatch):
     import time
 
-    from convgui.ui.classroom import _common, filter_bank
+    from convgui.ui import tasks
+    from convgui.ui.classroom import filter_bank
 
     real = filter_bank._compute
 
@@ -257,8 +258,8 @@ def test_a_long_job_outlives_its_deleted_panel_safely(qtbot, qtlog, monkeypatch)
     time.sleep(0.1)
     bank.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    assert _common.orphan_count() == 1  # still busy: detached, not destroyed
-    qtbot.waitUntil(lambda: _common.orphan_count() == 0, timeout=5000)
+    assert tasks.orphan_count() == 1  # still busy: detached, not destroyed
+    qtbot.waitUntil(lambda: tasks.orphan_count() == 0, timeout=5000)
     assert not [r for r in qtlog.records if "QThread" in r.message]
 
 

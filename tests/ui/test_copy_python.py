@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from convgui.ui import main_window as main_window_module
+from convgui.ui import image_files
 from convgui.ui.main_window import MainWindow
 
 RNG = np.random.default_rng(5)
@@ -45,7 +45,7 @@ def run_snippet(window, qtbot, cwd: Path) -> tuple[np.ndarray, str]:
     to a mix of everything (flip, full padding, stride, cval, bias, divisor)."""
     window.model.edit("mix", **SETTINGS)
     wait_current(qtbot, window)
-    window.copy_python()
+    window.files.copy_python()
     source = QGuiApplication.clipboard().text()
     namespace: dict = {}
     old = os.getcwd()
@@ -61,7 +61,7 @@ def paste(window, array: np.ndarray) -> None:
     h, w = array.shape[:2]
     image = QImage(np.ascontiguousarray(array).data, w, h, 3 * w, QImage.Format.Format_RGB888)
     QGuiApplication.clipboard().setImage(image.copy())
-    window.paste_image()
+    window.files.paste_image()
 
 
 def test_a_file(window, qtbot, tmp_path):
@@ -74,7 +74,7 @@ def test_a_file(window, qtbot, tmp_path):
 
 
 def test_a_sample(window, qtbot, tmp_path):
-    assert window.open_sample("checkerboard")
+    assert window.files.open_sample("checkerboard")
     result, _ = run_snippet(window, qtbot, tmp_path)
     np.testing.assert_array_equal(result, window.result.output)
 
@@ -97,7 +97,7 @@ def test_a_large_pasted_image_says_which_file_to_save(window, qtbot, tmp_path):
 
 
 def test_a_downscaled_file(window, qtbot, tmp_path, monkeypatch):
-    monkeypatch.setattr(main_window_module, "LARGE_IMAGE_PIXELS", 1000)
+    monkeypatch.setattr(image_files, "LARGE_IMAGE_PIXELS", 1000)
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
     path = tmp_path / "big.png"
@@ -115,9 +115,12 @@ def test_a_dropped_file(window, qtbot, tmp_path):
     Image.fromarray(rgb((10, 8, 3))).save(path)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    event = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    window.dropEvent(event)
+    enter = QDragEnterEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)  # a drop always follows the drag's entering
+    drop = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, drop)
     assert window.image.path == str(path)
     result, _ = run_snippet(window, qtbot, tmp_path)
     np.testing.assert_array_equal(result, window.result.output)

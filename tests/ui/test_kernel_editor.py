@@ -8,6 +8,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo, QFontMetrics
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
+from convgui.kernel_grid import (
+    changed_axes,
+    flipped_horizontally,
+    flipped_vertically,
+    identity_grid,
+    kernel_sum,
+    rotated_clockwise,
+    sum_summary,
+    transposed,
+    with_zeros,
+    zero_grid,
+)
 from convgui.kernels import GENERATORS, LIBRARY
 from convgui.settings import MAX_KERNEL_SIDE, Settings
 from convgui.ui.kernel_editor import ZERO_SUM_REASON, KernelEditor, resize_centered
@@ -208,7 +220,7 @@ def test_flips_rotate_transpose(editor, model):
 
 def test_rotating_sobel_x_gives_sobel_y(editor, model):
     editor.picker.pick("sobel-x")
-    editor.rotate()
+    editor.tools.rotate()
     assert model.settings.kernel == tuple(tuple(int(v) for v in row)
                                           for row in LIBRARY["sobel-y"].grid)
 
@@ -216,11 +228,11 @@ def test_rotating_sobel_x_gives_sobel_y(editor, model):
 def test_normalize_refuses_float_zero_sum_and_all_zero(editor, model):
     editor.picker.pick("laplacian_of_gaussian")
     editor.picker.apply()
-    editor.normalize()
+    editor.tools.normalize()
     assert model.settings.divisor == 1 and ZERO_SUM_REASON in editor.messages[-1]
     assert editor.sum_label.text().startswith("Σ = 0 ·")  # rounding noise shown as 0
-    editor.clear()
-    editor.normalize()
+    editor.tools.clear()
+    editor.tools.normalize()
     assert model.settings.divisor == 1 and "all zeros" in editor.messages[-1]
 
 
@@ -417,6 +429,62 @@ def test_outside_change_updates_the_view(editor, model):
     assert (editor.rows_spin.value(), editor.cols_spin.value()) == (3, 2)
     assert editor.divisor_edit.text() == "2" and editor.bias_edit.text() == "10"
     assert model.undo_stack.count() == 1  # the refresh fired no edit of its own
+
+
+def test_each_field_refreshes_only_what_shows_it(editor, model):
+    """Text typed (not yet committed) into the divisor and bias fields survives edits of the
+    other fields; the grid is redrawn only for the kernel and divisor (its tooltips give each
+    weight ÷ divisor), never for bias, geometry or display."""
+    tm = editor.table_model
+    redraws: list[str] = []
+    tm.dataChanged.connect(lambda *_: redraws.append("cells"))
+    tm.modelReset.connect(lambda: redraws.append("reset"))
+    editor.divisor_edit.setText("3")
+    editor.bias_edit.setText("7")
+    model.edit("elsewhere", stride=2, display="abs", padding="same", channels="luma")
+    model.edit("bias", bias=5)
+    assert redraws == [] and editor.divisor_edit.text() == "3"
+    assert editor.bias_edit.text() == "5"
+    editor.bias_edit.setText("7")
+    model.edit("divisor", divisor=4)
+    assert redraws == ["cells"] and editor.bias_edit.text() == "7"
+    assert editor.divisor_edit.text() == "4"
+    assert cell(editor, 0, 0, Qt.ItemDataRole.ToolTipRole).startswith(
+        "Tap (row −1, column −1): 1 (÷ divisor = 0.25)")
+    assert editor.sum_label.text().startswith("Σ = 45 · divisor 4 · effective Σ = 11.25")
+    editor.divisor_edit.setText("9")
+    model.edit("kernel", kernel=[[1, 2], [3, 4]])
+    assert redraws == ["cells", "reset"] and editor.divisor_edit.text() == "9"
+    assert (editor.rows_spin.value(), editor.cols_spin.value()) == (2, 2)
+    assert editor.sum_label.text().startswith("Σ = 10 · divisor 4 · effective Σ = 2.5")
+    model.edit("same shape", kernel=[[4, 3], [2, 1]])
+    assert redraws == ["cells", "reset", "cells"] and cell(editor, 0, 0) == "4"
+
+
+# -- kernel arithmetic (no Qt) -------------------------------------------------------------
+
+
+def test_grid_transforms_by_hand():
+    grid = ((1, 2, 3), (4, 5, 6))
+    assert flipped_horizontally(grid) == [[3, 2, 1], [6, 5, 4]]
+    assert flipped_vertically(grid) == [[4, 5, 6], [1, 2, 3]]
+    assert rotated_clockwise(grid) == [[4, 1], [5, 2], [6, 3]]
+    assert transposed(grid) == [[1, 4], [2, 5], [3, 6]]
+    assert zero_grid(2, 3) == [[0, 0, 0], [0, 0, 0]]
+    assert identity_grid(3, 3) == [[0, 0, 0], [0, 1, 0], [0, 0, 0]]
+    assert identity_grid(2, 4) == [[0, 0, 0, 0], [0, 0, 1, 0]]  # centre tap (h//2, w//2)
+    assert with_zeros(grid, [(0, 2), (1, 0)]) == [[1, 2, 0], [0, 5, 6]]
+    assert grid == ((1, 2, 3), (4, 5, 6))  # the input is left alone
+
+
+def test_sum_summary_and_changed_axes():
+    assert sum_summary(G3, 16) == "Σ = 16 · divisor 16 · effective Σ = 1 (keeps brightness)"
+    assert sum_summary(((-1, 0, 1),), 1) == "Σ = 0 · divisor 1 · effective Σ = 0 (flat areas → 0)"
+    assert sum_summary(((1, 2),), 0.5) == "Σ = 3 · divisor 0.5 · effective Σ = 6"
+    assert kernel_sum(((0.1, 0.2, -0.3),)) == 0.0  # rounding noise of a zero-sum kernel
+    assert changed_axes((3, 3), (5, 3)) == {0}
+    assert changed_axes((3, 3), (5, 1)) == {0, 1}
+    assert changed_axes((3, 3), (3, 3)) == set()
 
 
 # -- keyboard ------------------------------------------------------------------------------

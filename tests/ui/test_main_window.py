@@ -20,14 +20,16 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QApplication
 
 from convgui import display, engine, samples
 from convgui.imageio import image_from_array, load_image
+from convgui.kernels import patch_kernel
 from convgui.render import shown_image
 from convgui.settings import Settings
 from convgui.ui.kernel_editor import ZERO_SUM_REASON
-from convgui.ui.main_window import MainWindow, patch_kernel
-from convgui.ui.views import format_values
+from convgui.ui.main_window import MainWindow
+from convgui.ui.readout import format_values
 
 RNG = np.random.default_rng(11)
 SOBEL_X = ((-1, 0, 1), (-2, 0, 2), (-1, 0, 1))
@@ -283,11 +285,11 @@ def _drop(window: MainWindow, path: Path) -> QDropEvent:
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     enter = QDragEnterEvent(QPoint(20, 20), Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    window.dragEnterEvent(enter)
+    QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
     drop = QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime,
                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    window.dropEvent(drop)
+    QApplication.sendEvent(window, drop)
     return drop
 
 
@@ -314,26 +316,56 @@ def test_drop_a_file_that_is_not_an_image(loaded, qtbot, tmp_path):
     window.error_box.close()
 
 
+def file_submenu(window: MainWindow, title: str):
+    [file_menu] = [a.menu() for a in window.menuBar().actions() if a.text() == "&File"]
+    [menu] = [a.menu() for a in file_menu.actions() if a.text() == title]
+    return menu
+
+
+def test_open_recent_lists_opened_files_newest_first_and_reopens_one(window, qtbot, tmp_path):
+    recent = file_submenu(window, "Open &recent")
+    assert not recent.isEnabled() and recent.actions() == []  # a fresh session
+    first, second = random_png(tmp_path, name="a.png"), random_png(tmp_path, name="b.png")
+    assert window.open_image(str(first)) and window.open_image(str(second))
+    assert [a.text() for a in recent.actions()] == [str(second), str(first)]
+    assert recent.isEnabled()
+    recent.actions()[1].trigger()
+    assert window.image.path == str(first)
+    np.testing.assert_array_equal(window.image.data, load_image(first).data)
+    assert [a.text() for a in recent.actions()] == [str(first), str(second)]
+    window.open_image(str(first), interactive=False)  # a screenshot's image is not remembered
+    assert [a.text() for a in recent.actions()] == [str(first), str(second)]
+
+
+def test_open_sample_menu_opens_each_bundled_sample(window, qtbot):
+    menu = file_submenu(window, "Open sa&mple")
+    names = [name for name, _description in samples.list_samples()]
+    assert [a.text() for a in menu.actions()] == [n.replace("_", " ") for n in names]
+    menu.actions()[names.index("step_edge")].trigger()
+    np.testing.assert_array_equal(window.image.data, samples.load_sample("step_edge").data)
+    assert window.sample == "step_edge"
+
+
 def test_hover_readout_shows_the_exact_output_value(loaded, qtbot):
     window = loaded
     out = window.result.output
     text = window.views.hover_output(5, 7)
-    assert window.hover_text() == text == f"output (5, 7) = {format_values(out[5, 7])}"
+    assert window.compute.hover_text() == text == f"output (5, 7) = {format_values(out[5, 7])}"
     window.show_message("an old message")
     window.views.hover_output(6, 8)
-    assert window.hover_text().startswith(f"output (6, 8) = {format_values(out[6, 8])}")
+    assert window.compute.hover_text().startswith(f"output (6, 8) = {format_values(out[6, 8])}")
     assert window.status_text() == ""  # the read-out is not hidden behind the message
     window.views.hover_input(2, 3)
-    assert window.hover_text() == f"input (2, 3) = {format_values(window.image.data[2, 3])}"
+    assert window.compute.hover_text() == f"input (2, 3) = {format_values(window.image.data[2, 3])}"
     window.views.hover_output(1, 1)
     window.model.edit("bias", bias=10)
     wait_current(qtbot, window)
-    assert window.hover_text() == ""  # the read-out of the old result is gone
+    assert window.compute.hover_text() == ""  # the read-out of the old result is gone
 
 
 def test_kernel_from_an_image_patch(loaded, qtbot):
     window = loaded
-    window.set_patch_mode(True)
+    window.patch.set_on(True)
     assert window.views.patch_mode()
     patch = window.views.select_patch(2, 3, 4, 5)
     luma = window.image.data[2:6, 3:8].astype(np.float64) @ np.array([0.299, 0.587, 0.114])
@@ -355,8 +387,8 @@ def test_a_large_zero_mean_patch_is_shown_diverging(loaded, qtbot):
     """A 31×31 patch's weights rounded to 6 decimals sum to ~2e-4, not 0, so "auto" chose
     clip and the negative half of the match map was black."""
     window = loaded
-    window.open_sample("camera")
-    window.set_patch_mode(True)
+    window.files.open_sample("camera")
+    window.patch.set_on(True)
     patch = window.views.select_patch(100, 100, 31, 31)
     kernel = np.asarray(window.model.settings.kernel)
     assert kernel.shape == (31, 31)
@@ -373,7 +405,7 @@ def test_messages_do_not_outlive_what_they_describe(loaded, qtbot, tmp_path):
     window.model.undo_stack.undo()
     assert window.status_text() == ""
     window.show_message("Paste refused: 0,5 is not a number")
-    assert window.open_sample("checkerboard")
+    assert window.files.open_sample("checkerboard")
     assert window.status_text() == ""
 
 
@@ -417,7 +449,7 @@ def test_copy_as_python_reproduces_the_result(loaded, qtbot):
     window.model.edit("mix", kernel=[[1, 2], [3, -4]], divisor=3, padding="full", stride=(1, 2),
                       boundary="constant", cval=7, bias=0.5, flip=True)
     result = wait_current(qtbot, window)
-    window.copy_python()
+    window.files.copy_python()
     source = QGuiApplication.clipboard().text()
     assert window.image.path in source
     namespace: dict = {}
@@ -451,7 +483,7 @@ def test_session_is_restored_by_the_next_window(qtbot, tmp_path):
 def test_session_remembers_a_sample(qtbot):
     first = MainWindow(restore=False)
     qtbot.addWidget(first)
-    assert first.open_sample("checkerboard")
+    assert first.files.open_sample("checkerboard")
     first.close()
     second = MainWindow(restore=True)
     qtbot.addWidget(second)
@@ -559,9 +591,9 @@ def test_escape_cancels_and_keeps_the_last_result(loaded, qtbot, monkeypatch):
     monkeypatch.setattr(engine, "prepare", lambda *a, **k: Slow(real(*a, **k)))
     window.model.edit("bias", bias=3)
     qtbot.waitUntil(lambda: window.worker.busy, timeout=2000)
-    qtbot.waitUntil(lambda: window._progress.isVisible(), timeout=5000)  # after 0.3 s
+    qtbot.waitUntil(lambda: window.compute.progress_bar.isVisible(), timeout=5000)  # after 0.3 s
     escape_action(window).trigger()
-    qtbot.waitUntil(lambda: not window._progress.isVisible(), timeout=1000)
+    qtbot.waitUntil(lambda: not window.compute.progress_bar.isVisible(), timeout=1000)
     assert window.result is before and window.views.result() is before
     assert "cancelled" in window.status_text()
     assert "before the last change" in window.status_text()

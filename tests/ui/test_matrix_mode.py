@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from convgui import engine
-from convgui.settings import Settings
+from convgui.settings import FIELDS, Settings
 from convgui.stepper import EXAMPLES
 from convgui.ui.classroom.matrix_mode import MatrixMode
 from convgui.ui.model import SettingsModel
@@ -115,8 +115,8 @@ def test_dilation_two_highlights_taps_two_apart(qtbot, mode):
     taps = mode.highlighted_taps()
     assert taps == [(1 + 2 * a, 1 + 2 * b) for a in range(3) for b in range(3)]
     grid = mode.input_grids[0]
-    assert set(grid._taps) == set(taps)  # only the taps are drawn, not the cells between
-    assert (2, 2) not in grid._taps
+    assert set(grid.marks().taps) == set(taps)  # only the taps are drawn, not the cells between
+    assert (2, 2) not in grid.marks().taps
 
 
 def test_same_reflect_padding_shows_reflected_values(qtbot, mode):
@@ -152,7 +152,7 @@ def test_clicking_an_input_cell_marks_the_outputs_it_feeds(qtbot, mode):
     assert mode.contributor_cells() == [(0, 0), (0, 1), (1, 0), (1, 1)]
     assert mode.selection_text() == "input (1, 1) feeds outputs (0, 0), (0, 1), (1, 0), (1, 1)"
     assert mode.selection_label.text() == mode.selection_text()
-    assert mode.output_grid._marked == {(0, 0), (0, 1), (1, 0), (1, 1)}
+    assert mode.output_grid.marks().marked == {(0, 0), (0, 1), (1, 0), (1, 1)}
     mode.click_input(0, 3)  # the top-right corner: only the last window of the first row
     assert mode.contributor_cells() == [(0, 2)]
     mode.click_input(0, 3)  # clicking it again keeps it selected
@@ -326,3 +326,43 @@ def test_screenshot_at_step_four(qtbot, mode, tmp_path):
     assert mode.output_grid.cell_size() >= 40
     origin = mode.output_grid.mapTo(mode, QPoint(0, 0))
     assert origin.x() > mode.input_grids[0].mapTo(mode, QPoint(0, 0)).x()  # output beside
+
+
+#: A value different from the default for every settings field.
+NEW_VALUES = {"kernel": ((1, 2, 1),), "divisor": 4, "bias": 1, "padding": "valid",
+              "stride": (2, 2), "dilation": (2, 1), "boundary": "wrap", "cval": 3,
+              "flip": True, "channels": "luma", "display": "diverging"}
+
+
+@pytest.mark.parametrize("field", sorted(NEW_VALUES))
+def test_an_edit_starts_one_walkthrough_job_unless_the_walk_ignores_its_field(qtbot, mode,
+                                                                            field):
+    assert set(NEW_VALUES) == set(FIELDS)
+    jobs = []
+    mode._task.submit = lambda *args, **kwargs: jobs.append(args)  # counted, not run
+    mode._model.edit(field, **{field: NEW_VALUES[field]})
+    # the walkthrough shows numbers, never a rendered image: only `display` is not its input
+    assert len(jobs) == (0 if field == "display" else 1)
+
+
+def test_a_hidden_tab_panel_computes_once_when_shown_again(qtbot):
+    model = SettingsModel(Settings())
+    widget = MatrixMode(model)
+    widget.follow_when_hidden = False  # as the window's tabs set it
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(widget.is_ready, timeout=5000)
+    seq = widget._task.latest_seq
+    model.edit("s", stride=(2, 2))
+    model.edit("b", bias=1)
+    widget.set_input(np.ones((4, 4)))  # the input changes while hidden too
+    model.edit("d", display="abs")
+    assert widget._task.latest_seq == seq and widget.is_behind()
+    widget.show()
+    qtbot.waitExposed(widget)
+    assert widget._task.latest_seq == seq + 1 and not widget.is_behind()
+    qtbot.waitUntil(widget.is_ready, timeout=5000)
+    # 4×4 ones, 'same' reflect padding (every padded cell 1), stride 2, identity kernel + 1
+    np.testing.assert_array_equal(widget.output_values(), np.full((2, 2), 2.0))
+    widget.hide()
+    widget.show()
+    assert widget._task.latest_seq == seq + 1  # nothing new: no second walk

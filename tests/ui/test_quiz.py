@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QApplication
 
 from convgui.exercises import TOPICS, exercise_at, generate_sheet
 from convgui.exercises.render import SheetInfo, render
-from convgui.ui.classroom.quiz import QuizPanel, key_path
+from convgui.quiz import key_path
+from convgui.ui.classroom.quiz import QuizPanel
 
 SEED = 11
 

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
+from convgui.gridcells import moved_cell
 from convgui.settings import Settings
 from convgui.stepper import EXAMPLES, describe_changes
-from convgui.ui.classroom.grid_editing import moved_cell
 from convgui.ui.classroom.matrix_mode import MatrixMode
 from convgui.ui.model import SettingsModel
 
@@ -253,7 +253,7 @@ def test_the_feeds_text_lists_exactly_the_marked_outputs(qtbot, mode, changes):
     expected = brute_force_feeds(walk.padded.shape, walk.out_hw, walk.geometry.kernel_hw,
                                  walk.geometry.stride, walk.geometry.dilation, cell)
     assert expected  # every case reads input (3, 3) at least once
-    assert mode.output_grid._marked == set(expected)
+    assert mode.output_grid.marks().marked == set(expected)
     assert mode.selection_text().startswith("input (3, 3) feeds outputs")
     assert listed_outputs(mode.selection_text()) == expected
     assert mode.selection_label.text() == mode.selection_text()

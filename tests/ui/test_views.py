@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QEvent, QPointF, QRectF
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
@@ -16,7 +16,8 @@ from convgui.settings import Settings
 from convgui.shapes import geometry
 from convgui.ui import views as views_module
 from convgui.ui.patch_picker import MAX_PATCH
-from convgui.ui.views import ImageViews, format_value, format_values
+from convgui.ui.readout import format_value, format_values
+from convgui.ui.views import ImageViews
 from convgui.ui.worker import Result
 
 
@@ -202,9 +203,8 @@ def test_hover_output_reads_the_raw_value_and_outlines_dilated_taps(views):
     assert rect == QRectF(2, 1, 5, 5)  # columns 2..6, rows 1..5 (pixel edges)
     assert sorted(inside) == [(r, c) for r in (1, 3, 5) for c in (2, 4, 6)]
     assert padded == []
-    assert views._cursor_item.isVisible()
     x0, y0, _, _ = geo.output_rect()
-    assert views._cursor_item.rect() == QRectF(x0 + 2, y0 + 1, 1, 1)
+    assert views.hover.cursor_rect() == QRectF(x0 + 2, y0 + 1, 1, 1)
 
 
 def test_hover_output_marks_padded_taps(views, grey5):
@@ -248,7 +248,7 @@ def test_outline_is_cleared_on_leave_and_on_a_new_result(views, grey5):
     assert views.outline()[0] is not None
     views.clear_hover()
     assert views.outline() == (None, [], [])
-    assert not views._cursor_item.isVisible()
+    assert views.hover.cursor_rect() is None
     assert got[-1] == ""
     views.hover_output(0, 0)
     views.set_result(result)
@@ -275,6 +275,18 @@ def test_mouse_moves_over_the_views_emit_read_outs(views, qtbot, grey5):
     assert got[-1] == ""
 
 
+def test_leaving_a_view_ends_the_read_out(views, grey5):
+    views.set_result(make_result(np.ones((3, 3)), geometry((5, 5), (3, 3))))
+    got = texts(views)
+    views.hover_output(1, 1)
+    QApplication.sendEvent(views.after.viewport(), QEvent(QEvent.Type.Leave))
+    assert got[-1] == "" and views.outline() == (None, [], [])
+    assert views.hover.cursor_rect() is None
+    views.hover_input(2, 2)
+    QApplication.sendEvent(views.before.viewport(), QEvent(QEvent.Type.Leave))
+    assert got[-2:] == ["input (2, 2) = 12", ""]
+
+
 # ----------------------------------------------------------------- message, colour bar
 
 def test_show_message_clears_the_image_until_the_next_result(views, grey5):
@@ -293,6 +305,17 @@ def test_show_message_clears_the_image_until_the_next_result(views, grey5):
     views.set_result(make_result(np.ones((3, 3)), geo))
     assert views.placeholder_text() is None
     assert views.displayed_result() is not None
+
+
+def test_the_message_stays_centred_over_the_after_view(views, qtbot, grey5):
+    views.show_message("kernel spans 7 but the padded input is 5: add padding ≥ 1 per side")
+    for size in ((900, 450), (600, 700), (1400, 380)):
+        views.resize(*size)
+        qtbot.wait(20)
+        notice, area = views._placeholder.geometry(), views.after.rect()
+        assert notice.width() == min(area.width() - 40, 460)
+        assert abs(notice.center().x() - area.center().x()) <= 1
+        assert abs(notice.center().y() - area.center().y()) <= 1
 
 
 def test_diverging_mode_shows_the_colour_bar_and_other_modes_hide_it(views, grey5):

@@ -234,7 +234,7 @@ def test_hidden_panels_do_no_work_on_an_edit_and_catch_up_when_shown(loaded, qtb
     window = loaded
     import convgui.ui.classroom.frequency_view as frequency_module
 
-    window._docks["shape"].raise_()  # the frequency response is the dock's other tab
+    window.dock_layout.docks["shape"].raise_()  # the frequency response is the dock's other tab
     qtbot.waitUntil(lambda: window.frequency.visibleRegion().isEmpty(), timeout=2000)
     responses, rebuilds = [], []
     real_response = frequency_module.frequency_response
@@ -264,7 +264,7 @@ def test_hidden_panels_do_no_work_on_an_edit_and_catch_up_when_shown(loaded, qtb
                        bias=s.bias)
     assert matrix.step_text() == walk.step(0).text
 
-    window._docks["frequency"].raise_()
+    window.dock_layout.docks["frequency"].raise_()
     qtbot.waitUntil(lambda: len(responses) == 1, timeout=2000)
     padded = np.zeros((64, 64))
     padded[:3, :3] = 1 / 9

@@ -142,4 +142,4 @@ def test_the_status_bar_says_no_output_when_the_settings_leave_none(window, qtbo
     """It kept the last result's '512×512 → 512×512' while the views said there was none."""
     window.model.edit("huge dilation", dilation=(400, 400), padding="valid")
     qtbot.waitUntil(lambda: window.result is None, timeout=5000)
-    assert window._shape_label.text() == "512×512 → no output"
+    assert window.compute.shape_label.text() == "512×512 → no output"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 
 import numpy as np
 import pytest
@@ -123,6 +124,18 @@ def test_requests_coalesce_and_only_the_newest_is_computed(worker, rec, qtbot, m
     assert rec.cancelled == [1]
     assert rec.results[0].settings.bias == 49
     qtbot.waitUntil(lambda: not worker.busy, timeout=2000)
+
+
+def test_an_idle_worker_keeps_no_reference_to_its_last_request(worker, rec, qtbot):
+    """Once a request is answered, the worker thread lets go of it (it holds the whole input
+    image) instead of keeping it until the next request."""
+    image = IMAGE.copy()
+    kept = weakref.ref(image)
+    seq = worker.submit(image, RANGE, BOX)
+    del image
+    qtbot.waitUntil(lambda: rec.answered(seq), timeout=5000)
+    assert rec.results[-1].seq == seq
+    qtbot.waitUntil(lambda: kept() is None and not worker.busy, timeout=2000)
 
 
 def test_cancel_stops_a_big_computation_quickly(worker, rec, qtbot, monkeypatch):

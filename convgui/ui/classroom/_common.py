@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import (
-    QCoreApplication,
     QEvent,
     QPoint,
     QPointF,
@@ -45,14 +44,16 @@ from convgui.mapcells import (
 )
 from convgui.render import ShownMap, prepare_map
 from convgui.settings import Settings
+from convgui.shapes import shape_text
+from convgui.ui.follow import FollowsSettings
 from convgui.ui.kernel_table import fitting_texts, heat_color
 from convgui.ui.model import SettingsModel
-from convgui.ui.tasks import LatestTask
-from convgui.ui.views import format_value, format_values
+from convgui.ui.readout import format_value, format_values
+from convgui.ui.tasks import LatestTask, stop_task
 
 __all__ = [
     "READABLE_SIDE", "ClassroomPanel", "HoverReadout", "MapCanvas", "MapTile", "ShownMap",
-    "geometry_kwargs", "kernel_pixmap", "luma", "prepare_map", "shape_str",
+    "geometry_kwargs", "kernel_pixmap", "luma", "prepare_map",
     "short_value",
 ]
 
@@ -77,11 +78,6 @@ def luma(image: np.ndarray) -> np.ndarray:
     if img.ndim == 2:
         return img
     return (img[:, :, :3].astype(np.float64) @ _LUMA).astype(np.float32)
-
-
-def shape_str(shape: tuple[int, ...]) -> str:
-    """``512×512×3``."""
-    return "×".join(str(v) for v in shape)
 
 
 #: Maps up to this many cells a side ask for room for their numbers (their size hint); larger
@@ -151,7 +147,7 @@ class MapCanvas(QWidget):
             raise ValueError(f"a map must be a non-empty 2-D array, got shape {data.shape}")
         if pixel_values is not None and np.shape(pixel_values)[:2] != data.shape:
             raise ValueError(f"pixel values of shape {np.shape(pixel_values)} do not match the "
-                             f"{shape_str(data.shape)} map")
+                             f"{shape_text(data.shape)} map")
         rgb = np.ascontiguousarray(shown.rgb, dtype=np.uint8)
         h, w = rgb.shape[:2]
         self._image = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
@@ -430,7 +426,7 @@ class MapTile(QFrame):
         else:
             colours = f" · white = {short_value(shown.scale)}"
         self.title.setText(
-            f"<b>{_escape(self._name)}</b> {shape_str(self._data.shape)}<br>"
+            f"<b>{_escape(self._name)}</b> {shape_text(self._data.shape)}<br>"
             f"<small>range {range_text(shown.low, shown.high)}{colours}</small>")
 
     def set_message(self, text: str, name: str | None = None) -> None:
@@ -490,47 +486,18 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-#: Worker threads whose panel went away while a long job was still running: kept alive (with
-#: no parent) until the job ends, so no QThread is ever destroyed while it runs.
-_ORPHANS: set[LatestTask] = set()
-_STOP_WAIT_MS = 300  # how long closing a panel waits for a running job before orphaning it
+#: How long closing a panel waits for its running job; a longer one finishes on its own (see
+#: :func:`~convgui.ui.tasks.stop_task`), so closing never freezes the window for it.
+_STOP_WAIT_MS = 300
 
 
-def _release(task: LatestTask) -> None:
-    task.wait()  # finished is emitted just before the thread ends
-    _ORPHANS.discard(task)
+def _stop_tasks(tasks: list[LatestTask], *_destroyed: Any) -> None:
+    """Stop a panel's tasks (also on ``destroyed``, whose argument is not needed)."""
+    for task in tasks:
+        stop_task(task, _STOP_WAIT_MS)
 
 
-def _wait_for_orphans() -> None:
-    for task in list(_ORPHANS):
-        task.wait()
-    _ORPHANS.clear()
-
-
-def _stop_tasks(holder: list[LatestTask], *_args: Any) -> None:
-    """Stop every task; one still busy after a short wait is detached and kept until its job
-    ends (a job cannot be interrupted, and a running QThread must not be destroyed)."""
-    for task in holder:
-        if task.stop(_STOP_WAIT_MS):
-            continue
-        task.setParent(None)
-        if not _ORPHANS:
-            app = QCoreApplication.instance()
-            if app is not None:
-                app.aboutToQuit.connect(_wait_for_orphans, Qt.ConnectionType.UniqueConnection)
-        _ORPHANS.add(task)
-        task.finished.connect(functools.partial(_release, task),
-                              Qt.ConnectionType.QueuedConnection)
-        if not task.isRunning():  # ended between the check and the connection
-            _release(task)
-
-
-def orphan_count() -> int:
-    """Worker threads still finishing a job for a panel that is gone."""
-    return len(_ORPHANS)
-
-
-class ClassroomPanel(QWidget):
+class ClassroomPanel(FollowsSettings, QWidget):
     """Base of the classroom panels: holds the input image and the shared
     :class:`SettingsModel`, and runs :meth:`make_job`'s callable on a :class:`LatestTask`.
 
@@ -540,21 +507,22 @@ class ClassroomPanel(QWidget):
     one event-loop turn make one job). ``updated`` fires after each result or error is shown.
     The task is stopped when the panel is closed or destroyed.
 
+    A subclass declares :attr:`~convgui.ui.follow.FollowsSettings.depends_on`: the settings
+    fields its results are computed from (by default an edit to one of them recomputes, see
+    :meth:`settings_changed`). ``follow_when_hidden`` is False in the main window's tabs: a
+    hidden panel then neither follows the settings nor computes, and catches up (one job) when
+    it is shown, so one edit does not run every classroom view.
+
     ``readout`` is the panel's hover read-out line: a subclass places it in its layout and
     passes every map tile it makes to :meth:`watch_tiles`.
     """
 
     updated = Signal()
-    #: False in the main window's tabs: a hidden panel only notes that it is out of date and
-    #: follows the settings and recomputes when it is shown, so one edit does not run every
-    #: classroom view.
-    compute_when_hidden = True
 
     def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self._stale = False
-        self._settings_behind = False
+        self._stale = False  # a job was asked for while hidden: submitted when shown
         self._image: np.ndarray | None = None
         self._value_range: tuple[float, float] = (0.0, 255.0)
         self._tasks: list[LatestTask] = []
@@ -565,7 +533,7 @@ class ClassroomPanel(QWidget):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._submit)
         self.destroyed.connect(functools.partial(_stop_tasks, self._tasks))
-        model.changed.connect(self._settings_changed)
+        self.follow(model)
         self.readout = HoverReadout()
 
     def watch_tiles(self, *tiles: MapTile) -> None:
@@ -594,43 +562,29 @@ class ClassroomPanel(QWidget):
     def image_changed(self) -> None:
         """Called after :meth:`set_image` (before the job is scheduled)."""
 
-    def _settings_changed(self, settings: Settings) -> None:
-        if not self.compute_when_hidden and not self.isVisible():
-            self._settings_behind = True  # caught up in showEvent
-            return
-        self.settings_changed(settings)
-
-    def settings_changed(self, settings: Settings) -> None:
-        """The model changed; by default recompute."""
+    def settings_changed(self, settings: Settings, fields: frozenset[str]) -> None:
+        """``fields`` (of :attr:`depends_on`) changed; by default recompute."""
         self.schedule()
 
     # ------------------------------------------------------------------- jobs
 
     def schedule(self) -> None:
         """Recompute soon (once per event-loop turn, however often this is called); a hidden
-        panel with ``compute_when_hidden`` False waits until it is shown."""
-        if not self.compute_when_hidden and not self.isVisible():
+        panel with ``follow_when_hidden`` False waits until it is shown."""
+        if not self.follows_now():
             self._stale = True
             return
         self._timer.start()
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt naming
-        super().showEvent(event)
-        self.catch_up()
+        super().showEvent(event)  # catches up on the settings first (FollowsSettings)
         if self._stale:
             self._stale = False
             self.schedule()
 
-    def catch_up(self) -> None:
-        """Follow the settings changes made while hidden (done when shown; readers of state
-        that follows the settings call it first)."""
-        if self._settings_behind:
-            self._settings_behind = False
-            self.settings_changed(self.model.settings)
-
     def is_behind(self) -> bool:
         """True while hidden with settings changes or a computation still to catch up on."""
-        return self._settings_behind or self._stale
+        return super().is_behind() or self._stale
 
     def is_ready(self) -> bool:
         """True when what is shown matches the current inputs (no job pending or running)."""
@@ -648,7 +602,7 @@ class ClassroomPanel(QWidget):
         raise NotImplementedError
 
     def _submit(self) -> None:
-        if not self.compute_when_hidden and not self.isVisible():
+        if not self.follows_now():
             self._stale = True
             return
         job = self.make_job()
@@ -657,7 +611,7 @@ class ClassroomPanel(QWidget):
                 self._done_seq = self._task.latest_seq
             return
         if self._task is None:
-            task = LatestTask(self)
+            task = LatestTask()  # no parent, as stop_task advises
             task.finishedOk.connect(self._finished)
             task.failed.connect(self._failed)
             self._tasks.append(task)

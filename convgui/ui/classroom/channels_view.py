@@ -38,6 +38,7 @@ from convgui.settings import Settings
 from convgui.shapes import ShapeError, layer_shape
 from convgui.textgrid import parse_number
 from convgui.ui.classroom._common import ClassroomPanel, MapTile, geometry_kwargs, prepare_map
+from convgui.ui.follow import GEOMETRY_FIELDS, KERNEL_FIELDS
 from convgui.ui.kernel_table import display_number, fitting_texts, heat_color
 from convgui.ui.model import SettingsModel
 
@@ -234,6 +235,11 @@ class ChannelsView(ClassroomPanel):
     Public: :meth:`per_channel_results`, :meth:`set_filters`, :meth:`filters_and_bias`,
     :meth:`layer_output`, :meth:`shape_text`, :meth:`is_ready`.
     """
+
+    #: The model's kernel (the per-channel maps, and the slices it resets) and geometry; the
+    #: channels are always convolved one by one and the layer sums them, with biases of its
+    #: own, so the model's bias, channel mode and display are not used.
+    depends_on = GEOMETRY_FIELDS | KERNEL_FIELDS
 
     def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
         super().__init__(model, parent)
@@ -452,12 +458,14 @@ class ChannelsView(ClassroomPanel):
             "Each channel is a grey image of its own; the playground's per-channel mode "
             "filters each one separately.")
 
-    def settings_changed(self, settings: Settings) -> None:
+    def settings_changed(self, settings: Settings, fields: frozenset[str]) -> None:
         kernel = settings.kernel_array()
-        if kernel.shape != self._kernel.shape or not np.array_equal(kernel, self._kernel):
+        if not np.array_equal(kernel, self._kernel):
             self._kernel = kernel
             self._weights = self._repeat(kernel, self._weights.shape[0], self.channels())
             self._sync_filter_editors()
+        elif not fields & GEOMETRY_FIELDS:
+            return  # a new grid and divisor that make the same kernel (2/2 after 1/1)
         self.schedule()
 
     # ------------------------------------------------------------------ jobs

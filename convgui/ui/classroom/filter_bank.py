@@ -43,6 +43,7 @@ from convgui import kernels
 from convgui.engine import MERGE_MODES, convolve2d, merge
 from convgui.presets import Preset, PresetStore
 from convgui.settings import Settings
+from convgui.shapes import shape_text
 from convgui.ui.classroom._common import (
     ClassroomPanel,
     MapTile,
@@ -50,8 +51,8 @@ from convgui.ui.classroom._common import (
     geometry_kwargs,
     kernel_pixmap,
     prepare_map,
-    shape_str,
 )
+from convgui.ui.follow import GEOMETRY_FIELDS
 from convgui.ui.model import SettingsModel
 
 __all__ = ["MERGE_LABELS", "FilterBank", "kernel_name", "unique_name"]
@@ -126,6 +127,10 @@ class FilterBank(ClassroomPanel):
     :meth:`set_weight`, :meth:`set_merge_mode`, :meth:`feature_maps`, :meth:`merged`,
     :meth:`is_ready`.
     """
+
+    #: The maps are the bank's own filters on the image (its luma), with the model's geometry
+    #: only: the model's kernel, bias, channel mode and display never reach them.
+    depends_on = GEOMETRY_FIELDS
 
     def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
         super().__init__(model, parent)
@@ -423,7 +428,7 @@ class FilterBank(ClassroomPanel):
             return
         source = "luma of the image" if image.ndim == 3 else "image"
         self.maps_label.setText(f"<b>Feature maps</b> — {filters} on the {source} → {maps}"
-                                + (f" of {shape_str(shape)}" if shape else ""))
+                                + (f" of {shape_text(shape)}" if shape else ""))
 
     def make_job(self) -> Callable[[], Any] | None:
         image = self.image()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from convgui.kernels import frequency_response
 from convgui.settings import Settings
 from convgui.ui.classroom._common import kernel_pixmap, short_value
+from convgui.ui.follow import KERNEL_FIELDS, FollowsSettings
 from convgui.ui.model import SettingsModel
 
 __all__ = ["RESPONSE_SIZE", "FrequencyView", "verdict_for"]
@@ -80,18 +81,21 @@ def verdict_for(response: np.ndarray) -> str:
             f"{numbers}")
 
 
-class FrequencyView(QWidget):
-    """|FFT| of the model's kernel as an image, with a caption and a verdict; follows the model.
+class FrequencyView(FollowsSettings, QWidget):
+    """|FFT| of the model's kernel as an image, with a caption and a verdict; follows the model
+    while on screen (see :meth:`set_on_screen`).
 
     Public: :meth:`response`, :meth:`verdict`, :meth:`set_image` (accepted for a uniform
     interface; the response does not depend on the image), :meth:`is_ready`.
     """
 
+    depends_on = KERNEL_FIELDS
+    follow_when_hidden = False  # "hidden" meaning off screen: see is_on_screen
+
     def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
         self._on_screen = True
-        self._behind = False
         self._response = np.zeros((RESPONSE_SIZE, RESPONSE_SIZE))
         self._verdict = ""
         self._kernel: np.ndarray | None = None  # the kernel whose response is shown
@@ -144,8 +148,8 @@ class FrequencyView(QWidget):
         self._layout.addWidget(self.plot, 1)
         self._layout.addWidget(self.side)
         self._follow_font()
-        model.changed.connect(self._on_settings)
-        self._follow(model.settings)
+        self.follow(model)
+        self._show_response(model.settings)
 
     # -- sizes ---------------------------------------------------------------------------
 
@@ -265,12 +269,12 @@ class FrequencyView(QWidget):
 
     def response(self) -> np.ndarray:
         """The (64, 64) magnitude response of the model's kernel (zero frequency at (32, 32))."""
-        self._catch_up()
+        self.catch_up()
         return self._response.copy()
 
     def verdict(self) -> str:
         """The one-line verdict for the model's kernel."""
-        self._catch_up()
+        self.catch_up()
         return self._verdict
 
     def set_on_screen(self, on_screen: bool) -> None:
@@ -280,20 +284,17 @@ class FrequencyView(QWidget):
         :meth:`verdict` is read."""
         self._on_screen = bool(on_screen)
         if self._on_screen:
-            self._catch_up()
+            self.catch_up()
 
-    def _on_settings(self, settings: Settings) -> None:
-        if not self._on_screen:
-            self._behind = True
-            return
-        self._follow(settings)
+    def is_on_screen(self) -> bool:
+        """The last :meth:`set_on_screen` (True until it is called): Qt's visibility does not
+        tell a dock's page behind another tab."""
+        return self._on_screen
 
-    def _catch_up(self) -> None:
-        if self._behind:
-            self._behind = False
-            self._follow(self.model.settings)
+    def settings_changed(self, settings: Settings, fields: frozenset[str]) -> None:
+        self._show_response(settings)
 
-    def _follow(self, settings: Settings) -> None:
+    def _show_response(self, settings: Settings) -> None:
         kernel = settings.kernel_array()
         if max(kernel.shape) > RESPONSE_SIZE:  # pragma: no cover - kernels are ≤ 31×31
             return

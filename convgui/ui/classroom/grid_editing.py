@@ -2,25 +2,27 @@
 
 Keys move the selected cell as in a spreadsheet: Tab / Shift+Tab along the rows (wrapping to
 the next row), Enter / Shift+Enter down and up the columns (wrapping to the next column),
-arrow keys one cell in any direction. :func:`moved_cell` says where a move lands;
-:class:`CellEditor` is the line edit laid over the cell being typed into.
+arrow keys one cell in any direction. :func:`move_for_key` names the move a key asks for
+(:func:`convgui.gridcells.moved_cell` says where it lands); :class:`CellEditor` is the line
+edit laid over the cell being typed into and :class:`CellEditing` keeps a grid's one open
+editor.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QRect, Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from convgui.gridcells import Cell
 from convgui.textgrid import parse_grid
 
-__all__ = ["CellEditor", "is_block", "move_for_key", "moved_cell"]
-
-Cell = tuple[int, int]
+__all__ = ["CellEditing", "CellEditor", "is_block", "move_for_key"]
 
 _ARROWS = {Qt.Key.Key_Up: "up", Qt.Key.Key_Down: "down", Qt.Key.Key_Left: "left",
            Qt.Key.Key_Right: "right"}
-_STEPS = {"up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1)}
 
 
 def move_for_key(event: QKeyEvent) -> str | None:
@@ -38,32 +40,6 @@ def move_for_key(event: QKeyEvent) -> str | None:
     if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
         return "backenter" if shift else "enter"
     return _ARROWS.get(Qt.Key(key))
-
-
-def moved_cell(cell: Cell, move: str, shape: tuple[int, int],
-               real: tuple[int, int, int, int]) -> Cell:
-    """Where ``move`` (see :func:`move_for_key`) takes the selection from ``cell`` in a grid of
-    ``shape`` whose real cells are the rectangle ``real`` (top, left, rows, cols).
-
-    Arrow moves go one cell, padding included, and stop at the grid's edge. Tab and Enter
-    moves stay on real cells: Tab goes along the row and on to the start of the next row,
-    Enter down the column and on to the top of the next column (Shift: backwards); both stop
-    at the first and last real cell. From a padding cell they first go to the nearest real
-    cell. An empty move (``""``) stays."""
-    r, c = cell
-    if move in _STEPS:
-        dr, dc = _STEPS[move]
-        return (min(max(r + dr, 0), shape[0] - 1), min(max(c + dc, 0), shape[1] - 1))
-    top, left, h, w = real
-    if move not in ("tab", "backtab", "enter", "backenter") or not h or not w:
-        return cell
-    i, j = min(max(r - top, 0), h - 1), min(max(c - left, 0), w - 1)
-    step = 0 if (i, j) != (r - top, c - left) else (1 if move in ("tab", "enter") else -1)
-    if move in ("tab", "backtab"):
-        i, j = divmod(min(max(i * w + j + step, 0), h * w - 1), w)
-    else:
-        j, i = divmod(min(max(j * h + i + step, 0), h * w - 1), h)
-    return (top + i, left + j)
 
 
 def is_block(text: str) -> bool:
@@ -112,3 +88,77 @@ class CellEditor(QLineEdit):
             self.blockPasted.emit(QGuiApplication.clipboard().text())
         else:
             super().keyPressEvent(event)
+
+
+class CellEditing:
+    """The one open :class:`CellEditor` of ``grid``, over one of its cells.
+
+    ``commit(cell, text, move)`` is called when the editor's text is kept (``text`` None when
+    unchanged) with the move that ended the editing (``""``: none); ``paste(cell, block)`` for
+    Ctrl+V with several numbers on the clipboard. The editor is closed before either call.
+    """
+
+    def __init__(self, grid: QWidget, commit: Callable[[Cell, str | None, str], None],
+                 paste: Callable[[Cell, str], None]) -> None:
+        self._grid, self._commit_to, self._paste_to = grid, commit, paste
+        self._editor: CellEditor | None = None
+        self._cell: Cell | None = None
+        self._start_text = ""  # the editor's text when it opened
+
+    @property
+    def editor(self) -> CellEditor | None:
+        """The open editor, if any."""
+        return self._editor
+
+    def open(self, cell: Cell, value: str, typed: str | None) -> CellEditor:
+        """Close any open editor and open one on ``cell``: typing over it with ``typed``, else
+        editing ``value`` (its text). The owner places (:meth:`place`) and shows it."""
+        self.close()
+        editor = CellEditor(self._grid, typed_over=bool(typed))
+        editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._start_text = value
+        editor.setText(typed if typed else value)
+        editor.committed.connect(lambda move, e=editor: self._commit(e, move))
+        editor.cancelled.connect(lambda e=editor: self._cancel(e))
+        editor.blockPasted.connect(lambda block, e=editor, cell=cell: self._paste(e, cell, block))
+        self._editor, self._cell = editor, cell
+        return editor
+
+    def cell(self) -> Cell | None:
+        """The cell being edited, if any."""
+        return self._cell
+
+    def place(self, font: QFont, cell_rect: QRect) -> None:
+        """Put the open editor (if any) inside ``cell_rect`` in ``font``."""
+        if self._editor is not None:
+            self._editor.setFont(font)
+            self._editor.setGeometry(cell_rect.adjusted(2, 2, -2, -2))
+
+    def has_focus(self) -> bool:
+        return self._editor is not None and self._editor.hasFocus()
+
+    def close(self) -> None:
+        """Close the editor without applying its text (the grid keeps the focus)."""
+        editor, self._editor, self._cell = self._editor, None, None
+        if editor is not None:
+            had_focus = editor.hasFocus()
+            editor.hide()
+            editor.deleteLater()
+            if had_focus:
+                self._grid.setFocus()
+
+    def _commit(self, editor: CellEditor, move: str) -> None:
+        cell = self._cell
+        if editor is not self._editor or cell is None:
+            return
+        text = editor.text()
+        self.close()
+        self._commit_to(cell, text if text != self._start_text else None, move)
+
+    def _paste(self, editor: CellEditor, cell: Cell, block: str) -> None:
+        self._cancel(editor)
+        self._paste_to(cell, block)
+
+    def _cancel(self, editor: CellEditor) -> None:
+        if editor is self._editor:
+            self.close()

@@ -40,16 +40,17 @@ from convgui.shapes import (
     chain_params,
     chain_text,
     shape_chain,
+    shape_text,
 )
 from convgui.ui.classroom._common import (
     ClassroomPanel,
     MapTile,
     geometry_kwargs,
     prepare_map,
-    shape_str,
 )
+from convgui.ui.follow import GEOMETRY_FIELDS, KERNEL_FIELDS
 from convgui.ui.model import SettingsModel
-from convgui.ui.views import format_value
+from convgui.ui.readout import format_value
 
 __all__ = ["POOLINGS", "LayerView"]
 
@@ -92,6 +93,10 @@ class LayerView(ClassroomPanel):
     Public: :meth:`chain_text`, :meth:`chain_steps`, :meth:`stage_outputs`,
     :meth:`set_activation`, :meth:`set_pooling`, :meth:`set_filters`, :meth:`is_ready`.
     """
+
+    #: The model's kernel, geometry and channel mode (luma or all channels summed); the
+    #: convolution shown has no bias, and the maps are coloured by their own range.
+    depends_on = GEOMETRY_FIELDS | KERNEL_FIELDS | {"channels"}
 
     def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
         super().__init__(model, parent)
@@ -256,7 +261,7 @@ class LayerView(ClassroomPanel):
     def image_changed(self) -> None:
         self._update_chain()
 
-    def settings_changed(self, settings: Settings) -> None:
+    def settings_changed(self, settings: Settings, fields: frozenset[str]) -> None:
         self._update_chain()
         self.schedule()
 
@@ -279,8 +284,8 @@ class LayerView(ClassroomPanel):
             self.params_label.setText("")
             return
         self.chain_label.setText(f"<b>{_escape(self._chain)}</b>")
-        rows = [("input", shape_str(_as3(image.shape)), "", "")]
-        rows += [(link.label, shape_str(link.shape), f"{link.params:,}", link.formula or "")
+        rows = [("input", shape_text(_as3(image.shape)), "", "")]
+        rows += [(link.label, shape_text(link.shape), f"{link.params:,}", link.formula or "")
                  for link in links]
         self.chain_table.setRowCount(len(rows))
         for r, row in enumerate(rows):

@@ -6,68 +6,45 @@ exercises — and are made off the GUI thread (they compute convolutions). The s
 number, a shape like ``63x63x16`` or ``none``; :meth:`Exercise.check` judges it. Text that is
 not an answer at all is explained and asked again; it never counts as wrong.
 
-Scoring: an exercise counts once, with the first answer that could be read, or as not right
-when its solution is shown before any answer; later answers still say right or wrong. Changing
-the seed, the difficulty or the topics starts a new session. "Export sheet…" writes the
-session's exercises (every one shown so far) as a student sheet and its answer key, exactly
-as ``convgui exercises`` would for the same count, seed, difficulty and topics.
+Scoring (:class:`convgui.quiz.QuizSession`): an exercise counts once, with the first answer
+that could be read, or as not right when its solution is shown before any answer; later answers
+still say right or wrong. Changing the seed, the difficulty or the topics starts a new session.
+"Export sheet…" writes the session's exercises (every one shown so far) as a student sheet and
+its answer key, exactly as ``convgui exercises`` would for the same count, seed, difficulty and
+topics.
 """
 
 from __future__ import annotations
 
-import html
-import os
-import secrets
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QAction, QFontMetrics
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMenu,
-    QPushButton,
-    QSpinBox,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from superqt import QFlowLayout
 
-from convgui.atomic import atomic_write, quote_path
-from convgui.exercises import DIFFICULTIES, TOPIC_TITLES, TOPICS, Exercise, Verdict, exercise_at
-from convgui.exercises.render import SheetInfo, format_for_path, render
-from convgui.ui.classroom.grid_widgets import NumberGrid, labelled, scaled_font
+from convgui.atomic import quote_path
+from convgui.exercises import Exercise, Verdict, exercise_at
+from convgui.exercises.render import format_for_path
+from convgui.quiz import (
+    QuizOptions,
+    QuizSession,
+    feedback_html,
+    random_seed,
+    solution_html,
+    write_sheets,
+)
+from convgui.ui.classroom.grid_widgets import NumberGrid, scaled_font
+from convgui.ui.classroom.quiz_options import QuizOptionsBar
 from convgui.ui.lesson_exports import ask_save_path
 from convgui.ui.tasks import LatestTask, stop_task
 
-__all__ = ["SHEET_FILTERS", "QuizPanel", "key_path"]
+__all__ = ["SHEET_FILTERS", "QuizPanel"]
 
-MAX_SEED = 2**31 - 1  # a QSpinBox holds an int32
 SHEET_FILTERS = ("Markdown (*.md);;HTML, printable (*.html);;PDF (*.pdf);;"
                  "JSON, with parameters (*.json)")
-RIGHT_COLOUR, WRONG_COLOUR = "#1b7a2e", "#b3261e"  # dark enough on light and high-contrast
-
-
-def key_path(sheet: str | os.PathLike[str]) -> Path:
-    """Where the answer key of ``sheet`` goes: ``quiz.md`` → ``quiz-answers.md``."""
-    path = Path(sheet)
-    return path.with_name(f"{path.stem}-answers{path.suffix}")
-
-
-def _write_sheets(exercises: Sequence[Exercise], info: SheetInfo, sheet: str, fmt: str
-                  ) -> tuple[Path, Path]:
-    """Render the sheet and its key (off the GUI thread: a PDF takes a while) and write both
-    atomically; returns their paths."""
-    files = [(Path(sheet), render(exercises, info, fmt, key=False)),
-             (key_path(sheet), render(exercises, info, fmt, key=True))]
-    for path, data in files:
-        atomic_write(path, lambda fh, data=data: fh.write(data))
-    return files[0][0], files[1][0]
 
 
 class QuizPanel(QWidget):
@@ -78,13 +55,8 @@ class QuizPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None, seed: int | None = None) -> None:
         super().__init__(parent)
-        self._seed = secrets.randbelow(100_000) if seed is None else int(seed)
-        self._difficulty = "medium"
-        self._topics: tuple[str, ...] = TOPICS
-        self._exercises: list[Exercise] = []  # the session so far; the last one is shown
+        self._session = QuizSession(QuizOptions(random_seed() if seed is None else int(seed)))
         self._pending_index: int | None = None  # the exercise being made
-        self._scored = False  # the shown exercise has counted
-        self._correct = self._answered = 0
         self._exporting = False
         self._task = LatestTask()  # no parent: stopped in closeEvent / on destroyed
         self._task.finishedOk.connect(self._on_exercise)
@@ -99,49 +71,17 @@ class QuizPanel(QWidget):
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
-        options = QWidget()
-        flow = QFlowLayout(options)
-        flow.setContentsMargins(0, 0, 0, 0)
-        self.difficulty_box = QComboBox()
-        self.difficulty_box.addItems(list(DIFFICULTIES))
-        self.difficulty_box.setCurrentText(self._difficulty)
-        self.difficulty_box.currentTextChanged.connect(
-            lambda text: self.set_options(difficulty=text))
-        self.topics_button = QToolButton()
-        self.topics_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.topics_button.setToolTip("The kinds of exercise, taken in turn")
-        topics_menu = QMenu(self.topics_button)
-        self.topic_actions: dict[str, QAction] = {}
-        for topic in TOPICS:
-            action = topics_menu.addAction(TOPIC_TITLES[topic])
-            action.setCheckable(True)
-            action.setChecked(True)
-            action.toggled.connect(self._topics_toggled)
-            self.topic_actions[topic] = action
-        self.topics_button.setMenu(topics_menu)
-        self.seed_spin = QSpinBox()
-        self.seed_spin.setRange(0, MAX_SEED)
-        self.seed_spin.setValue(self._seed)
-        self.seed_spin.setToolTip("The same seed gives the same exercises on every computer: "
-                                  "give the class one seed")
-        self.seed_spin.editingFinished.connect(
-            lambda: self.set_options(seed=self.seed_spin.value()))
-        self.new_seed_button = QPushButton("New seed")
-        self.new_seed_button.setToolTip("Start a new session with a random seed")
-        self.new_seed_button.clicked.connect(
-            lambda: self.set_options(seed=secrets.randbelow(100_000)))
-        self.export_button = QPushButton("Export sheet…")
-        self.export_button.setToolTip("Save this session's exercises as a sheet and an answer "
-                                      "key with worked solutions (Markdown, HTML, PDF, JSON)")
-        self.export_button.clicked.connect(lambda: self.export_sheet())
-        self.difficulty_box.setToolTip("How hard the generated exercises are")
-        self.topics_button.setAccessibleName("Topics")
-        for text, widget in (("Difficult&y:", self.difficulty_box), ("Topics:", self.topics_button),
-                             ("Seed:", self.seed_spin)):
-            flow.addWidget(labelled(text, widget))
-        flow.addWidget(self.new_seed_button)
-        flow.addWidget(self.export_button)
-        options.setToolTip("Changing an option starts a new session")
+        self._options_bar = QuizOptionsBar(self._session.options)
+        self.difficulty_box = self._options_bar.difficulty_box
+        self.topics_button = self._options_bar.topics_button
+        self.topic_actions = self._options_bar.topic_actions
+        self.seed_spin = self._options_bar.seed_spin
+        self.new_seed_button = self._options_bar.new_seed_button
+        self.export_button = self._options_bar.export_button
+        self._options_bar.difficultyChosen.connect(lambda name: self.set_options(difficulty=name))
+        self._options_bar.seedChosen.connect(lambda seed: self.set_options(seed=seed))
+        self._options_bar.topicsChosen.connect(self._choose_topics)
+        self._options_bar.exportRequested.connect(lambda: self.export_sheet())
 
         self.heading_label = QLabel()
         self.score_label = QLabel()
@@ -195,7 +135,7 @@ class QuizPanel(QWidget):
         self.message.connect(self.message_label.setText)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(options)
+        layout.addWidget(self._options_bar)
         layout.addLayout(heading_row)
         layout.addWidget(self.question_label)
         layout.addWidget(self.grids_area)
@@ -205,7 +145,6 @@ class QuizPanel(QWidget):
         layout.addWidget(self.solution_label)
         layout.addStretch(1)
         layout.addWidget(self.message_label)
-        self._update_topics_button()
         self._apply_fonts()
 
     def _apply_fonts(self) -> None:
@@ -232,76 +171,47 @@ class QuizPanel(QWidget):
     # ------------------------------------------------------------------ options and session
     def options(self) -> tuple[int, str, tuple[str, ...]]:
         """(seed, difficulty, topics) of this session."""
-        return self._seed, self._difficulty, self._topics
+        return self._session.options.as_tuple()
 
     def set_options(self, seed: int | None = None, difficulty: str | None = None,
                     topics: Sequence[str] | None = None) -> None:
         """Change any of the options; a change starts a new session (ValueError for a
         difficulty or topic the generator does not know, or no topic)."""
-        seed = self._seed if seed is None else int(seed)
-        difficulty = self._difficulty if difficulty is None else difficulty
-        chosen = self._topics if topics is None else tuple(t for t in TOPICS if t in topics)
-        if not 0 <= seed <= MAX_SEED:
-            raise ValueError(f"the seed must be 0 to {MAX_SEED}, got {seed}")
-        if difficulty not in DIFFICULTIES:
-            raise ValueError(f"unknown difficulty {difficulty!r}: use {', '.join(DIFFICULTIES)}")
-        unknown = [t for t in (topics or ()) if t not in TOPICS]
-        if unknown or not chosen:
-            raise ValueError(f"choose topics among {', '.join(TOPICS)}")
-        if (seed, difficulty, chosen) == self.options():
+        options = self._session.options.changed(seed, difficulty, topics)
+        if options == self._session.options:
             return
-        self._seed, self._difficulty, self._topics = seed, difficulty, chosen
-        with QSignalBlocker(self.seed_spin):
-            self.seed_spin.setValue(seed)
-        with QSignalBlocker(self.difficulty_box):
-            self.difficulty_box.setCurrentText(difficulty)
-        for topic, action in self.topic_actions.items():
-            with QSignalBlocker(action):
-                action.setChecked(topic in chosen)
-        self._update_topics_button()
-        self.restart()
+        self._options_bar.show_options(options)
+        self.restart(options)
 
-    def _topics_toggled(self) -> None:
-        chosen = [t for t, action in self.topic_actions.items() if action.isChecked()]
-        if not chosen:  # at least one topic: keep the one just unticked
-            for topic in self._topics:
-                with QSignalBlocker(self.topic_actions[topic]):
-                    self.topic_actions[topic].setChecked(True)
+    def _choose_topics(self, topics: list[str]) -> None:
+        if not topics:  # at least one topic: keep the one just unticked
+            self._options_bar.show_options(self._session.options)
             self.message.emit("Keep at least one topic.")
             return
-        self.set_options(topics=chosen)
+        self.set_options(topics=topics)
 
-    def _update_topics_button(self) -> None:
-        if self._topics == TOPICS:
-            self.topics_button.setText("All topics")
-        elif len(self._topics) <= 2:
-            self.topics_button.setText(", ".join(TOPIC_TITLES[t] for t in self._topics))
-        else:
-            self.topics_button.setText(f"{len(self._topics)} topics")
-
-    def restart(self) -> None:
-        """A new session with the current options: exercise 1, score 0."""
-        self._exercises = []
-        self._correct = self._answered = 0
+    def restart(self, options: QuizOptions | None = None) -> None:
+        """A new session with ``options`` (None: the current ones): exercise 1, score 0."""
+        self._session.restart(options or self._session.options)
         self._request(0)
 
     def _request(self, index: int) -> None:
         self._pending_index = index
         self._show_waiting()
-        seed, difficulty, topics = self.options()
-        self._task.submit(exercise_at, seed, index, difficulty=difficulty, topics=topics)
+        options = self._session.options
+        self._task.submit(exercise_at, options.seed, index, difficulty=options.difficulty,
+                          topics=options.topics)
 
     def next_exercise(self) -> None:
         """Go on to the next exercise of the sequence."""
         if self._pending_index is None:
-            self._request(len(self._exercises))
+            self._request(len(self._session.exercises))
 
     def _on_exercise(self, seq: int, exercise: Exercise) -> None:
         if seq != self._task.latest_seq or self._pending_index is None:
             return
         self._pending_index = None
-        self._exercises.append(exercise)
-        self._scored = False
+        self._session.add(exercise)
         self._show_exercise(exercise)
 
     def _on_failed(self, seq: int, message: str, _is_shape_error: bool) -> None:
@@ -334,7 +244,8 @@ class QuizPanel(QWidget):
         self.solution_label.hide()
 
     def _show_exercise(self, exercise: Exercise) -> None:
-        self.heading_label.setText(f"Exercise {len(self._exercises)} · {exercise.title}")
+        self.heading_label.setText(
+            f"Exercise {len(self._session.exercises)} · {exercise.title}")
         self.question_label.setText(exercise.question)
         self._set_grids(exercise.grids)
         self._reset_answer()
@@ -366,30 +277,16 @@ class QuizPanel(QWidget):
         self.grids_area.setVisible(bool(grids))
 
     def _show_score(self) -> None:
-        self.score_label.setText(f"Score: {self._correct} of {self._answered}")
+        self.score_label.setText("Score: {} of {}".format(*self._session.score()))
 
     # ------------------------------------------------------------------ answering
     def check(self) -> Verdict | None:
         """Judge the answer line against the shown exercise (None while there is none)."""
-        exercise = self.current_exercise()
-        if exercise is None:
+        if self.current_exercise() is None:
             return None
-        verdict = exercise.check(self.answer_edit.text())
-        if not verdict.readable:
-            self.feedback_label.setText(html.escape(f"{verdict.feedback.rstrip('.')}. Try again."))
-            self.answer_edit.selectAll()
-            return verdict
-        if not self._scored:
-            self._scored = True
-            self._answered += 1
-            self._correct += int(verdict.correct)
-            self._show_score()
-        if verdict.correct:
-            text = f"<span style='color:{RIGHT_COLOUR}'>✓ {html.escape(verdict.feedback)}</span>"
-        else:
-            text = (f"<span style='color:{WRONG_COLOUR}'>✗ {html.escape(verdict.feedback)}</span>"
-                    " Try again, or show the solution.")
-        self.feedback_label.setText(text)
+        verdict = self._session.check(self.answer_edit.text())
+        self._show_score()
+        self.feedback_label.setText(feedback_html(verdict))
         self.answer_edit.selectAll()
         return verdict
 
@@ -398,21 +295,19 @@ class QuizPanel(QWidget):
         exercise = self.current_exercise()
         if exercise is None:
             return
-        if not self._scored:
-            self._scored = True
-            self._answered += 1
-            self._show_score()
-        lines = "".join(f"<li>{html.escape(line)}</li>" for line in exercise.solution)
-        self.solution_label.setText(f"<b>Answer: {html.escape(exercise.answer_text)}</b>"
-                                    f"<ol>{lines}</ol>")
+        self._session.reveal()
+        self._show_score()
+        self.solution_label.setText(solution_html(exercise))
         self.solution_label.show()
 
     # ------------------------------------------------------------------ exporting
     def export_sheet(self, path: str | None = None) -> None:
         """Write the session's exercises to ``path`` (asked for when None; the format from its
-        extension) and the answer key beside it (:func:`key_path`), off the GUI thread;
+        extension) and the answer key beside it (:func:`convgui.quiz.key_path`), off the GUI
+        thread;
         ``message`` says where."""
-        if not self._exercises:
+        exercises = list(self._session.exercises)
+        if not exercises:
             self.message.emit("There is no exercise to export yet.")
             return
         if path is None:
@@ -425,11 +320,12 @@ class QuizPanel(QWidget):
             self.message.emit(f"Sheet not written: {quote_path(path)} is not .md, .html, .pdf "
                               "or .json")
             return
-        info = SheetInfo(self._seed, self._difficulty, self._topics)
         self._exporting = True
         self.export_button.setEnabled(False)
-        self.message.emit(f"Writing {len(self._exercises)} exercises…")
-        self._export_task.submit(_write_sheets, list(self._exercises), info, path, fmt)
+        self.message.emit(f"Writing {len(exercises)} exercises…")
+        # off the GUI thread: a PDF takes a while
+        self._export_task.submit(write_sheets, exercises, self._session.options.sheet_info(),
+                                 path, fmt)
 
     def _on_exported(self, seq: int, paths: tuple[Path, Path]) -> None:
         if seq != self._export_task.latest_seq:
@@ -454,14 +350,12 @@ class QuizPanel(QWidget):
 
     def current_exercise(self) -> Exercise | None:
         """The exercise shown, or None while one is being made."""
-        if self._pending_index is not None or not self._exercises:
-            return None
-        return self._exercises[-1]
+        return None if self._pending_index is not None else self._session.current()
 
     def exercises(self) -> list[Exercise]:
         """The session's exercises so far, the shown one last."""
-        return list(self._exercises)
+        return list(self._session.exercises)
 
     def score(self) -> tuple[int, int]:
         """(right, counted)."""
-        return self._correct, self._answered
+        return self._session.score()

@@ -31,12 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from convgui.ui.classroom.grid_widgets import NumberGrid, scaled_font
+from convgui.walkstate import Plane
 
 __all__ = ["MAX_CELL", "StepGrids", "choose_arrangement", "extent"]
 
 MAX_CELL = 96  # px: larger cells do not help the class read the numbers
 SPACING = 4  # px between a title and its grid, and around the arrangement
 GAP = 12  # px between grids
+LUMA_TIP = ("Luma = 0.299 R + 0.587 G + 0.114 B, computed from the three grids: edit them in "
+            "per-channel mode")
 
 
 def extent(sizes: Sequence[tuple[int, int]], per_row: int, gap: int = GAP) -> tuple[int, int]:
@@ -94,7 +97,8 @@ def _column(title: QLabel, grid: NumberGrid) -> QVBoxLayout:
 
 class StepGrids(QScrollArea):
     """The grids in a scroll area that scrolls only when even the smallest cells do not fit.
-    ``input_grids`` / ``input_titles`` (three; :meth:`set_plane_count` shows the first n),
+    ``input_grids`` / ``input_titles`` (three; :meth:`set_plane_count` shows the first n,
+    :meth:`show_planes` fills them),
     ``output_grid``, ``arrow`` (shown with one input grid)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -139,6 +143,18 @@ class StepGrids(QScrollArea):
         self.arrow.setVisible(count == 1)
         self._per_row = 0  # place the grids shown now
         self.fit()
+
+    def show_planes(self, planes: Sequence[Plane]) -> None:
+        """Show ``planes`` in the first input grids (and only those): each titled, editable
+        as it says, with row labels on the first grid only (the grids share their rows)."""
+        self.set_plane_count(len(planes))
+        for k, plane in enumerate(planes):
+            grid, title = self.input_grids[k], self.input_titles[k]
+            title.setText(plane.title)
+            title.setToolTip("" if plane.editable else LUMA_TIP)
+            grid.set_editable(plane.editable)
+            grid.set_row_headers(k == 0)
+            grid.set_values(plane.values, plane.real, plane.row_labels, plane.col_labels)
 
     def per_row(self) -> int:
         """How many grids each row of the arrangement holds."""

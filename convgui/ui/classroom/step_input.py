@@ -4,7 +4,8 @@
 example's CNN filter (one kernel slice per channel) and the example's name. Every change is a
 command on the model's ``QUndoStack``, so the window's Undo (Ctrl+Z) takes back a typed cell,
 a pasted block or a resize like any setting; an example's input and settings are one step
-("Example: <name>", a macro of the input command and the settings command).
+("Example: <name>", a macro of the input command and the settings command). Typed or pasted
+text that is not a number is refused with a message saying why.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from PySide6.QtGui import QUndoCommand
 from shiboken6 import isValid
 
 from convgui.settings import Settings
-from convgui.stepper import EXAMPLES, describe_changes, format_number, paste_block
+from convgui.shapes import shape_text
+from convgui.stepper import EXAMPLES, describe_changes, paste_block
+from convgui.textgrid import parse_grid, parse_number
 from convgui.ui.model import SettingsModel
+from convgui.walkstate import cell_name
 
-__all__ = ["InputState", "StepInput", "cell_name"]
+__all__ = ["InputState", "StepInput"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,14 +123,43 @@ class StepInput:
         new[:h, :w] = old[:h, :w]
         self._push(replace(self._state, image=new), f"Resize input to {rows}×{cols}")
 
-    def set_depth(self, rgb: bool) -> None:
-        """Three grids (the one grid copied to R, G and B) or one (the R grid kept)."""
+    def set_depth(self, rgb: bool) -> str | None:
+        """Three grids (the one grid copied to R, G and B) or one (the R grid kept); says so
+        when G and B were dropped."""
         old = self.image
         if rgb and old.ndim == 2:
             self._push(replace(self._state, image=np.repeat(old[:, :, None], 3, axis=2)),
                        "Input as three grids")
         elif not rgb and old.ndim == 3:
             self._push(replace(self._state, image=old[:, :, 0].copy()), "Input as one grid")
+            return "One grid: kept the R grid."
+        return None
+
+    def type_value(self, cell: tuple[int, int], channel: int | None, text: str) -> str | None:
+        """``text`` typed into input ``cell`` (of ``channel`` for an RGB input) as one undoable
+        step; when it is no number, the refusal to show (the cell keeps its value)."""
+        where = cell_name(*cell)
+        try:
+            value = parse_number(text)
+        except ValueError as exc:
+            return f"Input {where} refused: {exc}; kept the old value."
+        self.write_block(*cell, [[value]], channel, f"Edit input {where}")
+        return None
+
+    def paste_text(self, cell: tuple[int, int], channel: int | None, text: str) -> str:
+        """The block ``text`` pasted from input ``cell`` (of ``channel``) to the right and
+        down as one undoable step; says what was pasted (a block running past the grid's edge
+        fills what fits) or why nothing was."""
+        try:
+            block = parse_grid(text)
+        except ValueError as exc:
+            return f"Paste refused: {exc}"
+        where, size = cell_name(*cell), f"{len(block)}×{len(block[0])}"
+        rows, cols = self.write_block(*cell, block, channel, f"Paste {size} into input {where}")
+        fitted = f"{rows}×{cols}"
+        return (f"Pasted {size} at input {where}." if fitted == size else
+                f"Pasted {fitted} of the {size} block at input {where}; the rest is outside "
+                "the grid.")
 
     def load_example(self, name: str) -> str:
         """Example ``name`` of :data:`convgui.stepper.EXAMPLES`: its input here and its kernel
@@ -153,7 +186,7 @@ class StepInput:
                 kh, kw, depth = kernel.shape
                 phrases.insert(0, f"kernel {kh}×{kw}×{depth} filter, one slice per channel")
         if not np.array_equal(self.image, state.image):
-            phrases.insert(0, "input " + "×".join(str(n) for n in state.image.shape))
+            phrases.insert(0, "input " + shape_text(state.image.shape))
         if not phrases:  # the same input and settings, typed in by hand
             phrases = ["the grid and the settings already matched it"]
         stack = self._model.undo_stack
@@ -172,7 +205,3 @@ class StepInput:
             return s.slices
         return None
 
-
-def cell_name(i: int, j: int) -> str:
-    """``(i, j)`` with minus signs for padding cells."""
-    return f"({format_number(i)}, {format_number(j)})"

@@ -48,7 +48,7 @@ class ClassroomTabs:
             index = tabs.addTab(scroller, title)
             tabs.setTabToolTip(index, tip)
         for panel in self.panels():
-            panel.compute_when_hidden = False
+            panel.follow_when_hidden = False
 
     def photo_panels(self) -> list[QWidget]:
         """The panels that work on the window's input image."""

@@ -41,6 +41,7 @@ from convgui.ui.classroom._common import (
     luma,
     prepare_map,
 )
+from convgui.ui.follow import KERNEL_FIELDS
 from convgui.ui.model import SettingsModel
 
 __all__ = ["CONSTANT_SIDE", "MAX_INPUT_SIDE", "TransposedView", "downscale"]
@@ -90,6 +91,9 @@ class TransposedView(ClassroomPanel):
     """
 
     message = Signal(str)  # a notice for the status bar (an animation export)
+    #: Only the model's kernel: stride, padding, output padding and dilation are the panel's
+    #: own controls, and the input is the (downscaled) luma or a constant patch.
+    depends_on = KERNEL_FIELDS
 
     def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
         super().__init__(model, parent)
@@ -244,7 +248,7 @@ class TransposedView(ClassroomPanel):
     def image_changed(self) -> None:
         self._update_texts()
 
-    def settings_changed(self, settings: Settings) -> None:
+    def settings_changed(self, settings: Settings, fields: frozenset[str]) -> None:
         self._update_texts()
         self.schedule()
 
