@@ -8,6 +8,8 @@ Conventions (the README's table is the user's version of this):
 * ``flip=True`` is true convolution: the kernel and its anchor are rotated 180°, so results
   equal ``scipy.signal.convolve2d`` for 'valid', 'same' and 'full'.
 * Shapes come from :mod:`convgui.shapes` (the one place the arithmetic lives).
+* Arithmetic is IEEE's, silently: a sum that overflows is ±inf and inf − inf is NaN, in the
+  outputs the definition says, without a NumPy ``RuntimeWarning`` (see :func:`_ieee`).
 
 Work is done in row bands so that a caller (the GUI worker) can show progress and stop between
 bands: :func:`prepare` validates and plans, :meth:`Convolution.bands` computes. No Qt here.
@@ -63,6 +65,19 @@ __all__ = [
     "BOUNDARIES", "MERGE_MODES", "POOL_MODES", "Convolution", "ShapeError", "convolve2d",
     "global_pool", "merge", "pool2d", "prepare", "result_dtype",
 ]
+
+
+def _ieee() -> np.errstate:
+    """NumPy's error state for the engine's arithmetic: overflow and invalid operations quiet.
+
+    A float TIFF holding inf, or a kernel of 1e38s, gives ±inf or NaN exactly where the
+    definition's sums do, as the result (the window and the PNG mapping show them as such).
+    NumPy would also print a ``RuntimeWarning`` in the terminal of the window or the command
+    line, which says nothing the result does not. Division by zero is not silenced: none is
+    expected. A fresh object each time: an ``errstate`` used as a decorator may be shared
+    between threads, one used in a ``with`` may not.
+    """
+    return np.errstate(over="ignore", invalid="ignore")
 
 
 def convolve2d(
@@ -500,6 +515,22 @@ class Convolution:
         OpenCV parallelises inside each call. Closing the generator early drops the bands that
         have not started.
         """
+        # Each step runs in _ieee()'s error state, which is not held across a yield: the caller
+        # (a GUI worker) keeps its own between steps.
+        steps = self._steps()
+        try:
+            while True:
+                with _ieee():
+                    try:
+                        fraction = next(steps)
+                    except StopIteration as done:
+                        return done.value
+                yield fraction
+        finally:
+            steps.close()
+
+    def _steps(self) -> Generator[float, None, np.ndarray]:
+        """The work of :meth:`bands`."""
         if self._wisdom_applies and planner.wisdom_mode() == "on" and not set(
                 self.candidate_routes) <= planner.WISDOM.times(self.wisdom_key).keys():
             self.measure_routes()
@@ -600,6 +631,7 @@ class Convolution:
         """Threads of convgui's own: OpenCV and OpenBLAS (the taps) thread inside each call."""
         return 1 if self.engine == "opencv" or self.route in TAPS_ROUTES else _cpu_count()
 
+    @_ieee()  # (again: the band threads do not share the error state of the caller's)
     def _band_into(self, plane: np.ndarray, target: np.ndarray, r0: int, r1: int,
                    scratch: Scratch | None = None) -> None:
         """Compute output rows [r0, r1) of ``plane`` into ``target`` (in the calling thread;
@@ -651,6 +683,7 @@ def _thread_pool() -> ThreadPoolExecutor:
 # Pooling and merging
 
 
+@_ieee()
 def pool2d(
     x: np.ndarray, size: int | tuple[int, int], *, stride: int | tuple[int, int] | None = None,
     mode: str = "max", padding: int | tuple[int, int] = 0,
@@ -693,6 +726,7 @@ def _nonneg_pair(value: int | tuple[int, int], name: str) -> tuple[int, int]:
     return (int(pair[0]), int(pair[1]))
 
 
+@_ieee()
 def global_pool(x: np.ndarray, mode: str = "max") -> np.ndarray | float:
     """Max or average over all of H and W: a float for (H, W), a (C,) array for (H, W, C)."""
     arr = _as_image(x)
@@ -703,6 +737,7 @@ def global_pool(x: np.ndarray, mode: str = "max") -> np.ndarray | float:
     return float(result) if arr.ndim == 2 else result
 
 
+@_ieee()
 def merge(
     maps: Sequence[np.ndarray], mode: str = "sum", weights: Sequence[float] | None = None,
 ) -> np.ndarray:
@@ -754,6 +789,7 @@ def _shape(a: np.ndarray) -> str:
 ACTIVATIONS = ("none", "relu", "abs")
 
 
+@_ieee()
 def conv_transpose2d(
     image: np.ndarray, kernel: np.ndarray, *, stride: int | tuple[int, int] = 1,
     padding: int | tuple[int, int] = 0, output_padding: int | tuple[int, int] = 0,
@@ -860,6 +896,7 @@ def activate(x: np.ndarray, mode: str) -> np.ndarray:
     return arr.copy()
 
 
+@_ieee()
 def conv_layer(
     image: np.ndarray, weights: np.ndarray | Sequence[np.ndarray],
     bias: Sequence[float] | np.ndarray | None = None, *, padding: PaddingSpec = "valid",

@@ -54,7 +54,9 @@ def installed_wheel(built_wheel, tmp_path_factory) -> Path:
 
 
 def _run(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {"PYTHONPATH": str(site), "CONVGUI_HOME": str(cwd / "home"), "PATH": "/usr/bin:/bin"}
+    """Python on the installed wheel, warnings as errors (as the suite's own filterwarnings)."""
+    env = {"PYTHONPATH": str(site), "CONVGUI_HOME": str(cwd / "home"), "PATH": "/usr/bin:/bin",
+           "PYTHONWARNINGS": "error"}
     return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=120)
 

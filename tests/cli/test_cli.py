@@ -289,8 +289,10 @@ def test_window_screenshot(work: Path) -> None:
     proc = run("--image", "grey8.png", "--kernel", "sharpen", "--screenshot", "out/win.png",
                cwd=work)
     assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "RuntimeError" not in proc.stderr, proc.stderr
     with Image.open(work / "out" / "win.png") as im:
-        assert im.format == "PNG" and im.size[0] > 100 and im.size[1] > 100
+        assert im.format == "PNG" and im.width >= 1000 and im.height >= 600
+    assert list((work / "home").iterdir()) == []  # a screenshot leaves the user's session alone
 
 
 def test_window_screenshot_at_a_size_in_presentation_mode_on_a_tab(work: Path) -> None:

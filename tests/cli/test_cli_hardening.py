@@ -10,6 +10,7 @@ status 2 and one line on stderr, and leaves no output file.
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -109,6 +110,28 @@ def test_rgba_alpha_is_kept_in_a_png_of_the_same_size_and_dropped_otherwise(work
                      "--padding", "same"]) == 0
     np.testing.assert_array_equal(np.load(work / "out" / "raw.npy"), colour)
     assert capsys.readouterr().err == ""
+
+
+def test_infinity_and_overflow_give_inf_and_nan_without_a_word_on_stderr(work, capsys):
+    """A float TIFF holding ±inf and a value that overflows float32 with the bias: the result
+    has inf and NaN where the arithmetic puts them, the PNG shows them, and the terminal shows
+    nothing but the summary line (NumPy's "overflow encountered in add" once appeared)."""
+    row = np.array([[0.0, 1.0, 3e38, 1.0, np.inf, -np.inf]], dtype=np.float32)
+    Image.fromarray(row).save(work / "row.tif")
+    options = ["--kernel", "1 1", "--bias", "1e38"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cli.main(["apply", "row.tif", "-o", "out/raw.npy", *options]) == 0
+        assert cli.main(["apply", "row.tif", "-o", "out/shown.png", *options,
+                         "--display", "clip"]) == 0
+    # 0+1+1e38, 1+3e38+1e38 (the bias overflows), 3e38+1+1e38, 1+inf, inf−inf
+    np.testing.assert_array_equal(np.load(work / "out" / "raw.npy"),
+                                  [[np.float32(1e38), np.inf, np.inf, np.inf, np.nan]])
+    with Image.open(work / "out" / "shown.png") as saved:
+        # clipped to the input's finite range 0..3e38: 1e38 is 85 of 255, inf white, NaN black
+        np.testing.assert_array_equal(np.asarray(saved), [[85, 255, 255, 255, 0]])
+    captured = capsys.readouterr()
+    assert captured.err == "" and len(captured.out.splitlines()) == 2
 
 
 def test_grey_alpha_becomes_a_grey_alpha_png(work):

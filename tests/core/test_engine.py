@@ -8,6 +8,7 @@ from NumPy expressions written here — never from convgui itself.
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -40,9 +41,11 @@ CHANNEL_MODES = ["per-channel", "sum", "luma"]
 TOL = {np.float64: 1e-9, np.float32: 1e-5, np.uint8: 1e-5}
 
 
-def assert_matches_reference(got, image, kernel, **kwargs):
-    """convolve2d's result ``got`` equals the reference within the contract's tolerance."""
-    expected = reference_convolve2d(image, kernel, **kwargs)
+def assert_matches_reference(got, image, kernel, expected=None, **kwargs):
+    """convolve2d's result ``got`` equals the reference (``expected``, computed here when not
+    given) within the contract's tolerance."""
+    if expected is None:
+        expected = reference_convolve2d(image, kernel, **kwargs)
     assert got.shape == expected.shape
     want_dtype = np.float64 if np.asarray(image).dtype == np.float64 else np.float32
     assert got.dtype == want_dtype
@@ -153,11 +156,23 @@ paddings = st.one_of(
 steps = st.one_of(st.integers(1, 3), st.tuples(st.integers(1, 3), st.integers(1, 3)))
 
 
+# The strategies conv_cases draws from, built once: a strategy made inside the composite (from
+# a list, which Hypothesis cannot cache) was built and validated again for every example.
+NDIMS = st.sampled_from([2, 3])
+CHANNEL_MODE_ARG = st.sampled_from(CHANNEL_MODES)
+DTYPES = st.sampled_from([np.float64, np.float32, np.uint8])
+KERNEL_SCALES = st.sampled_from([1.0, 1.0, 1e-20, 3e5])
+KERNEL_KINDS = st.sampled_from(["random", "random", "rank1", "rank2"])
+BOUNDARY_ARG = st.sampled_from(BOUNDARIES)
+CVALS = st.sampled_from([0.0, 0.0, 1.0, -7.25, 300.0])
+BIASES = st.sampled_from([0.0, 0.0, 0.5, -12.0])
+
+
 @st.composite
 def conv_cases(draw, image_sizes=(1, 12), kernel_sizes=(1, 6), zero_fraction=0.3,
                strides=steps, dilations=steps):
-    ndim = draw(st.sampled_from([2, 3]))
-    channels = draw(st.sampled_from(CHANNEL_MODES))
+    ndim = draw(NDIMS)
+    channels = draw(CHANNEL_MODE_ARG)
     h, w = draw(st.integers(*image_sizes)), draw(st.integers(*image_sizes))
     if ndim == 3:
         c = 3 if channels == "luma" else draw(st.integers(1, 4))
@@ -165,12 +180,12 @@ def conv_cases(draw, image_sizes=(1, 12), kernel_sizes=(1, 6), zero_fraction=0.3
     else:
         shape = (h, w)
     kshape = (draw(st.integers(*kernel_sizes)), draw(st.integers(*kernel_sizes)))
-    dtype = draw(st.sampled_from([np.float64, np.float32, np.uint8]))
-    kernel_scale = draw(st.sampled_from([1.0, 1.0, 1e-20, 3e5]))
+    dtype = draw(DTYPES)
+    kernel_scale = draw(KERNEL_SCALES)
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
     image = random_image(rng, shape, dtype)
-    kind = draw(st.sampled_from(["random", "random", "rank1", "rank2"]))
+    kind = draw(KERNEL_KINDS)
     if kind == "random":
         kernel = random_kernel(rng, kshape, zero_fraction, kernel_scale)
     else:
@@ -179,11 +194,11 @@ def conv_cases(draw, image_sizes=(1, 12), kernel_sizes=(1, 6), zero_fraction=0.3
         "padding": draw(paddings),
         "stride": draw(strides),
         "dilation": draw(dilations),
-        "boundary": draw(st.sampled_from(BOUNDARIES)),
+        "boundary": draw(BOUNDARY_ARG),
         "flip": draw(st.booleans()),
         "channels": channels,
-        "cval": draw(st.sampled_from([0.0, 0.0, 1.0, -7.25, 300.0])),
-        "bias": draw(st.sampled_from([0.0, 0.0, 0.5, -12.0])),
+        "cval": draw(CVALS),
+        "bias": draw(BIASES),
     }
     return image, kernel, kwargs
 
@@ -191,15 +206,15 @@ def conv_cases(draw, image_sizes=(1, 12), kernel_sizes=(1, 6), zero_fraction=0.3
 def check_case(image, kernel, kwargs):
     image_before, kernel_before = image.copy(), kernel.copy()
     try:
-        reference_convolve2d(image, kernel, **kwargs)
+        expected = reference_convolve2d(image, kernel, **kwargs)
     except NoOutput:
         event("no output")
         with pytest.raises(ShapeError):
             convolve2d(image, kernel, **kwargs)
     else:
-        event(f"method {prepare(image, kernel, **kwargs).method}")
-        got = convolve2d(image, kernel, **kwargs)
-        assert_matches_reference(got, image, kernel, **kwargs)
+        conv = prepare(image, kernel, **kwargs)  # (convolve2d is prepare(...).run())
+        event(f"method {conv.method}")
+        assert_matches_reference(conv.run(), image, kernel, expected, **kwargs)
     np.testing.assert_array_equal(image, image_before)
     np.testing.assert_array_equal(kernel, kernel_before)
     assert image.dtype == image_before.dtype
@@ -944,6 +959,63 @@ def test_merge_errors(maps, kwargs, words):
     with pytest.raises(ValueError) as excinfo:
         merge(maps, **kwargs)
     assert_clean_error(excinfo, *words)
+
+
+def without_warnings(call, *args, **kwargs):
+    """``call(*args, **kwargs)`` with every warning an error, whatever pytest's configuration
+    says (the filters are the process's: the engine's band threads see them too)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return call(*args, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"stride": 2}, {"padding": "same"},
+                                    {"padding": "same", "dilation": 2}])
+def test_overflow_and_infinity_give_ieee_results_on_every_route_without_a_warning(kwargs):
+    """+inf and −inf in one window give NaN, either alone ±inf, a sum or a bias beyond float32's
+    range +inf: the float64 definition rounded to float32, on every route; and NumPy prints no
+    RuntimeWarning about it (a user would see one in the terminal), from the band threads
+    neither (the image is large enough for two bands)."""
+    image = np.ones((520, 520), dtype=np.float32)
+    image[10, 10], image[11, 11] = np.inf, -np.inf  # one window (NaN) …
+    image[20, 20], image[22, 22] = np.inf, -np.inf  # … and one window two apart (dilated)
+    image[300, 300] = 3e38  # times a weight ≥ 2 overflows; times 1 overflows with the bias
+    kernel = np.array([[1.0, 2.0], [3.0, 4.0]])
+    with np.errstate(over="ignore", invalid="ignore"):  # the reference's own IEEE sums
+        expected = reference_convolve2d(image, kernel, bias=1e38, **kwargs).astype(np.float32)
+        unbiased = reference_convolve2d(image, kernel, **kwargs).astype(np.float32)
+    assert np.isnan(expected).any() and np.isneginf(expected).any()
+    assert (np.isposinf(expected) & np.isfinite(unbiased)).any()  # the bias's own overflow
+    first = prepare(image, kernel, bias=1e38, **kwargs)
+    for name in {*first._route_costs, *first.candidate_routes}:
+        conv = prepare(image, kernel, bias=1e38, **kwargs)
+        conv.forced_route = name
+        got = without_warnings(conv.run)
+        for kind in (np.isnan, np.isposinf, np.isneginf):
+            np.testing.assert_array_equal(kind(got), kind(expected), err_msg=name)
+        finite = np.isfinite(expected)
+        np.testing.assert_allclose(got[finite], expected[finite], rtol=1e-6, err_msg=name)
+
+
+def test_pooling_merging_and_layers_give_ieee_results_without_a_warning():
+    """Worked by hand: inf − inf is NaN, a float32 sum beyond 3.4e38 and a float64 product
+    beyond 1.8e308 are +inf; no RuntimeWarning."""
+    big = np.full((1, 1), 3e38, dtype=np.float32)
+    inf, ninf = np.full((1, 1), np.inf), np.full((1, 1), -np.inf)
+    got = without_warnings(merge, [big, big], "sum")
+    assert got.dtype == np.float32 and np.isposinf(got).all()
+    np.testing.assert_array_equal(without_warnings(merge, [big, big], "mean"), big)
+    for mode in ("sum", "mean"):
+        assert np.isnan(without_warnings(merge, [inf, ninf], mode)).all()
+    assert np.isnan(without_warnings(merge, [inf, inf], "weighted", [1.0, -1.0])).all()
+    assert np.isposinf(without_warnings(merge, [inf, inf], "weighted", [1.0, 2.0])).all()
+    pair = np.array([[np.inf, -np.inf]])
+    assert np.isnan(without_warnings(pool2d, pair, (1, 2), mode="avg")).all()
+    assert math.isnan(without_warnings(global_pool, pair, "avg"))
+    huge = np.full((1, 1), 1e308)
+    assert np.isposinf(without_warnings(engine.conv_transpose2d, huge, [[10.0]])).all()
+    layer = without_warnings(engine.conv_layer, np.dstack([huge, huge]), np.ones((1, 1, 1, 2)))
+    assert layer.shape == (1, 1, 1) and np.isposinf(layer).all()
 
 
 @pytest.mark.parametrize("kind", ["random", "rank1"])

@@ -268,16 +268,22 @@ for d in ("easy", "medium", "hard"):
 """
 
 
-def _run_probe(hash_seed: str) -> str:
-    env = dict(os.environ, PYTHONHASHSEED=hash_seed, PYTHONPATH=str(REPO))
-    result = subprocess.run([sys.executable, "-c", _PROBE], cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+def _run_probes(*hash_seeds: str) -> list[str]:
+    """The probe's output in one interpreter per ``PYTHONHASHSEED``, run side by side."""
+    runs = [subprocess.Popen([sys.executable, "-c", _PROBE], cwd=REPO,
+                             env=dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(REPO)),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for seed in hash_seeds]
+    outputs = []
+    for run in runs:
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+        outputs.append(out)
+    return outputs
 
 
 def test_the_same_seed_gives_byte_identical_markdown_and_json_in_two_runs():
-    first, second = _run_probe("1"), _run_probe("2")
+    first, second = _run_probes("1", "2")
     assert len(first.split()) == 12 and first == second
     assert len(set(first.split())) == 12  # the sheets and keys all differ from each other
 
