@@ -30,8 +30,8 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from convgui.engine import convolve2d
 from convgui.imageio import image_from_array
+from convgui.mapinputs import geometry_kwargs
 from convgui.settings import Settings
-from convgui.ui.classroom._common import geometry_kwargs
 from convgui.ui.classroom.channels_view import ChannelsView
 from convgui.ui.classroom.filter_bank import FilterBank
 from convgui.ui.main_window import MainWindow
@@ -258,7 +258,7 @@ def test_filter_bank_keeps_its_map_tiles_through_an_explanation(qtbot):
     instead of deleting them; the next result draws into the same tiles, exactly."""
     image = np.random.default_rng(3).integers(0, 256, (12, 13)).astype(np.float32)
     bank, model = _panel(qtbot, FilterBank, image)
-    tiles = list(bank._tiles)
+    tiles = bank.map_grid.tiles()
     assert len(tiles) == 2
     model.edit("no output", **NO_OUTPUT)
     qtbot.waitUntil(bank.is_ready, timeout=5000)
@@ -266,7 +266,7 @@ def test_filter_bank_keeps_its_map_tiles_through_an_explanation(qtbot):
     assert not any(tile.isVisibleTo(bank) or tile.data() is not None for tile in tiles)
     model.edit("output", **OUTPUT)
     qtbot.waitUntil(bank.is_ready, timeout=5000)
-    assert all(new is old for new, old in zip(bank._tiles, tiles, strict=True))
+    assert all(new is old for new, old in zip(bank.map_grid.tiles(), tiles, strict=True))
     geometry = geometry_kwargs(model.settings)
     for tile, (_name, kernel, _weight) in zip(tiles, bank.filters(), strict=True):
         assert tile.isVisibleTo(bank)

@@ -9,10 +9,11 @@ import pytest
 
 from convgui import kernels
 from convgui.engine import LUMA_WEIGHTS, convolve2d, merge
+from convgui.render import prepare_map
 from convgui.settings import Settings
-from convgui.ui.classroom._common import MapTile, prepare_map
 from convgui.ui.classroom.channels_view import ChannelsView
 from convgui.ui.classroom.filter_bank import FilterBank
+from convgui.ui.classroom.map_tile import MapTile
 from convgui.ui.model import SettingsModel
 
 SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float64)
@@ -343,3 +344,41 @@ def test_hidden_panel_waits_until_shown(qtbot):
     qtbot.waitUntil(bank.is_ready, timeout=5000)
     assert bank.merged() is not None
     bank.close()
+
+
+def test_a_result_computed_before_a_filter_was_added_is_drawn_with_its_own_names(
+        qtbot, monkeypatch):
+    """A job's result can arrive after a filter was added but before the new job starts (its
+    timer has not fired yet): the maps are captioned with the names of the filters they were
+    computed from, and the next job draws every filter."""
+    import threading
+
+    from PySide6.QtCore import QCoreApplication, QEvent, Qt
+
+    from convgui.ui.classroom import filter_bank
+
+    img = _image((10, 12), seed=5)
+    bank, model = _make(qtbot, FilterBank, img)
+    started, release, emitted = threading.Event(), threading.Event(), threading.Event()
+    real = filter_bank.bank_maps
+
+    def held(*args):
+        started.set()
+        release.wait(5)
+        return real(*args)
+
+    monkeypatch.setattr(filter_bank, "bank_maps", held)
+    bank._task.finishedOk.connect(lambda *_: emitted.set(), Qt.ConnectionType.DirectConnection)
+    bank.set_weight(0, 2.0)  # a job for the two Sobel filters
+    qtbot.waitUntil(started.is_set, timeout=5000)
+    box = np.ones((3, 3)) / 9
+    bank.add_filter("Box", box)  # its job waits for the event loop's next turn
+    release.set()
+    assert emitted.wait(5)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall.value)  # the result, no timer
+    assert [tile.name() for tile in bank.map_grid.tiles()] == ["Sobel x", "Sobel y"]
+    assert len(bank.feature_maps()) == 2
+    _wait(qtbot, bank)
+    assert [tile.name() for tile in bank.map_grid.tiles()] == ["Sobel x", "Sobel y", "Box"]
+    np.testing.assert_allclose(bank.feature_maps()[2],
+                               convolve2d(img, box, **_geo(model.settings)), rtol=1e-6)

@@ -244,13 +244,13 @@ def test_a_long_job_outlives_its_deleted_panel_safely(qtbot, qtlog, monkeypatch)
     from convgui.ui import tasks
     from convgui.ui.classroom import filter_bank
 
-    real = filter_bank._compute
+    real = filter_bank.bank_maps
 
     def slow(*args):
         time.sleep(0.8)
         return real(*args)
 
-    monkeypatch.setattr(filter_bank, "_compute", slow)
+    monkeypatch.setattr(filter_bank, "bank_maps", slow)
     bank = FilterBank(SettingsModel())
     bank.set_image(_image((16, 16)), (0, 255))
     qtbot.waitUntil(bank.task_running, timeout=5000)

@@ -8,8 +8,6 @@ after view draws against :func:`convgui.display.to_uint8`.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -598,19 +596,3 @@ def test_escape_cancels_and_keeps_the_last_result(loaded, qtbot, monkeypatch):
     assert "cancelled" in window.status_text()
     assert "before the last change" in window.status_text()
     qtbot.waitUntil(lambda: not window.worker.busy, timeout=1000)
-
-
-# ------------------------------------------------------------------------- the command
-
-def test_screenshot_command(tmp_path):
-    home = tmp_path / "home"
-    home.mkdir()
-    shot = tmp_path / "s.png"
-    env = dict(os.environ, CONVGUI_HOME=str(home), QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.run([sys.executable, "-m", "convgui", "--screenshot", str(shot)],
-                          env=env, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert "Traceback" not in proc.stderr and "RuntimeError" not in proc.stderr, proc.stderr
-    with Image.open(shot) as image:
-        assert image.format == "PNG" and image.width >= 1000 and image.height >= 600
-    assert list(home.iterdir()) == []  # a screenshot leaves the user's session alone

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QApplication, QToolTip
 
 from convgui import kernels
 from convgui.settings import Settings
-from convgui.ui.classroom._common import HoverReadout, MapTile
 from convgui.ui.classroom.channels_view import ChannelsView
 from convgui.ui.classroom.filter_bank import FilterBank
 from convgui.ui.classroom.layer_view import LayerView
+from convgui.ui.classroom.map_tile import HoverReadout, MapTile
 from convgui.ui.classroom.transposed_view import TransposedView
 from convgui.ui.model import SettingsModel
 
@@ -104,8 +104,8 @@ def test_classic_exercise_draws_the_merged_numbers(qtbot):
     # the flipped Sobel x and 7 + 1 + 9 + 3 − 4·5 = 0 for the Laplacian
     np.testing.assert_array_equal(merged, [[-27, -21, 27], [-7, -12, -3], [-39, 3, -1]])
     assert bank.merged_tile.number_texts() == _texts(merged)
-    assert bank._tiles[0].number_texts() == _texts(sobel)
-    assert bank._tiles[1].number_texts() == _texts(laplacian)
+    assert bank.map_grid.tiles()[0].number_texts() == _texts(sobel)
+    assert bank.map_grid.tiles()[1].number_texts() == _texts(laplacian)
     assert bank.merged_tile.title.text().startswith("<b>Merged (sum)</b> 3×3")
 
 
@@ -127,7 +127,7 @@ def test_hovering_a_map_reads_out_its_exact_value(qtbot):
     _hover(qtbot, tile, 1, 2)
     assert tile.hover_text() == "(1, 2): −3"
     assert bank.readout.text() == "Merged (sum) · (1, 2): −3"
-    _hover(qtbot, bank._tiles[0], 2, 0)  # the Sobel x map
+    _hover(qtbot, bank.map_grid.tiles()[0], 2, 0)  # the Sobel x map
     assert bank.readout.text() == "Sobel x · (2, 0): −11"
     # the tooltip says the same
     x, y = (int(v) for v in tile.canvas.cell_layout().cell_center(0, 2))

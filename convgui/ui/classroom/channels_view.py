@@ -34,10 +34,13 @@ from PySide6.QtWidgets import (
 
 from convgui.engine import conv_layer, convolve2d
 from convgui.mapcells import light_text
+from convgui.mapinputs import geometry_kwargs
+from convgui.render import prepare_map
 from convgui.settings import Settings
 from convgui.shapes import ShapeError, layer_shape
 from convgui.textgrid import parse_number
-from convgui.ui.classroom._common import ClassroomPanel, MapTile, geometry_kwargs, prepare_map
+from convgui.ui.classroom.map_tile import MapTile
+from convgui.ui.classroom.panel import ClassroomPanel
 from convgui.ui.follow import GEOMETRY_FIELDS, KERNEL_FIELDS
 from convgui.ui.kernel_table import display_number, fitting_texts, heat_color
 from convgui.ui.model import SettingsModel

@@ -1,122 +1,45 @@
 """A filter bank: many filters → many feature maps, and one merged map.
 
 Kernels come from the current kernel (as edited in the playground), the library or a preset;
-each has a weight and a name of its own: the library kernel's or preset's name when it is one
-(``Sobel x``), else ``Custom 3×3``; a name already in the bank gets ``#2``, ``#3``…
-Every feature map is ``convolve2d`` of the image (its luma, for RGB) with
-the model's geometry; the merged map is :func:`convgui.engine.merge` in the chosen mode (sum,
-mean, weighted sum, max, magnitude: Sobel x + Sobel y → gradient magnitude). All maps are
-computed in one job off the GUI thread.
+each has a weight and a name of its own (see :mod:`convgui.filterbank`, which holds the list,
+the names and the computation). All maps are computed in one job off the GUI thread.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, QSize, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QDoubleSpinBox,
-    QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from convgui import kernels
-from convgui.engine import MERGE_MODES, convolve2d, merge
-from convgui.presets import Preset, PresetStore
-from convgui.settings import Settings
-from convgui.shapes import shape_text
-from convgui.ui.classroom._common import (
-    ClassroomPanel,
-    MapTile,
-    ShownMap,
-    geometry_kwargs,
-    kernel_pixmap,
-    prepare_map,
-)
+from convgui.engine import MERGE_MODES
+from convgui.filterbank import MERGE_LABELS, FilterList, bank_maps, filter_name, maps_header
+from convgui.mapinputs import geometry_kwargs
+from convgui.presets import PresetStore
+from convgui.render import ShownMap
+from convgui.ui.classroom.filter_table import FilterTable
+from convgui.ui.classroom.map_grid import MapGrid
+from convgui.ui.classroom.map_tile import MapTile
+from convgui.ui.classroom.panel import ClassroomPanel
 from convgui.ui.follow import GEOMETRY_FIELDS
 from convgui.ui.model import SettingsModel
 
-__all__ = ["MERGE_LABELS", "FilterBank", "kernel_name", "unique_name"]
-
-MERGE_LABELS = {
-    "sum": ("sum", "m₁ + m₂ + … + mₙ"),
-    "mean": ("mean", "(m₁ + … + mₙ) / n"),
-    "weighted": ("weighted sum", "w₁·m₁ + … + wₙ·mₙ (the weights column)"),
-    "max": ("max", "the largest response at each pixel"),
-    "magnitude": ("magnitude", "√(m₁² + … + mₙ²): Sobel x and y give the gradient magnitude"),
-}
-
-
-def kernel_name(settings: Settings, presets: Sequence[Preset] = ()) -> str | None:
-    """The name the kernel of ``settings`` (grid ÷ divisor) is known by: the title of the
-    library kernel equal to it, else the name of a kernel-only preset equal to it, else the
-    name of a full preset whose settings ``settings`` are exactly (its name may describe them,
-    e.g. "Box blur 9×9, zero padding"), in the order given; None when there is none.
-    Kernels are equal to 1e−9 relative (1/16 typed or 1 ÷ 16 are the same kernel)."""
-    k = settings.kernel_array()
-
-    def same(other: np.ndarray) -> bool:
-        return other.shape == k.shape and np.allclose(other, k, rtol=1e-9, atol=1e-12)
-
-    for named in kernels.LIBRARY.values():
-        if same(named.kernel()):
-            return named.title
-    for preset in presets:
-        if preset.kernel_only and same(np.asarray(preset.kernel, np.float64) / preset.divisor):
-            return preset.name
-    for preset in presets:
-        if not preset.kernel_only and preset.apply_to(settings) == settings:
-            return preset.name
-    return None
-
-
-def unique_name(name: str, taken: Sequence[str]) -> str:
-    """``name`` if it is not in ``taken``, else the first free ``"name #2"``, ``"name #3"``…"""
-    if name not in taken:
-        return name
-    n = 2
-    while f"{name} #{n}" in taken:
-        n += 1
-    return f"{name} #{n}"
-
-
-@dataclass
-class _Filter:
-    name: str
-    kernel: np.ndarray
-    weight: float
-
-
-def _compute(image: np.ndarray, kernel_list: list[np.ndarray], geometry: dict[str, Any],
-             mode: str, weights: list[float]) -> tuple[list[ShownMap], ShownMap | str]:
-    """Every feature map, and the merged map (or the message why they cannot be merged),
-    ready to draw."""
-    channels = "luma" if image.ndim == 3 else "per-channel"
-    maps = [convolve2d(image, k, channels=channels, **geometry) for k in kernel_list]
-    try:
-        merged: Any = prepare_map(merge(maps, mode, weights if mode == "weighted" else None))
-    except ValueError as exc:
-        merged = str(exc)
-    return [prepare_map(m) for m in maps], merged
+__all__ = ["FilterBank"]
 
 
 class FilterBank(ClassroomPanel):
@@ -134,36 +57,21 @@ class FilterBank(ClassroomPanel):
 
     def __init__(self, model: SettingsModel, parent: QWidget | None = None) -> None:
         super().__init__(model, parent)
-        self._filters: list[_Filter] = []
+        self._filters = FilterList()
         self._maps: list[np.ndarray] | None = None
         self._merged: np.ndarray | None = None
-        self._tiles: list[MapTile] = []
-        self._columns = 1
         self._build()
-        self._filters = [
-            _Filter(kernels.get(n).title, kernels.get(n).kernel(), 1.0)
-            for n in ("sobel-x", "sobel-y")
-        ]
+        for name in ("sobel-x", "sobel-y"):
+            self._filters.add(kernels.get(name).title, kernels.get(name).kernel())
         self.set_merge_mode("magnitude")
-        self._refresh_table()
+        self.table.show_filters(list(self._filters))
         self._update_header()
 
     # ------------------------------------------------------------------ build
 
     def _build(self) -> None:
-        self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(["Filter", "Weight"])
-        self.table.setAccessibleName("Filters")
-        self.table.setToolTip("The filters of the bank, each with its weight in a weighted "
-                              "sum; select one to remove, move or replace it")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setIconSize(QSize(32, 32))
-        self.table.verticalHeader().setDefaultSectionSize(38)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table = FilterTable()
+        self.table.weightEdited.connect(self._weight_edited)
 
         add_current = QPushButton("Add current kernel")
         add_current.setToolTip("Add the kernel being edited in the playground")
@@ -233,13 +141,11 @@ class FilterBank(ClassroomPanel):
         left_layout.addLayout(merge_row)
         left_layout.addWidget(self.mode_note)
 
-        self.grid_widget = QWidget()
-        self.grid = QGridLayout(self.grid_widget)
-        self.grid.setContentsMargins(2, 2, 2, 2)
-        self.grid.setSpacing(4)
+        self.map_grid = MapGrid(min_side=96)
+        self.map_grid.hoverText.connect(self.readout.show_reading)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(self.grid_widget)
+        scroll.setWidget(self.map_grid)
         middle = QWidget()
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(4, 4, 4, 4)
@@ -275,51 +181,39 @@ class FilterBank(ClassroomPanel):
     def add_filter(self, name: str, kernel: np.ndarray, weight: float = 1.0) -> str:
         """Append a filter (a 2-D kernel of finite numbers) called ``name``, or ``name #2``,
         ``#3``… when the bank already has a filter of that name; returns the name given."""
-        k = np.array(kernel, dtype=np.float64)
-        if k.ndim != 2 or k.size == 0 or not np.all(np.isfinite(k)):
-            raise ValueError("a filter needs a non-empty 2-D kernel of finite numbers")
-        given = unique_name(str(name), [f.name for f in self._filters])
-        self._filters.append(_Filter(given, k, float(weight)))
-        self._refresh_table(select=len(self._filters) - 1)
-        self.schedule()
+        given = self._filters.add(name, kernel, weight)
+        self._filters_changed(select=len(self._filters) - 1)
         return given
 
     def add_current_kernel(self) -> str:
         """Append the kernel being edited in the playground, named after it (see
-        :func:`kernel_name`; ``Custom kh×kw`` when it has no name); returns the name given."""
+        :func:`convgui.filterbank.filter_name`); returns the name given."""
         return self.add_filter(self._current_name(), self.model.settings.kernel_array())
 
     def replace_with_current_kernel(self, i: int) -> str:
         """Give filter ``i`` the kernel being edited in the playground, and its name; returns
         the name given."""
-        f = self._filters[self._index(i)]
-        f.kernel = self.model.settings.kernel_array()
-        others = [g.name for g in self._filters if g is not f]
-        f.name = unique_name(self._current_name(), others)
-        self._refresh_table(select=i)
-        self.schedule()
-        return f.name
+        given = self._filters.replace(i, self._current_name(),
+                                      self.model.settings.kernel_array())
+        self._filters_changed(select=i)
+        return given
 
     def remove_filter(self, i: int) -> None:
         """Remove filter ``i``."""
-        del self._filters[self._index(i)]
-        self._refresh_table(select=min(i, len(self._filters) - 1))
-        self.schedule()
+        self._filters.remove(i)
+        self._filters_changed(select=min(i, len(self._filters) - 1))
 
     def move_filter(self, i: int, delta: int) -> None:
         """Move filter ``i`` by ``delta`` places (clamped to the list)."""
-        i = self._index(i)
-        j = min(max(i + int(delta), 0), len(self._filters) - 1)
+        j = self._filters.move(i, delta)
+        self.table.show_filters(list(self._filters), select=j)
         if i != j:
-            self._filters.insert(j, self._filters.pop(i))
             self.schedule()
-        self._refresh_table(select=j)
 
     def set_weight(self, i: int, weight: float) -> None:
         """Set the weight of filter ``i`` (used by the weighted sum)."""
-        self._filters[self._index(i)].weight = float(weight)
-        self._refresh_table(select=i)
-        self.schedule()
+        self._filters.set_weight(i, weight)
+        self._filters_changed(select=i)
 
     def merge_mode(self) -> str:
         return self.mode_combo.currentData()
@@ -333,7 +227,7 @@ class FilterBank(ClassroomPanel):
             with QSignalBlocker(self.mode_combo):
                 self.mode_combo.setCurrentIndex(index)
         self.mode_note.setText(MERGE_LABELS[mode][1])
-        self._enable_weights()
+        self.table.set_weights_enabled(mode == "weighted")
         self.schedule()
 
     def feature_maps(self) -> list[np.ndarray] | None:
@@ -344,55 +238,26 @@ class FilterBank(ClassroomPanel):
         """The merged map shown, or None (no image, no filters, or maps of different shapes)."""
         return self._merged
 
-    # ---------------------------------------------------------------- table
+    # -------------------------------------------------------------- filters
 
-    def _index(self, i: int) -> int:
-        if not 0 <= i < len(self._filters):
-            raise IndexError(f"no filter {i}: there are {len(self._filters)}")
-        return i
+    def _filters_changed(self, select: int) -> None:
+        """Show the filters (row ``select`` selected) and recompute."""
+        self.table.show_filters(list(self._filters), select=select)
+        self.schedule()
 
     def _with_row(self, action: Callable[[int], None]) -> None:
         row = self.table.currentRow()
         if 0 <= row < len(self._filters):
             action(row)
 
-    def _refresh_table(self, select: int | None = None) -> None:
-        self.table.setRowCount(len(self._filters))
-        for row, f in enumerate(self._filters):
-            kh, kw = f.kernel.shape
-            item = QTableWidgetItem(QIcon(kernel_pixmap(f.kernel, 32)), f"{f.name}  ({kh}×{kw})")
-            self.table.setItem(row, 0, item)
-            spin = QDoubleSpinBox()
-            spin.setRange(-100.0, 100.0)
-            spin.setDecimals(2)
-            spin.setSingleStep(0.1)
-            spin.setValue(f.weight)
-            spin.setAccessibleName(f"Weight of {f.name}")
-            spin.setToolTip("This filter's weight in the weighted sum")
-            spin.valueChanged.connect(lambda v, r=row: self._weight_edited(r, v))
-            self.table.setCellWidget(row, 1, spin)
-        if select is not None and 0 <= select < len(self._filters):
-            self.table.selectRow(select)
-        self._enable_weights()
-
-    def _enable_weights(self) -> None:
-        weighted = self.mode_combo.currentData() == "weighted"
-        for row in range(self.table.rowCount()):
-            spin = self.table.cellWidget(row, 1)
-            if spin is not None:
-                spin.setEnabled(weighted)
-                spin.setToolTip("" if weighted else "weights are used by the weighted sum")
-
     def _weight_edited(self, row: int, value: float) -> None:
         if 0 <= row < len(self._filters):
-            self._filters[row].weight = float(value)
+            self._filters.set_weight(row, value)
             self.schedule()
 
     def _current_name(self) -> str:
-        settings = self.model.settings
         presets, _broken = PresetStore().list()
-        kh, kw = settings.kernel_shape
-        return kernel_name(settings, presets) or f"Custom {kh}×{kw}"
+        return filter_name(self.model.settings, presets)
 
     def _add_library(self, name: str) -> None:
         named = kernels.get(name)
@@ -416,42 +281,35 @@ class FilterBank(ClassroomPanel):
     def _update_header(self, shape: tuple[int, ...] | None = None) -> None:
         """The feature maps' header for the current filters and image (with the maps' shape
         once they are computed)."""
-        n = len(self._filters)
-        if not n:
-            self.maps_label.setText("<b>Feature maps</b> — no filters: add one on the left")
-            return
         image = self.image()
-        filters, maps = f"{n} filter{'s' if n != 1 else ''}", f"{n} map{'s' if n != 1 else ''}"
-        if image is None:
-            self.maps_label.setText(f"<b>Feature maps</b> — {filters}: open an image to see "
-                                    f"{'its map' if n == 1 else 'their maps'}")
-            return
-        source = "luma of the image" if image.ndim == 3 else "image"
-        self.maps_label.setText(f"<b>Feature maps</b> — {filters} on the {source} → {maps}"
-                                + (f" of {shape_text(shape)}" if shape else ""))
+        self.maps_label.setText(maps_header(len(self._filters),
+                                            None if image is None else image.shape, shape))
 
     def make_job(self) -> Callable[[], Any] | None:
         image = self.image()
         self._update_header()
         if image is None or not self._filters:
             self._maps, self._merged = None, None
-            self._show_tiles([], [])
+            self.map_grid.show_maps([], [])
             self.merged_tile.set_message("open an image" if image is None else "add a filter",
                                          name="Merged")
             return None
-        kernel_list = [f.kernel.copy() for f in self._filters]
+        kernel_list = [f.kernel for f in self._filters]  # read-only: safe to share
         weights = [f.weight for f in self._filters]
         geometry = geometry_kwargs(self.model.settings)
         mode = self.merge_mode()
-        return lambda: _compute(image, kernel_list, geometry, mode, weights)
+        # The names and mode travel with the maps: the result may arrive after the filters
+        # changed, before the job for the new ones has started.
+        names = self._filters.names()
+        return lambda: (names, mode, *bank_maps(image, kernel_list, geometry, mode, weights))
 
-    def show_result(self, result: tuple[list[ShownMap], ShownMap | str]) -> None:
-        shown, merged = result
+    def show_result(self, result: tuple[list[str], str, list[ShownMap], ShownMap | str],
+                    ) -> None:
+        names, mode, shown, merged = result
         maps = [m.data for m in shown]
         self._maps = maps
-        names = [f.name for f in self._filters]
-        self._show_tiles(shown, names)
-        label = MERGE_LABELS[self.merge_mode()][0]
+        self.map_grid.show_maps(shown, names)
+        label = MERGE_LABELS[mode][0]
         if isinstance(merged, str):
             self._merged = None
             self.merged_tile.set_message(f"cannot merge: {merged}", name=f"Merged ({label})")
@@ -462,36 +320,6 @@ class FilterBank(ClassroomPanel):
 
     def show_error(self, message: str) -> None:
         self._maps, self._merged = None, None
-        self._show_tiles([], [])
+        self.map_grid.show_maps([], [])
         self.merged_tile.set_message(message, name="Merged")
         self._update_header()
-
-    def _show_tiles(self, maps: list[ShownMap], names: list[str]) -> None:
-        """One tile per map in a near-square grid. Tiles are reused: made when the bank has
-        more filters, deleted when it has fewer, hidden (their maps dropped) while there is
-        nothing to show, so an error and the next result create no widgets."""
-        if not maps:
-            for tile in self._tiles:
-                tile.set_message("")
-                tile.hide()
-            return
-        while len(self._tiles) > len(maps):
-            tile = self._tiles.pop()
-            self.grid.removeWidget(tile)
-            tile.hide()  # at once: deleteLater waits for the event loop
-            tile.deleteLater()
-        columns = max(1, round(math.sqrt(len(maps))))
-        placed = self.grid.count()
-        while len(self._tiles) < len(maps):
-            tile = MapTile(min_side=96)
-            self._tiles.append(tile)
-            self.watch_tiles(tile)
-        if columns != self._columns or placed != len(self._tiles):
-            for tile in self._tiles:
-                self.grid.removeWidget(tile)
-            for n, tile in enumerate(self._tiles):
-                self.grid.addWidget(tile, n // columns, n % columns)
-            self._columns = columns
-        for tile, data, name in zip(self._tiles, maps, names, strict=True):
-            tile.set_map(data, name=name)
-            tile.show()

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from convgui.kernels import frequency_response
+from convgui.mapcaption import short_value
 from convgui.settings import Settings
-from convgui.ui.classroom._common import kernel_pixmap, short_value
+from convgui.ui.classroom.kernel_pixmap import kernel_pixmap
 from convgui.ui.follow import KERNEL_FIELDS, FollowsSettings
 from convgui.ui.model import SettingsModel
 

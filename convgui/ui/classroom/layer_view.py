@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from convgui.engine import ACTIVATIONS, activate, convolve2d, global_pool, pool2d
+from convgui.mapinputs import geometry_kwargs
+from convgui.render import prepare_map
 from convgui.settings import Settings
 from convgui.shapes import (
     ACTIVATION_LABELS,
@@ -42,12 +44,8 @@ from convgui.shapes import (
     shape_chain,
     shape_text,
 )
-from convgui.ui.classroom._common import (
-    ClassroomPanel,
-    MapTile,
-    geometry_kwargs,
-    prepare_map,
-)
+from convgui.ui.classroom.map_tile import MapTile
+from convgui.ui.classroom.panel import ClassroomPanel
 from convgui.ui.follow import GEOMETRY_FIELDS, KERNEL_FIELDS
 from convgui.ui.model import SettingsModel
 from convgui.ui.readout import format_value

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from convgui.engine import conv_transpose2d
+from convgui.mapinputs import luma
+from convgui.render import ShownMap, prepare_map
 from convgui.settings import Settings
 from convgui.shapes import (
     ShapeError,
@@ -34,13 +36,8 @@ from convgui.shapes import (
     transposed_formula_text,
     transposed_output_size,
 )
-from convgui.ui.classroom._common import (
-    ClassroomPanel,
-    MapTile,
-    ShownMap,
-    luma,
-    prepare_map,
-)
+from convgui.ui.classroom.map_tile import MapTile
+from convgui.ui.classroom.panel import ClassroomPanel
 from convgui.ui.follow import KERNEL_FIELDS
 from convgui.ui.model import SettingsModel
 
