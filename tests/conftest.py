@@ -19,3 +19,14 @@ def private_convgui_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("convgui-home")
     monkeypatch.setenv("CONVGUI_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def _warnings_are_errors_in_cli_subprocesses(request, monkeypatch):
+    """Every ``python -m convgui`` a command-line test starts turns warnings into errors as the
+    suite does (pyproject's ``filterwarnings``, which does not reach subprocesses): a warning
+    the user would see in the terminal fails the test instead of scrolling past in its
+    captured stderr. (Here, not in tests/cli/conftest.py: with --doctest-modules two files
+    named conftest.py in folders without __init__.py clash on import.)"""
+    if request.path.parent.name == "cli":
+        monkeypatch.setenv("PYTHONWARNINGS", "error")
