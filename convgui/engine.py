@@ -294,16 +294,17 @@ class Convolution:
     @property
     def candidate_routes(self) -> tuple[str, ...]:
         """The routes worth measuring: those the cost model prices within
-        :data:`MEASURE_WITHIN` of the cheapest, and always "subsampled" or "sliced" (the
-        whole stride-1 result then every s-th: what a user's own ``filter2D(...)[::s, ::s]``
-        or ``ndimage.correlate(...)[::s, ::s]`` does), so a strided call is never measured
-        slower than that."""
+        :data:`MEASURE_WITHIN` of the cheapest, and, for a strided call, always "sliced" (the
+        whole stride-1 result, then a view of every s-th: what a user's own
+        ``filter2D(...)[::s, ::s]`` or ``ndimage.correlate(...)[::s, ::s]`` does) and, with
+        OpenCV, "subsampled" (the same in bands, every s-th copied out: less memory), so a
+        strided call is never measured slower than the user's own."""
         costs = self._route_costs
         best = min(costs.values())
         routes = tuple(name for name, cost in costs.items()
                        if cost <= MEASURE_WITHIN * best or name == "subsampled")
-        if self.geometry.stride != (1, 1) and "subsampled" not in costs:
-            routes += ("sliced",)  # measured only: it holds the s²-times-larger result
+        if self.geometry.stride != (1, 1):
+            routes += ("sliced",)  # measured only: its result holds the s²-times-larger one
         return routes
 
     @property
@@ -534,13 +535,14 @@ class Convolution:
         if self._wisdom_applies and planner.wisdom_mode() == "on" and not set(
                 self.candidate_routes) <= planner.WISDOM.times(self.wisdom_key).keys():
             self.measure_routes()
-        out = np.empty(self.out_shape, dtype=self.dtype)
         if self.route == "sliced":
-            yield from self._sliced(out)
-        elif self.route in ("same", "dilated"):
-            yield from self._in_place(out)
+            out = yield from self._sliced()
         else:
-            yield from self._banded(out)
+            out = np.empty(self.out_shape, dtype=self.dtype)
+            if self.route in ("same", "dilated"):
+                yield from self._in_place(out)
+            else:
+                yield from self._banded(out)
         if not self._nan_exact and not _all_finite(out):
             if self.engine == "scipy-direct" or all(np.isfinite(p).all() for p in self.planes):
                 pass  # a true overflow: the exact path would overflow too
@@ -597,12 +599,14 @@ class Convolution:
                 for future in futures:
                     future.cancel()
 
-    def _sliced(self, out: np.ndarray) -> Generator[float, None, None]:
-        """Route "sliced": the stride-1 call (its own route, progress and NaN handling),
-        then every sh-th row and sw-th column of it into ``out``."""
+    def _sliced(self) -> Generator[float, None, np.ndarray]:
+        """Route "sliced": the stride-1 call (its own route, progress and NaN handling), then
+        every sh-th row and sw-th column of it, as a view, as a user's own
+        ``filter2D(...)[::s, ::s]`` is: no copy, and the stride-1 buffer (s² times the
+        output) lives as long as the result. Taken only when measured fastest."""
         full = yield from self._stride_one.bands()
         (sh, sw), (oh, ow) = self.geometry.stride, self.out_hw
-        copy_pixels(out, full[:(oh - 1) * sh + 1:sh, :(ow - 1) * sw + 1:sw])
+        return full[:(oh - 1) * sh + 1:sh, :(ow - 1) * sw + 1:sw]
 
     def _in_place(self, out: np.ndarray) -> Generator[float, None, None]:
         src = self._opencv_source()

@@ -62,8 +62,10 @@ def test_large_strided_call_measures_once_and_remembers(monkeypatch, engine_name
     conv = prepare(image, kernel, **kwargs)
     candidates = conv.candidate_routes
     assert len(candidates) > 1
-    # the whole stride-1 result, then every s-th (OpenCV: in bands with its own border)
-    assert ("subsampled" if engine_name == "opencv" else "sliced") in candidates
+    # the whole stride-1 result, then every s-th: as a view (the user's own slice) and, with
+    # OpenCV, copied out band by band with its own border
+    assert "sliced" in candidates
+    assert ("subsampled" in candidates) == (engine_name == "opencv")
     got = conv.run()
     assert set(runs) == set(candidates)  # each measured, on this call's own data
     assert_exact(got, image, kernel, **kwargs)
@@ -205,7 +207,10 @@ def test_sliced_route_is_exact_and_keeps_nan_reach(kwargs, shape):
     kernel[1, :] = 0.0
     conv = prepare(image, kernel, **kwargs)
     conv.forced_route = "sliced"
-    assert_exact(conv.run(), image, kernel, **kwargs)
+    got = conv.run()
+    assert_exact(got, image, kernel, **kwargs)
+    # a view of the stride-1 result, as the user's own slice is: no copy
+    assert got.base is not None and got.base.shape[:2] == conv._stride_one.out_hw
 
     image[shape[0] // 2, shape[1] // 2] = np.nan
     conv = prepare(image, kernel, **kwargs)
