@@ -10,9 +10,10 @@ Every failure is one line on stderr, ``convgui: error: ...``, and exit status 2 
 cannot start, 130 on Ctrl+C); never a traceback, never a partial output file. Only the window
 imports Qt, and only when it is opened, so ``convgui apply`` works on machines without a display.
 
-:mod:`~convgui.cli.kernel_spec` resolves what ``--kernel`` names, :mod:`~convgui.cli.parser`
-builds the argument parser, :mod:`~convgui.cli.commands` runs each command; this module is the
-entry point, which turns every user error into its one line.
+:mod:`~convgui.cli.kernel_spec` resolves what ``--kernel`` names, :mod:`~convgui.cli.argtypes`
+reads the other option values, :mod:`~convgui.cli.parser` builds the argument parser,
+:mod:`~convgui.cli.commands` runs each command; this module is the entry point, which turns
+every user error into its one line.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import sys
 from collections.abc import Sequence
 
 from convgui.atomic import describe_os_error, quote_path
+from convgui.cli.argtypes import number_arg, padding_arg, shape_arg
 from convgui.cli.commands import cmd_gui
 from convgui.cli.errors import PROG, CLIError, one_line
 from convgui.cli.kernel_spec import (
@@ -30,7 +32,7 @@ from convgui.cli.kernel_spec import (
     resolve_kernel,
     resolve_kernel_choice,
 )
-from convgui.cli.parser import build_parser, number_arg, padding_arg, shape_arg
+from convgui.cli.parser import build_parser
 
 __all__ = ["APPLY_DEFAULTS", "CLIError", "KernelChoice", "build_parser", "main", "number_arg",
            "padding_arg", "resolve_kernel", "resolve_kernel_choice", "shape_arg"]

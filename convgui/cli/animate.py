@@ -8,9 +8,9 @@ import re
 
 import numpy as np
 
-import convgui.cli.parser as cli_parser
 from convgui import textgrid
 from convgui.atomic import quote_path
+from convgui.cli.argtypes import nonneg_int, number_arg, padding_arg, pair_arg, positive_int
 from convgui.cli.errors import CLIError
 from convgui.cli.kernel_spec import check_divisor, resolve_kernel_choice
 from convgui.shapes import BOUNDARIES
@@ -24,7 +24,7 @@ KERNEL_VALUES_HIGH = 3
 
 def fps_arg(text: str) -> float:
     """Frames per second: a number above 0 and at most 50."""
-    value = cli_parser.number_arg(text)
+    value = number_arg(text)
     if not 0 < value <= 50:
         raise argparse.ArgumentTypeError(f"--fps must be above 0 and at most 50, got {text!r}")
     return value
@@ -62,14 +62,13 @@ def add_animate_parser(sub: argparse._SubParsersAction) -> None:
             "size and moves by it unless --stride is given."
         ),
     )
-    pair = cli_parser._pair_arg
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="the file (.gif, .png, .svg, .pdf) or folder to write")
     p.add_argument("--op", choices=OPS, default="conv",
                    help="conv (the engine's cross-correlation; default), max or avg pooling, "
                         "transposed (PyTorch's ConvTranspose2d, drawn as the equivalent "
                         "direct convolution over the zero-inserted, padded input)")
-    p.add_argument("--input", type=pair("input size"), metavar="HxW",
+    p.add_argument("--input", type=pair_arg("input size"), metavar="HxW",
                    help="input size (default 5x5, or the size of --input-values)")
     p.add_argument("--input-values", metavar="TEXT",
                    help="the input values, rows separated by ';', e.g. \"1 2; 3 4\" (default: "
@@ -77,28 +76,28 @@ def add_animate_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-k", "--kernel", metavar="SPEC",
                    help="the kernel (see below) or a size such as 3x3; default 3x3 (2x2 for "
                         "pooling)")
-    p.add_argument("--padding", type=cli_parser.padding_arg, metavar="P",
+    p.add_argument("--padding", type=padding_arg, metavar="P",
                    help="valid (default), same, full, P, PH,PW or T,B,L,R for conv; P or "
                         "PH,PW for pooling and transposed")
-    p.add_argument("--stride", type=pair("stride"), metavar="S",
+    p.add_argument("--stride", type=pair_arg("stride"), metavar="S",
                    help="S or SH,SW (default 1; for pooling the window size)")
-    p.add_argument("--dilation", type=pair("dilation"), metavar="D",
+    p.add_argument("--dilation", type=pair_arg("dilation"), metavar="D",
                    help="spacing between kernel taps: D or DH,DW (default 1; conv, transposed)")
     p.add_argument("--boundary", choices=BOUNDARIES,
                    help="what fills the padding for conv: constant (0, default), reflect, "
                         "symmetric, edge, wrap")
-    p.add_argument("--output-padding", type=pair("output padding", minimum=0), metavar="P",
+    p.add_argument("--output-padding", type=pair_arg("output padding", minimum=0), metavar="P",
                    help="transposed only: extra rows/columns at the bottom/right, smaller "
                         "than the stride or the dilation (default 0)")
     p.add_argument("--flip", action="store_true",
                    help="conv only: true convolution (the kernel rotated 180°)")
     p.add_argument("--numbers", action="store_true",
                    help="draw the input, padding, kernel and output values")
-    p.add_argument("--seed", type=cli_parser.nonneg_int, default=0, metavar="N",
+    p.add_argument("--seed", type=nonneg_int, default=0, metavar="N",
                    help="seed of the random input (and size-only kernel) values (default 0)")
     p.add_argument("--fps", type=fps_arg, default=2.0, metavar="F",
                    help="frames per second (default 2, at most 50)")
-    p.add_argument("--cell", type=cli_parser.positive_int, metavar="PX",
+    p.add_argument("--cell", type=positive_int, metavar="PX",
                    help="side of one grid cell in pixels, 12 to 160 (default 36)")
     p.add_argument("--theme", choices=THEMES, default="light",
                    help="light (default, colours as conv_arithmetic) or dark")

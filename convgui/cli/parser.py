@@ -1,14 +1,23 @@
-"""The ``convgui`` argument parser: its subcommands, and the option types, whose errors
-become one usage line."""
+"""The ``convgui`` argument parser: its subcommands and their options (the option types are
+:mod:`convgui.cli.argtypes`); every error is one usage line."""
 
 from __future__ import annotations
 
 import argparse
-import re
 from typing import NoReturn
 
-from convgui import __version__, textgrid
+from convgui import __version__, lessons
 from convgui.cli.animate import add_animate_parser
+from convgui.cli.argtypes import (
+    nonneg_int,
+    number_arg,
+    padding_arg,
+    pair_arg,
+    positive_int,
+    shape_arg,
+    tab_arg,
+    window_size_arg,
+)
 from convgui.cli.commands import (
     cmd_apply,
     cmd_kernels,
@@ -23,101 +32,7 @@ from convgui.cli.errors import PROG, one_line
 from convgui.cli.exercises import add_exercises_parser
 from convgui.cli.kernel_spec import GRID_EXAMPLE
 from convgui.settings import DISPLAY_MODES
-from convgui.shapes import BOUNDARIES, CHANNEL_MODES, PADDING_NAMES, PaddingSpec
-
-_SPLIT = re.compile(r"\s*[,x×X*]\s*|\s+")
-#: The smallest window ``--size`` accepts (width, height).
-MIN_WINDOW = (640, 480)
-
-# ----------------------------------------------------------------------------------------------
-# Option values (argparse ``type=`` functions)
-
-
-def _ints(text: str, what: str) -> list[int]:
-    parts = [p for p in _SPLIT.split(text.strip()) if p]
-    if not parts:
-        raise argparse.ArgumentTypeError(f"{what}: empty value")
-    try:
-        return [int(p) for p in parts]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{what}: {text!r} is not whole numbers") from None
-
-
-def padding_arg(text: str) -> PaddingSpec:
-    """``valid``, ``same``, ``full``, ``P``, ``PH,PW`` or ``T,B,L,R``."""
-    word = text.strip().lower()
-    if word in PADDING_NAMES:
-        return word
-    usage = "use valid, same, full, P, PH,PW or T,B,L,R (whole numbers ≥ 0)"
-    try:
-        values = _ints(text, "padding")
-    except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(f"bad padding {text!r}: {usage}") from None
-    if len(values) not in (1, 2, 4) or min(values) < 0:
-        raise argparse.ArgumentTypeError(f"bad padding {text!r}: {usage}")
-    if len(values) == 1:
-        return values[0]
-    if len(values) == 2:
-        return (values[0], values[1])
-    return ((values[0], values[1]), (values[2], values[3]))
-
-
-def _pair_arg(name: str, minimum: int = 1):
-    def parse(text: str) -> int | tuple[int, int]:
-        values = _ints(text, name)
-        if len(values) not in (1, 2):
-            raise argparse.ArgumentTypeError(
-                f"bad {name} {text!r}: give one number or two (H,W)"
-            )
-        if min(values) < minimum:
-            raise argparse.ArgumentTypeError(f"{name} must be ≥ {minimum}, got {text!r}")
-        return values[0] if len(values) == 1 else (values[0], values[1])
-
-    parse.__name__ = name  # argparse names the type in its messages
-    return parse
-
-
-def window_size_arg(text: str) -> tuple[int, int]:
-    """``WxH`` in pixels, each at least :data:`MIN_WINDOW` wide/high."""
-    values = _ints(text, "size")
-    if len(values) != 2 or values[0] < MIN_WINDOW[0] or values[1] < MIN_WINDOW[1]:
-        raise argparse.ArgumentTypeError(
-            f"bad size {text!r}: give WxH, at least {MIN_WINDOW[0]}x{MIN_WINDOW[1]}, "
-            "e.g. 1024x768")
-    return (values[0], values[1])
-
-
-def number_arg(text: str) -> float:
-    """A finite number; fractions such as ``1/16`` are allowed."""
-    try:
-        return textgrid.parse_number(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def shape_arg(text: str) -> tuple[int, int, int]:
-    """``128x128x3``, ``128×128×3`` or ``128x128`` (one channel)."""
-    values = _ints(text, "shape")
-    if len(values) not in (2, 3) or min(values) < 1:
-        raise argparse.ArgumentTypeError(
-            f"bad shape {text!r}: use HxW or HxWxC with whole numbers ≥ 1, e.g. 128x128x3"
-        )
-    return (values[0], values[1], values[2] if len(values) == 3 else 1)
-
-
-def positive_int(text: str) -> int:
-    values = _ints(text, "value")
-    if len(values) != 1 or values[0] < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {text!r}")
-    return values[0]
-
-
-def nonneg_int(text: str) -> int:
-    values = _ints(text, "value")
-    if len(values) != 1 or values[0] < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {text!r}")
-    return values[0]
-
+from convgui.shapes import BOUNDARIES, CHANNEL_MODES
 
 # ----------------------------------------------------------------------------------------------
 # The parser
@@ -168,9 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--presentation", dest="gui_presentation", action="store_true",
                      default=None,
                      help="presentation mode: larger text, high contrast (View menu)")
-    gui.add_argument("--tab", dest="gui_tab", metavar="NAME",
-                     help="show this tab: playground, step-through, filter-bank, channels, "
-                          "layer, transposed")
+    gui.add_argument("--tab", dest="gui_tab", metavar="NAME", type=tab_arg,
+                     help=f"show this tab: {', '.join(lessons.TAB_NAMES)}")
 
     desktop = parser.add_argument_group("desktop menu (Linux and other freedesktop systems)")
     desktop.add_argument("--install-desktop", action="store_true",
@@ -301,10 +215,10 @@ def _add_apply(sub: argparse._SubParsersAction) -> None:
                    help="border added around the input: 'valid' (none, the output shrinks; "
                         "default), 'same' (output as large as the input ÷ stride), 'full' "
                         "(every overlap), P on all sides, PH,PW per axis or T,B,L,R")
-    p.add_argument("--stride", type=_pair_arg("stride"), metavar="S",
+    p.add_argument("--stride", type=pair_arg("stride"), metavar="S",
                    help="step between kernel positions: S or SH,SW (default 1; 2 halves the "
                         "size)")
-    p.add_argument("--dilation", type=_pair_arg("dilation"), metavar="D",
+    p.add_argument("--dilation", type=pair_arg("dilation"), metavar="D",
                    help="spacing between kernel taps: D or DH,DW (default 1; 2 spreads a 3×3 "
                         "kernel over 5×5 pixels)")
     p.add_argument("--boundary", choices=BOUNDARIES,
@@ -348,15 +262,15 @@ def _add_shape(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("input_shape", type=shape_arg, metavar="SHAPE",
                    help="input size HxWxC, e.g. 128x128x3 (or 128×128×3); HxW means one channel")
-    p.add_argument("-k", "--kernel", type=_pair_arg("kernel size"), required=True,
+    p.add_argument("-k", "--kernel", type=pair_arg("kernel size"), required=True,
                    metavar="K", help="kernel size: K for K×K, or KHxKW such as 3x5")
     p.add_argument("--filters", type=positive_int, default=1, metavar="N",
                    help="number of filters (output channels of a CNN layer; default 1)")
     p.add_argument("--padding", type=padding_arg, default="valid", metavar="PAD",
                    help="valid (default), same, full, P, PH,PW or T,B,L,R")
-    p.add_argument("--stride", type=_pair_arg("stride"), default=1, metavar="S",
+    p.add_argument("--stride", type=pair_arg("stride"), default=1, metavar="S",
                    help="step between kernel positions: S or SH,SW (default 1)")
-    p.add_argument("--dilation", type=_pair_arg("dilation"), default=1, metavar="D",
+    p.add_argument("--dilation", type=pair_arg("dilation"), default=1, metavar="D",
                    help="spacing between kernel taps: D or DH,DW (default 1)")
     p.add_argument("--channels", choices=CHANNEL_MODES, default="sum",
                    help="sum: each filter spans all C channels, as a CNN layer (default); "
@@ -368,8 +282,8 @@ def _add_shape(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--output-padding", type=nonneg_int, default=0, metavar="OP",
                    help="with --transposed: extra rows/columns on one side, smaller than the "
                         "stride or dilation (default 0)")
-    p.add_argument("--pool", type=_pair_arg("pool size"), metavar="SIZE",
+    p.add_argument("--pool", type=pair_arg("pool size"), metavar="SIZE",
                    help="follow the layer with SIZE×SIZE pooling (SIZE or SH,SW)")
-    p.add_argument("--pool-stride", type=_pair_arg("pool stride"), metavar="S",
+    p.add_argument("--pool-stride", type=pair_arg("pool stride"), metavar="S",
                    help="step of the pooling window (default: its size)")
     p.set_defaults(func=cmd_shape)

@@ -5,25 +5,25 @@ menu with :meth:`LessonExports.install_context_menu`) the way it is on screen, n
 included: PNG at twice the widget's size, SVG (:class:`QSvgGenerator`) and PDF
 (:class:`QPdfWriter`) as vectors, all through :meth:`QWidget.render`.
 
-*Export animation* turns the Step through panel's current walk (its grid, kernel and settings;
-its play speed is the frame rate) or the Transposed panel's input, kernel and settings into a
-:mod:`convgui.animation` file — GIF, APNG, PDF or numbered SVG frames, one frame per output
-cell. The animation is built and written on a worker thread (:class:`AnimationExport`) behind
-a progress dialog whose Cancel leaves no file.
+*Export animation* asks the current panel for its animation: a panel with a sliding window
+(:class:`Animated`: the Step through and Transposed panels) offers an
+:class:`~convgui.animation.request.AnimationRequest` made from its current values and settings,
+and this module writes it as a :mod:`convgui.animation` file — GIF, APNG, PDF or numbered SVG
+frames, one frame per output cell. The animation is built and written on a worker thread
+(:class:`AnimationExport`) behind a progress dialog whose Cancel leaves no file.
 
 File dialogs start in the folder of the last export (remembered in the application's settings).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
-import numpy as np
 import shiboken6
 from PySide6.QtCore import (
     QBuffer,
@@ -41,21 +41,17 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QMenu, QProgressDialog, QScrollArea, QWidget
 
 from convgui.animation.draw import Figure
-from convgui.animation.frames import Animation, build_animation
-from convgui.animation.writers import MAX_FPS, WriteCancelled, write_animation
+from convgui.animation.request import AnimationRequest
+from convgui.animation.writers import WriteCancelled, write_animation
 from convgui.atomic import atomic_write, quote_path
 from convgui.shapes import ShapeError
-from convgui.stepper import format_number
-from convgui.ui.classroom.matrix_mode import MatrixMode
-from convgui.ui.classroom.transposed_view import TransposedView
 from convgui.ui.session import Session  # the one place this module reaches the settings
 from convgui.ui.tasks import GuardedThread
-from convgui.walkstate import CHANNEL_NAMES
 
 __all__ = [
-    "ANIMATION_FILTERS", "FIGURE_FILTERS", "PNG_SCALE", "AnimationExport", "AnimationRequest",
-    "LessonExports", "animation_request", "ask_save_path", "export_animation", "figure_bytes",
-    "save_figure",
+    "ANIMATION_FILTERS", "FIGURE_FILTERS", "PNG_SCALE", "Animated", "AnimationExport",
+    "AnimationRequest", "LessonExports", "animation_request", "ask_save_path",
+    "export_animation", "figure_bytes", "save_figure",
 ]
 
 PNG_SCALE = 2
@@ -63,7 +59,6 @@ FIGURE_FILTERS = "PNG image, 2× resolution (*.png);;SVG, vector (*.svg);;PDF, v
 ANIMATION_FILTERS = ("Animated GIF (*.gif);;Animated PNG (*.png);;PDF, one page per frame "
                      "(*.pdf);;SVG, one numbered file per frame (*.svg)")
 LAST_DIR_KEY = "lesson_exports/last_dir"
-TRANSPOSED_FPS = 2.0
 PROGRESS_DELAY_MS = 300
 
 Report = Callable[[str], object]
@@ -194,85 +189,22 @@ def save_figure(widget: QWidget, path: str | os.PathLike[str], title: str = "Con
 # Animations
 
 
-@dataclasses.dataclass(frozen=True)
-class AnimationRequest:
-    """What a panel's animation is: ``build`` makes the :class:`Animation` (call it off the
-    GUI thread: it computes the convolution), ``fps`` its frame rate, ``name`` a file name
-    stem."""
+@runtime_checkable
+class Animated(Protocol):
+    """A panel with a sliding window to animate (the Step through and Transposed panels):
+    all :func:`export_animation` needs of it."""
 
-    build: Callable[[], Animation]
-    fps: float
-    name: str
-
-
-def _insert_in_title(title: str, extra: str) -> str:
-    """``extra`` (``", bias 1"``) before the title's ``" -> HxW output"``."""
-    head, arrow, tail = title.rpartition(" -> ")
-    return f"{head}{extra}{arrow}{tail}" if arrow else title + extra
-
-
-def _matrix_request(panel: MatrixMode) -> AnimationRequest:
-    if not panel.is_ready():
-        raise ValueError("the Step through panel is still computing: try again in a moment")
-    walk = panel.walkthrough()
-    if walk is None:
-        raise ValueError(panel.step_text() or "the Step through panel has no output")
-    if walk.mode == "cnn":
-        raise ValueError("an animation shows one grid, and this walk sums three channels: "
-                         "choose per-channel or luma, or one grid")
-    (top, _), (left, _) = walk.pads
-    h, w = walk.geometry.in_hw
-    padded, output, kernel = walk.padded.copy(), np.array(walk.output, np.float64), walk.kernel
-    plane = padded[top:top + h, left:left + w].copy()
-    extras = ""
-    if walk.mode == "per-channel":
-        extras += f", {CHANNEL_NAMES[walk.channel]} channel"
-    elif walk.mode == "luma":
-        extras += ", luma"
-    if walk.boundary == "constant" and walk.cval != 0:
-        extras += f", padding value {format_number(walk.cval)}"
-    if walk.bias != 0:
-        extras += f", bias {format_number(walk.bias)}"
-    extras = extras.replace("\u2212", "-")  # the animation font has no Unicode minus
-    pads, geometry, boundary, flip = walk.pads, walk.geometry, walk.boundary, walk.flip
-
-    def build() -> Animation:
-        animation = build_animation(
-            "conv", plane, kernel, padding=pads, stride=geometry.stride,
-            dilation=geometry.dilation, boundary=boundary, flip=flip, numbers=True)
-        # The panel's own numbers: its padding fill value (cval) and its bias are part of the
-        # walk it shows, which the animation core does not take as options.
-        return dataclasses.replace(animation, grid=padded, output=output,
-                                   title=_insert_in_title(animation.title, extras))
-
-    return AnimationRequest(build, min(max(panel.speed(), 0.1), MAX_FPS), "step-through")
-
-
-def _transposed_request(panel: TransposedView) -> AnimationRequest:
-    source = panel.input_patch()
-    if source is None:
-        raise ValueError("the Transposed tab has no input yet: open an image or tick "
-                         "“Constant input”")
-    source = np.array(source, dtype=np.float64)
-    kernel = panel.model.settings.kernel_array()
-    params = panel.params()
-
-    def build() -> Animation:
-        return build_animation(
-            "transposed", source, kernel, padding=params["padding"], stride=params["stride"],
-            dilation=params["dilation"], output_padding=params["output_padding"], numbers=True)
-
-    return AnimationRequest(build, TRANSPOSED_FPS, "transposed")
+    def animation_request(self) -> AnimationRequest:
+        """Its animation with its current values and settings; ValueError saying why when
+        there is none."""
 
 
 def animation_request(panel: QWidget) -> AnimationRequest:
-    """The animation of ``panel`` (the Step through or the Transposed panel) with its current
-    values and settings; ValueError saying why when there is none."""
-    if isinstance(panel, MatrixMode):
-        return _matrix_request(panel)
-    if isinstance(panel, TransposedView):
-        return _transposed_request(panel)
-    raise ValueError("animations are made on the Step through and Transposed tabs")
+    """The animation of ``panel`` (see :class:`Animated`) with its current values and
+    settings; ValueError saying why when there is none."""
+    if not isinstance(panel, Animated):
+        raise ValueError("animations are made on the Step through and Transposed tabs")
+    return panel.animation_request()
 
 
 _ACTIVE: set[AnimationExport] = set()  # kept alive until their outcome has been handled
@@ -445,7 +377,7 @@ class LessonExports(QObject):
         """"Export animation…" only where there is a sliding window to animate."""
         panel = self.current_panel()
         self.figure_action.setEnabled(panel is not None)
-        self.animation_action.setEnabled(isinstance(panel, (MatrixMode, TransposedView)))
+        self.animation_action.setEnabled(isinstance(panel, Animated))
 
     def _current_title(self) -> str:
         index = self._tabs.currentIndex()

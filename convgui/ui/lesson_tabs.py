@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStackedWidget, QTabBar, QWidget
 
+from convgui.lessons import tab_key
+
 
 class LessonTabs(QStackedWidget):
     """A stack of pages with a :class:`QTabBar` (``bar``) kept in step with it.
@@ -55,8 +57,8 @@ class LessonTabs(QStackedWidget):
     def index_of_title(self, title: str) -> int:
         """The index of the tab called ``title`` (case, spaces, hyphens and underscores
         ignored: "step-through" finds "Step through"), or -1."""
-        wanted = _key(title)
-        keys = [_key(t) for t in self.titles()]
+        wanted = tab_key(title)
+        keys = [tab_key(t) for t in self.titles()]
         return keys.index(wanted) if wanted in keys else -1
 
     def _bar_changed(self, index: int) -> None:
@@ -66,7 +68,3 @@ class LessonTabs(QStackedWidget):
     def _stack_changed(self, index: int) -> None:
         if self.bar.currentIndex() != index:
             self.bar.setCurrentIndex(index)
-
-
-def _key(title: str) -> str:
-    return "".join(ch for ch in title.lower() if ch.isalnum())

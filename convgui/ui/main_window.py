@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QToolBar
 
-from convgui import kernels
+from convgui import kernels, lessons
 from convgui.imageio import LoadedImage
 from convgui.settings import Settings
 from convgui.ui.classroom.frequency_view import FrequencyView
@@ -71,16 +71,16 @@ class MainWindow(QMainWindow):
         self.files = ImageFiles(self)
 
         self.tabs = LessonTabs(self)
-        self.tabs.addTab(self.views, "Playground")
+        self.tabs.addTab(self.views, lessons.PLAYGROUND)
         self.tabs.setTabToolTip(0, "Any kernel on any image, live, with exact numbers on hover")
         self.classroom = ClassroomTabs(self.model, self.tabs, self)
         self.setCentralWidget(self.tabs)
-        lessons = QToolBar("Lessons", self)
-        lessons.setObjectName("Lessons")
-        lessons.setMovable(False)
-        lessons.setFloatable(False)
-        lessons.addWidget(self.tabs.bar)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, lessons)
+        lesson_bar = QToolBar("Lessons", self)
+        lesson_bar.setObjectName("Lessons")
+        lesson_bar.setMovable(False)
+        lesson_bar.setFloatable(False)
+        lesson_bar.addWidget(self.tabs.bar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, lesson_bar)
         self.kernel_editor = KernelEditor(self.model, self)
         # Wrap the sum line so the kernel dock can be narrow (it is one long line otherwise).
         self.kernel_editor.sum_label.setWordWrap(True)

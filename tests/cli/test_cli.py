@@ -318,6 +318,50 @@ def test_window_options_refuse_bad_values_in_one_line(work: Path, args, fragment
     assert not (work / "out" / "x.png").exists()
 
 
+#: Runs ``convgui ARGS`` and prints the Qt modules it imported before it exited.
+QT_PROBE = """
+import json, sys
+from convgui.cli import main
+try:
+    status = main(sys.argv[1:])
+except SystemExit as exc:
+    status = exc.code
+print(json.dumps(sorted(m for m in sys.modules
+                        if m.split(".")[0] in ("PySide6", "shiboken6", "pyqtgraph"))))
+sys.exit(status)
+"""
+
+
+def test_an_unknown_tab_is_refused_by_the_parser_before_qt_starts(work: Path) -> None:
+    """``--tab nowhere`` is an argument error (exit 2, one line naming the tabs), found
+    without importing Qt: no window is started to find out."""
+    proc = run("--tab", "nowhere", cwd=work, code=QT_PROBE)
+    line = assert_one_line_error(proc, "argument --tab: no tab 'nowhere'")
+    assert line.endswith("the tabs are: Playground, Step through, Filter bank, Channels, Layer, "
+                         "Transposed, Quiz (see 'convgui --help')")
+    assert json.loads(proc.stdout) == []
+
+
+def test_the_parser_imports_no_qt_and_names_the_tab_asked_for(work: Path) -> None:
+    code = """
+import json, sys
+from convgui.cli.parser import build_parser
+tabs = [build_parser().parse_args(["--tab", name]).gui_tab for name in sys.argv[1:]]
+qt = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6", "pyqtgraph"))
+print(json.dumps([tabs, qt]))
+"""
+    proc = run("step-through", "FILTER_BANK", " quiz ", "Playground", cwd=work, code=code)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == [["Step through", "Filter bank", "Quiz", "Playground"], []]
+
+
+def test_help_names_every_tab(work: Path) -> None:
+    proc = run("--help", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    assert ("show this tab: playground, step-through, filter-bank, channels, layer, "
+            "transposed, quiz") in " ".join(proc.stdout.split())
+
+
 # ------------------------------------------------------------------------------- in-process
 
 

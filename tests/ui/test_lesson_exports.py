@@ -10,6 +10,8 @@ from PIL import Image
 from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtWidgets import QFileDialog, QFrame, QLabel, QMenu, QPushButton, QScrollArea
 
+from convgui.animation.frames import build_animation
+from convgui.animation.request import AnimationRequest
 from convgui.settings import Settings
 from convgui.ui import lesson_exports
 from convgui.ui.classroom.matrix_mode import MatrixMode
@@ -88,6 +90,34 @@ def test_actions_follow_the_current_tab(window):
     window.tabs.setCurrentIndex(0)
     assert window.exports.export_animation() is None
     assert "Step through and Transposed" in window.messages[-1]
+
+
+class PoolingPanel(QLabel):
+    """No classroom panel: a widget that only offers ``animation_request``."""
+
+    def animation_request(self):
+        grid = np.arange(16, dtype=float).reshape(4, 4)
+        return AnimationRequest(
+            lambda: build_animation("max", grid, None, kernel_hw=(2, 2), stride=2, numbers=True),
+            5.0, "pooling")
+
+
+def test_any_panel_offering_an_animation_request_is_animated(window, tmp_path, qtbot,
+                                                             monkeypatch):
+    """The exporter knows the panels only by what they offer (lesson_exports.Animated)."""
+    page = QScrollArea()
+    page.setWidget(PoolingPanel("max pooling"))
+    window.tabs.setCurrentIndex(window.tabs.addTab(page, "Pooling"))
+    window.menu.aboutToShow.emit()
+    assert window.exports.animation_action.isEnabled()
+    suggested = []
+    monkeypatch.setattr(lesson_exports, "ask_save_path", lambda parent, caption, name, filters:
+                        suggested.append(name) or str(tmp_path / "pool.gif"))
+    assert finish(qtbot, window.exports.export_animation()) == [tmp_path / "pool.gif"]
+    assert suggested == ["pooling.gif"]
+    with Image.open(tmp_path / "pool.gif") as gif:
+        assert gif.n_frames == 2 * 2  # a 4×4 grid in 2×2 windows, 2 apart
+        assert gif.info["duration"] == 1000 // 5
 
 
 def test_figure_png_is_twice_the_panel_and_not_blank(window, tmp_path):

@@ -469,3 +469,14 @@ def test_docks_keep_sensible_widths_on_every_tab_at_1280x800(window, qtbot):
             if not dock.visibleRegion().isEmpty():
                 assert dock.width() >= layout.need(panel) - 2, (name, panel.key, dock.width())
         assert window.tabs.width() >= 0.55 * window.width(), (name, window.tabs.width())
+
+
+def test_the_window_has_exactly_the_tabs_the_command_line_knows(window):
+    """``convgui --tab`` is checked against convgui.lessons before Qt starts: the window must
+    have those tabs, in that order, and find each by the names the parser accepts."""
+    from convgui import lessons
+
+    assert window.tabs.titles() == list(lessons.TAB_TITLES)
+    for title in lessons.TAB_TITLES:
+        assert window.tabs.index_of_title(title.upper().replace(" ", "-")) == (
+            lessons.TAB_TITLES.index(title))

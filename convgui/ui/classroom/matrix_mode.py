@@ -20,6 +20,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from convgui.animation.request import AnimationRequest, walk_request
 from convgui.settings import FIELDS, Settings
 from convgui.stepper import EXAMPLES, Walkthrough
 from convgui.ui.classroom.grid_widgets import scaled_font
@@ -29,6 +30,7 @@ from convgui.ui.classroom.step_controls import StepControls
 from convgui.ui.classroom.step_grids import StepGrids
 from convgui.ui.classroom.step_input import StepInput
 from convgui.ui.follow import FollowsSettings
+from convgui.ui.lesson_exports import export_animation
 from convgui.ui.model import SettingsModel
 from convgui.ui.tasks import LatestTask, stop_task
 from convgui.walkstate import (
@@ -77,7 +79,7 @@ class MatrixMode(FollowsSettings, QWidget):
         self._bar.depthChosen.connect(
             lambda rgb: self._say(self._input.set_depth(rgb)))
         self._bar.channelChosen.connect(lambda _: self._recompute())
-        self._bar.exportRequested.connect(self._export_animation)
+        self._bar.exportRequested.connect(lambda: export_animation(self, report=self.message.emit))
 
         self.description = QLabel()  # what the loaded example shows
         self.description.setWordWrap(True)
@@ -335,11 +337,13 @@ class MatrixMode(FollowsSettings, QWidget):
         if self._state.walk is not None:
             self.go_to(self._state.walk.index_of(i, j))
 
-    def _export_animation(self) -> None:
-        # Imported here: lesson_exports imports this module.
-        from convgui.ui.lesson_exports import export_animation
-
-        export_animation(self, report=self.message.emit)
+    def animation_request(self) -> AnimationRequest:
+        """The walk shown, animated at the play speed; ValueError saying why if there is none."""
+        if not self.is_ready():
+            raise ValueError("the Step through panel is still computing: try again in a moment")
+        if self._state.walk is None:
+            raise ValueError(self.step_text() or "the Step through panel has no output")
+        return walk_request(self._state.walk, self.speed())
 
     # ------------------------------------------------------------------ for tests and callers
     def is_ready(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
+from convgui.lessons import CLASSROOM_TABS
 from convgui.ui.classroom.channels_view import ChannelsView
 from convgui.ui.classroom.filter_bank import FilterBank
 from convgui.ui.classroom.layer_view import LayerView
@@ -14,16 +15,9 @@ from convgui.ui.classroom.transposed_view import TransposedView
 from convgui.ui.lesson_tabs import LessonTabs
 from convgui.ui.model import SettingsModel
 
-#: (attribute, tab title, tooltip) in tab order after the playground.
-TABS = (
-    ("matrix", "Step through", "A small grid: slide the kernel cell by cell, with the arithmetic"),
-    ("filter_bank", "Filter bank", "Several kernels, their feature maps and the merged map"),
-    ("channels", "Channels", "R, G and B as a CNN sees them: one kernel slice per channel"),
-    ("layer", "Layer", "Convolution → activation → pooling, with the shape chain"),
-    ("transposed", "Transposed", "Upsampling with a transposed convolution (checkerboards)"),
-    ("quiz", "Quiz", "Generated exercises one at a time: type the answer, see right or wrong, "
-                     "reveal the worked solution"),
-)
+#: (attribute, tab title, tooltip) in tab order after the playground: the lessons' table, kept
+#: in the Qt-free core so that the command line checks ``--tab`` before Qt starts.
+TABS = CLASSROOM_TABS
 
 
 class ClassroomTabs:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from convgui.animation.request import AnimationRequest, transposed_request
 from convgui.engine import conv_transpose2d
 from convgui.mapinputs import luma
 from convgui.render import ShownMap, prepare_map
@@ -39,6 +40,7 @@ from convgui.shapes import (
 from convgui.ui.classroom.map_tile import MapTile
 from convgui.ui.classroom.panel import ClassroomPanel
 from convgui.ui.follow import KERNEL_FIELDS
+from convgui.ui.lesson_exports import export_animation
 from convgui.ui.model import SettingsModel
 
 __all__ = ["CONSTANT_SIDE", "MAX_INPUT_SIDE", "TransposedView", "downscale"]
@@ -84,7 +86,7 @@ class TransposedView(ClassroomPanel):
     the forward and transposed size formulas.
 
     Public: :meth:`output`, :meth:`input_patch`, :meth:`formula_texts`, :meth:`set_params`,
-    :meth:`set_constant_input`, :meth:`is_ready`.
+    :meth:`set_constant_input`, :meth:`is_ready`, :meth:`animation_request`.
     """
 
     message = Signal(str)  # a notice for the status bar (an animation export)
@@ -286,9 +288,17 @@ class TransposedView(ClassroomPanel):
         self.output_panel.set_map(out, name=f"Transposed convolution ({kh}×{kw} kernel, "
                                             f"stride {self.stride_spin.value()})")
 
-    def _export_animation(self) -> None:
-        from convgui.ui.lesson_exports import export_animation  # it imports this module
+    def animation_request(self) -> AnimationRequest:
+        """The transposed convolution shown, as an animation (see
+        :func:`~convgui.animation.request.transposed_request`); ValueError without an
+        input."""
+        source = self.input_patch()
+        if source is None:
+            raise ValueError("the Transposed tab has no input yet: open an image or tick "
+                             "“Constant input”")
+        return transposed_request(source, self.model.settings.kernel_array(), self.params())
 
+    def _export_animation(self) -> None:
         export_animation(self, report=self.message.emit)
 
     def show_error(self, message: str) -> None:
