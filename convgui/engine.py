@@ -21,7 +21,7 @@ import dataclasses
 import math
 import os
 import time
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -52,10 +52,12 @@ TAPS_ROUTES = ("taps", "separable taps")
 #: Candidate routes priced within this factor of the cheapest are measured (see
 #: :meth:`Convolution.measure_routes`); the cost model is trusted to rule out the rest.
 MEASURE_WITHIN = 4.0
-#: Rounds of timing the candidate routes (the best time of each counts); after the second,
+#: Rounds of timing the candidate routes (the best time of each counts); after the first,
 #: only the routes within MEASURE_CONTENDERS× of the fastest run again.
-MEASURE_ROUNDS = 4
+MEASURE_ROUNDS = 2
 MEASURE_CONTENDERS = 1.5
+#: Most consecutive runs of one route in one round (see :func:`_settled_ms`).
+MEASURE_RUNS = 8
 
 #: Output pixels per band: small enough to report progress and stop often, large enough to be
 #: cheap (a 1024×1024 image is computed in 4 bands).
@@ -78,6 +80,21 @@ def _ieee() -> np.errstate:
     between threads, one used in a ``with`` may not.
     """
     return np.errstate(over="ignore", invalid="ignore")
+
+
+def _settled_ms(run: Callable[[], object]) -> float:
+    """The best time (ms) of up to :data:`MEASURE_RUNS` consecutive ``run()`` calls, stopping
+    once two runs in a row were not 5 % faster than the best before them."""
+    best, slower = math.inf, 0
+    for _ in range(MEASURE_RUNS):
+        started = time.perf_counter()
+        run()
+        elapsed = (time.perf_counter() - started) * 1e3
+        slower = 0 if elapsed < 0.95 * best else slower + 1
+        best = min(best, elapsed)
+        if slower == 2:
+            break
+    return best
 
 
 def convolve2d(
@@ -337,21 +354,21 @@ class Convolution:
 
     def measure_routes(self) -> dict[str, float]:
         """Time every candidate route on this call, remember the times in the wisdom and
-        return them (ms). Each route runs twice (the first run also warms caches and thread
-        pools up); then, for the rest of :data:`MEASURE_ROUNDS`, those within
-        :data:`MEASURE_CONTENDERS` of the best so far run again. Each keeps its best time.
+        return them (ms). Each route runs until it stops getting faster (:func:`_settled_ms`),
+        in :data:`MEASURE_ROUNDS` rounds (in the later ones only the routes within
+        :data:`MEASURE_CONTENDERS` of the best so far), and keeps its best time: what a call
+        repeated in the window or a loop takes. (Timed once after another route's runs, a
+        route that allocates a large result took up to 2× as long: its memory faulted in
+        fresh pages for its first 5–8 runs.)
         The next :attr:`route` of a call with the same :attr:`wisdom_key` is the fastest."""
         times: dict[str, float] = {}
         for round_ in range(MEASURE_ROUNDS):
             best = min(times.values(), default=math.inf)
             for name in self.candidate_routes:
-                if round_ >= 2 and times[name] > MEASURE_CONTENDERS * best:
+                if round_ and times[name] > MEASURE_CONTENDERS * best:
                     continue
                 trial = dataclasses.replace(self, forced_route=name)
-                started = time.perf_counter()
-                trial.run()
-                elapsed = (time.perf_counter() - started) * 1e3
-                times[name] = min(times.get(name, math.inf), elapsed)
+                times[name] = min(times.get(name, math.inf), _settled_ms(trial.run))
         planner.WISDOM.remember(self.wisdom_key, times)
         for name in ("route", "_route_factors"):  # chosen again, from the measurement
             self.__dict__.pop(name, None)
@@ -431,10 +448,22 @@ class Convolution:
 
     @cached_property
     def _stride_one(self) -> Convolution:
-        """This call at stride 1 with the same pads (no bias): its every s-th output row and
-        column are this call's outputs (route "sliced")."""
+        """This call at stride 1 with the same top and left pads (no bias): its every s-th
+        output row and column are this call's outputs (route "sliced").
+
+        Where those outputs lie within an output as large as the input, the bottom and right
+        pads are chosen to make it so ('same' size: OpenCV's one call in place, as a user's
+        own ``filter2D`` is); the cells they add are never kept, and a cell they drop never
+        was one of this call's."""
         g = self.geometry
-        geo = geometry(g.in_hw, self.kernel.shape, g.pads, 1, g.dilation)
+        pads = []
+        for axis in (0, 1):
+            top = g.pads[axis][0]
+            span = g.dilation[axis] * (self.kernel.shape[axis] - 1) + 1
+            last = (g.out_hw[axis] - 1) * g.stride[axis]  # the last stride-1 output needed
+            fits = span - 1 - top >= 0 and last <= g.in_hw[axis] - 1
+            pads.append((top, span - 1 - top) if fits else g.pads[axis])
+        geo = geometry(g.in_hw, self.kernel.shape, tuple(pads), 1, g.dilation)
         return dataclasses.replace(self, geometry=geo, bias=0.0, forced_route=None)
 
     @cached_property
