@@ -3,6 +3,9 @@
 import gc
 
 import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QApplication
 
 from convgui.ui.app import collect_garbage_on_gui_thread
 
@@ -22,3 +25,20 @@ def _collect_garbage_after_each_test():
     Collecting after each test keeps the suite as close to the application as it can be."""
     yield
     gc.collect()
+
+
+@pytest.fixture
+def app_look(qapp):
+    """The application's font and palette before the test (yielded), put back after it
+    whatever happened: presentation mode changes both, and a failed test must not enlarge
+    every later test's text.
+
+    The test's windows are closed and only scheduled for deletion by then: they are deleted
+    first, or a window half torn down gets the font change (a kernel-grid editor already
+    gone: a crash in QAbstractItemView::updateEditorGeometries, about every other run of
+    test_keyboard)."""
+    font, palette = QFont(qapp.font()), QPalette(qapp.palette())
+    yield font, palette
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qapp.setFont(font)
+    qapp.setPalette(palette)

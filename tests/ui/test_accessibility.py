@@ -8,6 +8,7 @@ and presentation mode; a selected kernel cell keeps its value's colour.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from layout_audit import (
     accessible_name,
@@ -15,20 +16,14 @@ from layout_audit import (
     mnemonic_clashes,
     unnamed_controls,
 )
+from numpy.typing import ArrayLike
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPalette
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QLabel, QTabWidget, QWidget
+from window_settling import run_pending_layouts, settle_window
 
 from convgui.ui.keyboard import reveal
 from convgui.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def app_look(qapp):
-    font, palette = QFont(qapp.font()), QPalette(qapp.palette())
-    yield
-    qapp.setFont(font)
-    qapp.setPalette(palette)
 
 
 def _window(qtbot, size, presenting=False) -> MainWindow:
@@ -39,8 +34,7 @@ def _window(qtbot, size, presenting=False) -> MainWindow:
     w.show()
     qtbot.waitExposed(w)
     qtbot.waitUntil(lambda: w.result is not None, timeout=10_000)
-    qtbot.waitUntil(lambda: not w.dock_layout._pending.isActive(), timeout=2000)
-    qtbot.wait(30)
+    settle_window(qtbot, w)
     return w
 
 
@@ -68,13 +62,13 @@ def every_view(qtbot, window: MainWindow, audit) -> list[str]:
         window.tabs.setCurrentIndex(tab)
         for dock in window.dock_layout.docks.values():
             dock.raise_()
-            qtbot.wait(5)
+            settle_window(qtbot, window)
             where = f"{window.tabs.tabText(tab)} / {dock.windowTitle()}"
             look(where)
             for inner in dock.findChildren(QTabWidget):
                 for page in range(1, inner.count()):
                     inner.setCurrentIndex(page)
-                    qtbot.wait(5)
+                    run_pending_layouts(window)
                     look(f"{where} / {inner.tabText(page)}")
                 inner.setCurrentIndex(0)
     return [f"[{where}] {problem}" for problem, where in found.items()]
@@ -144,19 +138,37 @@ def test_no_two_items_of_a_menu_share_a_mnemonic(window):
 
 # ----------------------------------------------------------------------------- the focus ring
 
+def luminance(red: ArrayLike, green: ArrayLike, blue: ArrayLike) -> np.ndarray:
+    """WCAG 2 relative luminance of 8-bit sRGB values (scalars or arrays, element-wise),
+    written out here independently of the code under test."""
+    def linear(v: ArrayLike) -> np.ndarray:
+        s = np.asarray(v, dtype=np.float64) / 255
+        return np.where(s <= 0.04045, s / 12.92, ((s + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def contrast_ratio(lum_a: ArrayLike, lum_b: ArrayLike) -> np.ndarray:
+    """WCAG 2 contrast ratio of two relative luminances (element-wise): lighter + 0.05 over
+    darker + 0.05."""
+    return (np.maximum(lum_a, lum_b) + 0.05) / (np.minimum(lum_a, lum_b) + 0.05)
+
+
 def contrast(a: QColor, b: QColor) -> float:
-    """WCAG 2 contrast ratio, written out here independently of the code under test."""
-    def lum(c: QColor) -> float:
-        def ch(v: int) -> float:
-            s = v / 255
-            return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
-        return 0.2126 * ch(c.red()) + 0.7152 * ch(c.green()) + 0.0722 * ch(c.blue())
-    hi, lo = sorted((lum(a), lum(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
+    """WCAG 2 contrast ratio of two colours."""
+    return float(contrast_ratio(luminance(a.red(), a.green(), a.blue()),
+                                luminance(b.red(), b.green(), b.blue())))
 
 
 def _grab(window: MainWindow, rect: QRect) -> QImage:
     return window.grab(rect).toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+def _luminances(image: QImage) -> np.ndarray:
+    """The relative luminance of every pixel of an RGB32 ``image`` (height × width); each
+    pixel is read as the 0xffRRGGBB value ``QImage.pixel`` returns."""
+    rows = np.frombuffer(image.constBits(), dtype=np.uint32, count=image.sizeInBytes() // 4)
+    pixels = rows.reshape(image.height(), image.bytesPerLine() // 4)[:, :image.width()]
+    return luminance((pixels >> 16) & 0xFF, (pixels >> 8) & 0xFF, pixels & 0xFF)
 
 
 def ring_pixels(qtbot, window: MainWindow, widget: QWidget) -> tuple[int, int]:
@@ -168,18 +180,16 @@ def ring_pixels(qtbot, window: MainWindow, widget: QWidget) -> tuple[int, int]:
     if focus is not None:
         focus.clearFocus()
     reveal(widget)  # in view, as Tab would bring it
-    qtbot.wait(30)
+    run_pending_layouts(window)
     rect = QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size()).adjusted(
         -3, -3, 3, 3)
     before = _grab(window, rect)
     widget.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is widget)
-    qtbot.wait(30)
+    run_pending_layouts(window)  # what the focus sets off (the ring follows moves on a timer)
     after = _grab(window, rect)
     ratio = before.devicePixelRatio()
-    changed = sum(
-        contrast(QColor(before.pixel(x, y)), QColor(after.pixel(x, y))) >= 3
-        for y in range(before.height()) for x in range(before.width()))
+    changed = int(np.count_nonzero(contrast_ratio(_luminances(before), _luminances(after)) >= 3))
     return changed, round(2 * (widget.width() + widget.height()) * ratio)
 
 
@@ -202,14 +212,15 @@ def test_the_focus_indicator_contrasts_3_to_1(request, qtbot, which):
             window.dock_layout.docks["parameters"].raise_()
         else:
             window.dock_layout.docks["kernel"].raise_()
-        qtbot.wait(10)
+        run_pending_layouts(window)
         changed, perimeter = ring_pixels(qtbot, window, widget)
         assert changed >= 2 * perimeter, (accessible_name(widget), changed, perimeter)
 
 
 def test_focus_is_visible_at_launch(window, qtbot):
     window.activateWindow()
-    qtbot.wait(30)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    run_pending_layouts(window)
     focus = QApplication.focusWidget()
     assert focus is window.tabs.bar
     ring = window.keyboard.focus_ring
@@ -233,13 +244,13 @@ def test_a_selected_kernel_cell_keeps_its_value_s_colour(window, qtbot):
     table.clearSelection()
     table.setCurrentIndex(table.model().index(0, 0))
     table.clearSelection()
-    qtbot.wait(20)
+    settle_window(qtbot, window)
     inside = (rect.left() + rect.width() // 4, rect.top() + rect.height() // 4)
     plain = colour_at(*inside)
     assert plain.red() > plain.blue() + 60  # a positive weight is red
     table.setCurrentIndex(index)
     table.selectionModel().select(index, table.selectionModel().SelectionFlag.ClearAndSelect)
-    qtbot.wait(20)
+    run_pending_layouts(window)
     assert colour_at(*inside) == plain
     band = [colour_at(rect.left() + dx, rect.center().y()) for dx in range(5)]
     assert max(contrast(c, plain) for c in band) >= 3  # the outline stands out from the cell

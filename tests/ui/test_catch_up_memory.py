@@ -39,6 +39,10 @@ from convgui.ui.model import SettingsModel
 from convgui.ui.tasks import LatestTask
 
 REFERENCE_KERNEL = ((1, 2, 1), (0, 0, 0), (-1, -2, -1))
+#: Round trips Playground ↔ Channels after the warm-up, and the resident memory each may add
+#: on average: a rebuild whose widgets wait for deletion kept ~170 kB a round trip.
+ROUND_TRIPS = 100
+RSS_PER_ROUND_TRIP = 100 * 2**10
 #: Python wrappers that a panel rebuilding its widgets would pile up.
 WATCHED_TYPES = ("_SliceTable", "_FilterEditor", "MapTile", "MapCanvas", "QTableWidgetItem",
                  "QDoubleSpinBox", "QGroupBox")
@@ -131,12 +135,13 @@ def _catch_up_on_reference_settings(qtbot, window: MainWindow, panels) -> None:
 
 
 def test_playground_channels_round_trips_create_no_widgets_and_keep_no_memory(window, qtbot):
-    """300 round trips Playground ↔ Channels, the kernel's size and values changed before
+    """100 round trips Playground ↔ Channels, the kernel's size and values changed before
     each switch and again while Channels is shown: the slice tables follow every kernel
     exactly, neither the catch-up nor the edit adds a widget (not even one waiting for
-    deletion), the wrappers of the panel's widgets do not pile up, and RSS grows by less than
-    30 MB (0.7 MB measured; 7.4 MB before the fix with deferred deletions run, 51 MB
-    without)."""
+    deletion; counted on every round trip, so the rebuild fails the first one), the wrappers
+    of the panel's widgets do not pile up, and RSS grows by less than 100 kB a round trip on
+    average (≤ 0.4 MB over the 100 measured; before the fix, 7.4 MB over 300 with deferred
+    deletions run and 51 MB without: ~25 and ~170 kB a round trip)."""
     panel = window.classroom.channels
     index = _tab_index(window, panel)
     rng = np.random.default_rng(7)
@@ -169,7 +174,7 @@ def test_playground_channels_round_trips_create_no_widgets_and_keep_no_memory(wi
     wrappers = _live_wrappers()
     rss = _rss()
 
-    for step in range(10, 310):
+    for step in range(10, 10 + ROUND_TRIPS):
         after_catch_up, after_edit = round_trip(step)
         assert after_catch_up == widgets, f"round trip {step}: the catch-up made widgets"
         assert after_edit == widgets, f"round trip {step}: following an edit made widgets"
@@ -179,7 +184,8 @@ def test_playground_channels_round_trips_create_no_widgets_and_keep_no_memory(wi
     assert len(QApplication.allWidgets()) == all_widgets
     assert _live_wrappers() == wrappers
     grown = _rss() - rss
-    assert grown < 30 * 2**20, f"resident memory grew by {grown / 2**20:.1f} MB"
+    assert grown < ROUND_TRIPS * RSS_PER_ROUND_TRIP, \
+        f"resident memory grew by {grown / 2**20:.1f} MB in {ROUND_TRIPS} round trips"
     # and the layer is still right: Σ over channels of (kernel slice ∗ channel)
     window.model.edit("kernel", kernel=_random_kernel(rng, 0))
     window.tabs.setCurrentIndex(index)
@@ -196,9 +202,13 @@ def test_every_classroom_tab_catches_up_without_new_widgets(window, qtbot):
     channel mode, display; a dilated kernel may span more than the 40×52 image: no output)
     and a switch to the next photo tab (Filter bank, Channels, Layer, Transposed) after each:
     no catch-up creates a widget, whether it ends in a result or an explanation, and
-    afterwards the window holds exactly the widgets it started with."""
+    afterwards the window holds exactly the widgets it started with.
+
+    The seed is one whose 40 visits end in an explanation on both panels that can give one
+    here: Channels and Layer convolve with the model's kernel; Filter bank's own filters and
+    Transposed's own geometry always leave an output."""
     panels = window.classroom.photo_panels()
-    rng = np.random.default_rng(11)
+    rng = np.random.default_rng(31)
 
     def random_edit(step: int) -> None:
         stride, dilation = int(rng.integers(1, 4)), int(rng.integers(1, 7))
@@ -223,13 +233,15 @@ def test_every_classroom_tab_catches_up_without_new_widgets(window, qtbot):
     _catch_up_on_reference_settings(qtbot, window, panels)
     widgets = len(QApplication.allWidgets())
     wrappers = _live_wrappers()
-    errors = 0
-    for step in range(80):
+    explained: set[str] = set()
+    for step in range(40):
         panel = panels[step % len(panels)]
         random_edit(step + 100)
         assert visit(panel) <= widgets, f"{type(panel).__name__} made widgets catching up"
-        errors += panel.is_ready() and _shows_explanation(panel)
-    assert errors, "no edit ended in an explanation: the run did not cover that path"
+        if panel.is_ready() and _shows_explanation(panel):
+            explained.add(type(panel).__name__)
+    assert explained == {"ChannelsView", "LayerView"}, \
+        f"explanations on {sorted(explained)}: the run did not cover that path on every panel"
     _catch_up_on_reference_settings(qtbot, window, panels)
     assert len(QApplication.allWidgets()) == widgets
     assert _live_wrappers() == wrappers

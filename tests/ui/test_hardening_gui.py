@@ -21,6 +21,7 @@ from fault_files import BAD_FILES, ODD_FILES, ids, make_1x1_png
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from window_settling import settle_window
 
 from convgui import atomic, engine
 from convgui.imageio import image_from_array
@@ -258,10 +259,10 @@ def test_1000_rapid_edits_on_a_megapixel_image_end_exactly_and_leak_nothing(wind
 
     for step in range(2 * tabs.count()):  # warm-up: every tab shown, thread pools, caches
         new_size(step)
-        qtbot.wait(50)
+        settle_window(qtbot, window, 30_000)  # the tab shown has caught up and drawn its result
     kernel = new_size(0)  # back on the playground
     wait_current(qtbot, window, 30_000)
-    qtbot.wait(100)
+    settle_window(qtbot, window, 30_000)  # every computation done, deferred deletions run
     gc.collect()
     widgets = len(QApplication.allWidgets())
     before = psutil.Process().memory_info().rss

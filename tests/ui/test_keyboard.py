@@ -7,18 +7,10 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication, QTabBar, QWidget
+from window_settling import run_pending_layouts, settle_window
 
 from convgui.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def app_look(qapp):
-    font, palette = QFont(qapp.font()), QPalette(qapp.palette())
-    yield
-    qapp.setFont(font)
-    qapp.setPalette(palette)
 
 
 def _window(qtbot, size, presenting=False) -> MainWindow:
@@ -29,9 +21,8 @@ def _window(qtbot, size, presenting=False) -> MainWindow:
     w.show()
     qtbot.waitExposed(w)
     qtbot.waitUntil(lambda: w.result is not None, timeout=10_000)
-    qtbot.waitUntil(lambda: not w.dock_layout._pending.isActive(), timeout=2000)
     w.activateWindow()
-    qtbot.wait(30)
+    settle_window(qtbot, w)
     return w
 
 
@@ -43,15 +34,17 @@ def window(request, qtbot, app_look):
 
 
 def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> QWidget:
-    """Send ``key`` to the focused widget; the widget focused afterwards."""
-    qtbot.keyClick(QApplication.focusWidget(), key, modifier)
-    qtbot.wait(5)
+    """Send ``key`` to the focused widget; the widget focused afterwards, once what the key
+    set off has run."""
+    target = QApplication.focusWidget()
+    qtbot.keyClick(target, key, modifier)
+    run_pending_layouts(target.window())
     return QApplication.focusWidget()
 
 
 def focus_grid(qtbot, window: MainWindow) -> None:
     window.dock_layout.docks["kernel"].raise_()
-    qtbot.wait(10)
+    run_pending_layouts(window)
     table = window.kernel_editor.table
     table.setFocus(Qt.FocusReason.TabFocusReason)
     table.setCurrentIndex(table.model().index(1, 1))
@@ -69,7 +62,7 @@ def test_tab_leaves_the_kernel_grid_and_reaches_the_parameters(window, qtbot):
         if isinstance(reached[-1], QTabBar) and reached[-1].parentWidget() is window:
             titles = [reached[-1].tabText(i) for i in range(reached[-1].count())]
             reached[-1].setCurrentIndex(titles.index("Parameters"))
-            qtbot.wait(10)
+            run_pending_layouts(window)
         if params.isAncestorOf(reached[-1]):
             break
     assert reached[-1] is params.padding_mode, [w.accessibleName() for w in reached]
@@ -130,7 +123,7 @@ def test_f6_visits_the_lesson_and_every_panel(window, qtbot):
 def test_kernel_shortcuts_work_with_the_focus_in_another_panel(window, qtbot):
     window.model.edit("test kernel", kernel=[[1, 2, 3], [4, 5, 6], [7, 8, 9]], divisor=1)
     window.dock_layout.docks["parameters"].raise_()
-    qtbot.wait(10)
+    run_pending_layouts(window)
     window.parameters.boundary.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.parameters.boundary)
     ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier

@@ -25,6 +25,8 @@ from convgui.imageio import image_from_array, load_image
 from convgui.kernels import patch_kernel
 from convgui.render import shown_image
 from convgui.settings import Settings
+from convgui.ui import views as views_module
+from convgui.ui import worker as worker_module
 from convgui.ui.kernel_editor import ZERO_SUM_REASON
 from convgui.ui.main_window import MainWindow
 from convgui.ui.readout import format_values
@@ -538,15 +540,20 @@ def _new_running_threads(before: set[threading.Thread]) -> list[threading.Thread
 def test_closing_mid_computation_leaves_no_thread_and_no_warning(
         qtbot, qtlog, monkeypatch, engine_name):
     monkeypatch.setenv("CONVGUI_ENGINE", engine_name)
-    monkeypatch.setattr(engine, "BAND_PIXELS", 1 << 14)  # many bands: stops every few rows
+    # progress from the first band on: the test knows at once that the computation runs
+    monkeypatch.setattr(worker_module, "PROGRESS_START_S", 0.0)
     threads_before = set(threading.enumerate())
     window = MainWindow(restore=False)
     try:
         window.show()
         wait_current(qtbot, window)
-        big = RNG.integers(0, 256, size=(3000, 3000), dtype=np.uint8)
+        big = RNG.integers(0, 256, size=(1500, 1500), dtype=np.uint8)
         window.model.edit("k", kernel=RNG.normal(size=(31, 31)).round(3).tolist())
         wait_current(qtbot, window)
+        # a row a band: the worker stops every row, and the 31×31 kernel keeps either engine
+        # busy for 0.1–2.5 s; the input is drawn off the GUI thread, as a large photo is
+        monkeypatch.setattr(engine, "BAND_PIXELS", 1 << 10)
+        monkeypatch.setattr(views_module, "DRAW_OFF_THREAD_VALUES", 1 << 20)
         with qtbot.waitSignal(window.worker.progress, timeout=10_000,
                               raising=engine_name == "scipy"):  # OpenCV may be done at once
             window.set_image(image_from_array(big))

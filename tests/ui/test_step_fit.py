@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QFontMetrics, QPainter
+from window_settling import settle_window
 
 from convgui.stepper import EXAMPLES
 from convgui.textgrid import parse_number
@@ -20,14 +21,6 @@ RGB = EXAMPLES["4×4 RGB input, 3×3 kernel"]
 CASES = [((1024, 768), True), ((1280, 800), False)]
 
 
-@pytest.fixture
-def app_look(qapp):
-    """The application's font and palette put back after the test (presentation mode
-    changes both)."""
-    font, palette = QFont(qapp.font()), QPalette(qapp.palette())
-    yield
-    qapp.setFont(font)
-    qapp.setPalette(palette)
 
 
 @pytest.fixture
@@ -51,14 +44,7 @@ def show_lesson(qtbot, window: MainWindow, size: tuple[int, int], presenting: bo
     index = box.findText(example.name)
     box.setCurrentIndex(index)
     box.activated.emit(index)
-    settle(qtbot, window)
-
-
-def settle(qtbot, window: MainWindow) -> None:
-    qtbot.waitUntil(window.classroom.matrix.is_ready, timeout=10_000)
-    qtbot.wait(50)
-    qtbot.waitUntil(lambda: not window.dock_layout._pending.isActive(), timeout=2000)
-    qtbot.wait(50)  # the folded lines' relayout
+    settle_window(qtbot, window)  # the walkthrough shown, then the folded lines' relayout
 
 
 def brute_force(image: np.ndarray, kernel: np.ndarray, bias: float) -> np.ndarray:
@@ -161,12 +147,12 @@ def test_folded_lines_come_back_when_the_window_grows(window, qtbot):
     assert panel.grids.folded_lines()  # short of room: the message line gave its room
     assert panel.message_label.isHidden()
     window.resize(1920, 1080)
-    settle(qtbot, window)
+    settle_window(qtbot, window)
     assert panel.grids.folded_lines() == []
     assert panel.description.isVisible() and panel.note.isVisible()
     assert panel.message_label.isVisible()
     window.resize(1024, 768)  # back again, live: everything in view once the layouts settle
-    settle(qtbot, window)
+    settle_window(qtbot, window)
     qtbot.waitUntil(lambda: panel.grids.verticalScrollBar().maximum() == 0, timeout=2000)
     for grid in [*panel.input_grids, panel.output_grid]:
         assert_in_view(grid, panel.grids, window)
@@ -176,7 +162,7 @@ def test_a_grid_too_large_for_any_legible_cell_scrolls_at_the_smallest(window, q
     show_lesson(qtbot, window, (1024, 768), True, FIVE)
     panel = window.classroom.matrix
     panel.set_input(np.arange(256.0).reshape(16, 16))
-    settle(qtbot, window)
+    settle_window(qtbot, window)
     grid = panel.input_grids[0]
     assert grid.cell_size() == grid.min_cell() < grid.base_cell()
     assert panel.grids.verticalScrollBar().maximum() > 0

@@ -119,7 +119,10 @@ def test_a_large_input_shows_a_preview_at_once_then_every_pixel(views, qtbot, mo
     views.set_input(rgb * 0.5, (0.0, 255.0))
     views.set_input(small, (0.0, 255.0))  # before the first one is drawn
     assert views.input_drawn()
-    qtbot.wait(300)
+    # the late drawing arrives: the task sends it before it turns idle, so it is queued then
+    qtbot.waitUntil(lambda: not views._draw_task.busy, timeout=5000)
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
     np.testing.assert_array_equal(item.image, small)
     assert item.mapRectToParent(item.boundingRect()) == QRectF(0, 0, 5, 4)
 

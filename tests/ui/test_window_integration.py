@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from convgui import engine, kernels
@@ -92,14 +92,6 @@ def assert_after_view_is_convolve2d(window: MainWindow, settings: Settings) -> N
     assert window.views.result() is result
 
 
-@pytest.fixture
-def app_look(qapp):
-    """The application's font and palette before the test, put back after it whatever
-    happened (a failed presentation test must not enlarge every later test's text)."""
-    font, palette = QFont(qapp.font()), QPalette(qapp.palette())
-    yield font, palette
-    qapp.setFont(font)
-    qapp.setPalette(palette)
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 from layout_audit import cut_texts, hidden_controls
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QDockWidget
+from window_settling import settle_window
 
 from convgui.ui.main_window import MainWindow
 from convgui.window_layout import COMPACT, WIDE
@@ -21,14 +22,6 @@ SIZES = [(1024, 768), (1280, 800), (1366, 768), (1920, 1080)]
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 
 
-@pytest.fixture
-def app_look(qapp):
-    """The application's font and palette put back after the test (presentation mode
-    changes both)."""
-    font, palette = QFont(qapp.font()), QPalette(qapp.palette())
-    yield
-    qapp.setFont(font)
-    qapp.setPalette(palette)
 
 
 @pytest.fixture
@@ -41,22 +34,15 @@ def window(qtbot, app_look):
     return w
 
 
-def settle(qtbot, window: MainWindow) -> None:
-    """Let the resize, the re-arrangement it may cause and the panels' layouts finish."""
-    qtbot.wait(30)
-    qtbot.waitUntil(lambda: not window.dock_layout._pending.isActive(), timeout=2000)
-    qtbot.wait(30)
-
-
 def problems(qtbot, window: MainWindow) -> list[str]:
-    """Cut texts and hidden controls on every central tab, with each side panel raised."""
+    """Cut texts and hidden controls on every central tab, with each side panel raised, each
+    view audited once the window is at rest (the tab's result shown, its layout done)."""
     found: dict[str, str] = {}  # problem → where it was first seen
     for tab in range(window.tabs.count()):
         window.tabs.setCurrentIndex(tab)
-        settle(qtbot, window)
         for dock in window.dock_layout.docks.values():
             dock.raise_()
-            qtbot.wait(10)
+            settle_window(qtbot, window)
             for problem in cut_texts(window) + hidden_controls(window):
                 found.setdefault(problem, f"{window.tabs.tabText(tab)} / {dock.windowTitle()}")
     return [f"[{where}] {problem}" for problem, where in found.items()]
@@ -68,7 +54,7 @@ def problems(qtbot, window: MainWindow) -> list[str]:
 def test_every_tab_fits_at_projector_sizes(window, qtbot, size, presenting):
     window.presentation.set_presentation(presenting)
     window.resize(*size)
-    settle(qtbot, window)
+    settle_window(qtbot, window)
     assert (window.width(), window.height()) == size
     if size[0] <= 1366:
         share = window.tabs.width() / window.width()
@@ -80,14 +66,14 @@ def test_the_layout_follows_a_live_resize(window, qtbot):
     """Wide → narrow → wide: two columns become one column of tabs and back, every panel
     docked and reachable, the central views never squeezed below their share."""
     window.resize(1920, 1080)
-    settle(qtbot, window)
+    settle_window(qtbot, window)
     assert window.dock_layout.plan.arrangement == WIDE
     left = window.dock_layout.docks["kernel"]
     right = window.dock_layout.docks["parameters"]
     assert left.x() < window.tabs.x() < right.x()
 
     window.resize(1024, 768)
-    settle(qtbot, window)
+    settle_window(qtbot, window)
     assert window.dock_layout.plan.arrangement == COMPACT
     docks = window.dock_layout.docks.values()
     assert all(not d.isFloating() and window.dockWidgetArea(d) == RIGHT for d in docks)
@@ -95,17 +81,17 @@ def test_the_layout_follows_a_live_resize(window, qtbot):
     assert window.tabs.width() >= 0.55 * window.width()
 
     window.resize(1920, 1080)
-    settle(qtbot, window)
+    settle_window(qtbot, window)
     assert window.dock_layout.plan.arrangement == WIDE
     assert window.tabs.width() >= 0.55 * window.width()
 
 
 def test_presentation_mode_moves_to_one_column_where_two_no_longer_fit(window, qtbot):
     window.resize(1366, 768)
-    settle(qtbot, window)
+    settle_window(qtbot, window)
     before = window.dock_layout.plan
     window.presentation.set_presentation(True)
-    settle(qtbot, window)
+    settle_window(qtbot, window)
     after = window.dock_layout.plan
     assert after.arrangement == COMPACT
     assert before.arrangement == WIDE or after.columns[0] >= before.columns[0]
@@ -114,12 +100,12 @@ def test_presentation_mode_moves_to_one_column_where_two_no_longer_fit(window, q
 
 def test_reset_layout_docks_every_panel_for_the_current_size(window, qtbot):
     window.resize(1024, 768)
-    settle(qtbot, window)
+    settle_window(qtbot, window)
     shape = window.dock_layout.docks["shape"]
     shape.setFloating(True)
     window.dock_layout.docks["presets"].hide()
     window.reset_layout()
-    settle(qtbot, window)
+    settle_window(qtbot, window)
     docks: list[QDockWidget] = list(window.dock_layout.docks.values())
     assert all(not d.isFloating() and not d.isHidden() for d in docks)
     assert window.dock_layout.plan.arrangement == COMPACT
