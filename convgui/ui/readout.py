@@ -18,11 +18,12 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 
+from convgui.mapcaption import format_values
 from convgui.mapcells import output_pixel_at, pixel_at, receptive_field
 from convgui.ui.image_panel import ImagePanel
 from convgui.ui.worker import Result
 
-__all__ = ["HoverReadout", "format_value", "format_values"]
+__all__ = ["HoverReadout"]
 
 _WINDOW_COLOR = "#00e5ff"  # receptive-field bounds and hovered output pixel
 _TAP_COLOR = "#ffd400"  # taps inside the image
@@ -30,26 +31,6 @@ _PAD_COLOR = "#ff5a36"  # taps that land in the padding
 _TAP_SIZE = 0.4  # marker size in input pixels
 
 Cells = list[tuple[int, int]]
-
-
-def format_value(value: float) -> str:
-    """A number for a read-out: 6 significant digits, "−" for minus, NaN/±inf spelled out."""
-    v = float(value)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "+inf" if v > 0 else "−inf"
-    if v == 0.0:
-        v = 0.0  # no "−0"
-    return f"{v:.6g}".replace("-", "−")
-
-
-def format_values(values: np.ndarray | float) -> str:
-    """One value, or a tuple ``(a, b, c)`` for a pixel with several channels."""
-    arr = np.asarray(values, dtype=np.float64).ravel()
-    if arr.size == 1:
-        return format_value(arr[0])
-    return "(" + ", ".join(format_value(v) for v in arr) + ")"
 
 
 def _cosmetic_pen(color: str, width: float = 2.0) -> QPen:
@@ -187,26 +168,24 @@ class HoverReadout(QObject):
         return [(math.floor(b), math.floor(a)) for a, b in zip(x, y, strict=True)]
 
     def _before_mouse_moved(self, pos: QPointF) -> None:
-        index = None
-        view = self._before.vb
-        if view.sceneBoundingRect().contains(pos):
-            p = view.mapSceneToView(pos)
-            index = self.input_index_at(p.x(), p.y())
-        if index is None:
-            self.clear()
-        elif self._hovered != ("input", *index):
-            self.hover_input(*index)
+        self._mouse_moved(pos, self._before.vb, "input", self.input_index_at, self.hover_input)
 
     def _after_mouse_moved(self, pos: QPointF) -> None:
+        self._mouse_moved(pos, self._after.vb, "output", self.output_index_at, self.hover_output)
+
+    def _mouse_moved(self, pos: QPointF, view: pg.ViewBox, side: str,
+                     index_at: Callable[[float, float], tuple[int, int] | None],
+                     hover: Callable[[int, int], str]) -> None:
+        """Read out the cell of ``view`` under scene point ``pos`` (once per cell), or end
+        the read-out when there is none."""
         index = None
-        view = self._after.vb
         if view.sceneBoundingRect().contains(pos):
             p = view.mapSceneToView(pos)
-            index = self.output_index_at(p.x(), p.y())
+            index = index_at(p.x(), p.y())
         if index is None:
             self.clear()
-        elif self._hovered != ("output", *index):
-            self.hover_output(*index)
+        elif self._hovered != (side, *index):
+            hover(*index)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
         """The read-out ends when the mouse leaves either view."""

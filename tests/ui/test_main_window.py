@@ -23,13 +23,13 @@ from PySide6.QtWidgets import QApplication
 from convgui import display, engine, samples
 from convgui.imageio import image_from_array, load_image
 from convgui.kernels import patch_kernel
+from convgui.mapcaption import format_values
 from convgui.render import shown_image
 from convgui.settings import Settings
 from convgui.ui import views as views_module
 from convgui.ui import worker as worker_module
 from convgui.ui.kernel_editor import ZERO_SUM_REASON
 from convgui.ui.main_window import MainWindow
-from convgui.ui.readout import format_values
 
 RNG = np.random.default_rng(11)
 SOBEL_X = ((-1, 0, 1), (-2, 0, 2), (-1, 0, 1))

@@ -12,11 +12,11 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from convgui import display
+from convgui.mapcaption import format_value, format_values
 from convgui.settings import Settings
 from convgui.shapes import geometry
 from convgui.ui import views as views_module
 from convgui.ui.patch_picker import MAX_PATCH
-from convgui.ui.readout import format_value, format_values
 from convgui.ui.views import ImageViews
 from convgui.ui.worker import Result
 

@@ -17,11 +17,11 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from convgui import engine, kernels
+from convgui.lessons import CLASSROOM_TABS
 from convgui.presets import PresetStore
 from convgui.settings import Settings
 from convgui.shapes import ActivationStep, ConvStep, PoolStep, chain_text
 from convgui.stepper import EXAMPLES, Walkthrough
-from convgui.ui.classroom.tabs import TABS
 from convgui.ui.main_window import MainWindow
 from convgui.ui.presentation import FONT_STEP, PRESENTATION_SCALE
 
@@ -49,8 +49,8 @@ def wait_current(qtbot, window: MainWindow, timeout: int = 10_000):
 
 
 def tab_index(window: MainWindow, attribute: str) -> int:
-    """The index of the classroom tab holding panel ``attribute`` (its title from TABS)."""
-    [title] = [t for a, t, _tip in TABS if a == attribute]
+    """The index of the classroom tab holding panel ``attribute`` (title: CLASSROOM_TABS)."""
+    [title] = [t for a, t, _tip in CLASSROOM_TABS if a == attribute]
     [index] = [i for i in range(window.tabs.count()) if window.tabs.tabText(i) == title]
     return index
 
@@ -421,7 +421,7 @@ def test_closing_stops_every_classroom_thread(qtbot, qtlog, tmp_path, app_look):
         assert window.open_image(str(png))
         wait_current(qtbot, window)
         classroom = window.classroom
-        for attribute, _title, _tip in TABS:
+        for attribute, _title, _tip in CLASSROOM_TABS:
             panel = show_tab(qtbot, window, attribute)
             qtbot.waitUntil(panel.is_ready, timeout=10_000)
         qtbot.waitUntil(lambda: all(p.is_ready() for p in classroom.panels()), timeout=10_000)

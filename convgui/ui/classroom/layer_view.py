@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from convgui.engine import ACTIVATIONS, activate, convolve2d, global_pool, pool2d
+from convgui.mapcaption import format_value
 from convgui.mapinputs import geometry_kwargs
 from convgui.render import prepare_map
 from convgui.settings import Settings
@@ -48,7 +49,6 @@ from convgui.ui.classroom.map_tile import MapTile
 from convgui.ui.classroom.panel import ClassroomPanel
 from convgui.ui.follow import GEOMETRY_FIELDS, KERNEL_FIELDS
 from convgui.ui.model import SettingsModel
-from convgui.ui.readout import format_value
 
 __all__ = ["POOLINGS", "LayerView"]
 

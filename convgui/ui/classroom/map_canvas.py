@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from convgui.mapcaption import format_value, format_values
 from convgui.mapcells import (
     CellLayout,
     fit_cells,
@@ -34,7 +35,6 @@ from convgui.mapcells import (
 from convgui.render import ShownMap
 from convgui.shapes import shape_text
 from convgui.ui.kernel_table import fitting_texts
-from convgui.ui.readout import format_value, format_values
 
 __all__ = ["READABLE_SIDE", "MapCanvas"]
 

@@ -15,10 +15,6 @@ from convgui.ui.classroom.transposed_view import TransposedView
 from convgui.ui.lesson_tabs import LessonTabs
 from convgui.ui.model import SettingsModel
 
-#: (attribute, tab title, tooltip) in tab order after the playground: the lessons' table, kept
-#: in the Qt-free core so that the command line checks ``--tab`` before Qt starts.
-TABS = CLASSROOM_TABS
-
 
 class ClassroomTabs:
     """Creates the classroom panels, adds them to ``tabs`` and feeds them the input image.
@@ -33,7 +29,7 @@ class ClassroomTabs:
         self.layer = LayerView(model, parent)
         self.transposed = TransposedView(model, parent)
         self.quiz = QuizPanel(parent)
-        for attribute, title, tip in TABS:
+        for attribute, title, tip in CLASSROOM_TABS:
             # In a scroll area, so a panel's minimum size never squeezes the window's docks.
             scroller = QScrollArea(parent)
             scroller.setWidgetResizable(True)
