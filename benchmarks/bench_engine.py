@@ -118,6 +118,11 @@ QUICK_DILATION_SIZES = (7,)
 REL_TOL = 1e-4
 #: Pause before each column's calls: the previous library's worker threads go idle first.
 SETTLE_S = 0.15
+#: … then, after its first call, calls of the column itself for at least this long before the
+#: timed ones: after a pause of 20 ms or more the calls of any library on this VM run up to 2×
+#: slow and speed up over the next ~150 ms of work (a 7×7 filter2D on 2048²: 9.5, 8.8, 7.9 …
+#: 5.2 ms), so without it the timed calls caught a column at a different point of that ramp.
+WARM_UP_S = 0.25
 #: Passes over a row's columns (each with a warm-up call and a share of the repeats).
 PASSES = 3
 
@@ -276,10 +281,11 @@ Column = tuple[str, Callable[[], object], str | None]  # (name, call, CONVGUI_EN
 
 
 def measure_columns(columns: list[Column], repeats: int, settle: float = SETTLE_S,
-                    slow_call: float = float("inf")
+                    slow_call: float = float("inf"), warm_up: float = WARM_UP_S
                     ) -> tuple[dict[str, list[float]], dict[str, object], dict[str, str]]:
     """:data:`PASSES` passes over the columns, every other one in reverse order and each
-    starting one column later; in each pass a column gets one warm-up call and then its
+    starting one column later; in each pass a column gets warm-up calls (one, then more for
+    ``warm_up`` seconds: see :data:`WARM_UP_S`) and then its
     share of the ``repeats`` timed calls, after a pause of ``settle`` seconds (the worker
     threads of OpenBLAS, OpenMP and OpenCV spin for up to ~0.1 s after a call and would slow
     the next library's call). A slow spell of the machine (another process, the CPU clock)
@@ -309,8 +315,12 @@ def measure_columns(columns: list[Column], repeats: int, settle: float = SETTLE_
                 with engine_env(env):
                     results[name] = None
                     t0 = time.perf_counter()
-                    results[name] = fn()  # warm-up
-                    timed = count if time.perf_counter() - t0 <= slow_call else min(count, 1)
+                    results[name] = fn()  # warm-up (convgui's first measures its routes)
+                    t1 = time.perf_counter()
+                    timed = count if t1 - t0 <= slow_call else min(count, 1)
+                    while time.perf_counter() - t1 < warm_up:  # the cores up to speed again
+                        results[name] = None
+                        results[name] = fn()
                     for _ in range(timed):
                         results[name] = None
                         t0 = time.perf_counter()
@@ -537,7 +547,8 @@ def run_row(spec: RowSpec, image: np.ndarray, repeats: int, settle: float = SETT
         columns += [*((name, fn, None) for name, fn in peer_fns(case).items()
                       if not stride_goal or name in STRIDE_GOAL_COLUMNS),
                     (FLOOR, floor_fn(case), None)]
-    times, results, failures = measure_columns(columns, repeats, settle, SLOW_CALL_S)
+    times, results, failures = measure_columns(columns, repeats, settle, SLOW_CALL_S,
+                                               WARM_UP_S if settle else 0.0)
     # the methods after the timing: the warm-up call measured the routes (planner wisdom)
     with engine_env("auto"):
         conv = prepare(image, case.kernel, **args)

@@ -68,28 +68,32 @@ def dilated_in_place(src: np.ndarray, factors: Factors, anchor: tuple[int, int],
 
 
 def subsampled_rows(src: np.ndarray, factors: Factors, anchor: tuple[int, int],
-                    stride: tuple[int, int], border: int, first_row: int,
-                    out: np.ndarray, scratch: Scratch | None = None) -> None:
+                    origin: tuple[int, int], stride: tuple[int, int], border: int,
+                    first_row: int, out: np.ndarray, scratch: Scratch | None = None) -> None:
     """Output rows ``first_row …`` of a strided correlation with ``factors`` (the dilated
-    kernel), as many as ``out`` has, written into ``out``: the stride-1 rows they need, from
-    the input rows they read, with OpenCV's border, then every sh-th row and sw-th column.
+    kernel), as many as ``out`` has, written into ``out``: the rows they need of the stride-1
+    correlation anchored at ``anchor`` (output (r, c) reads ``src[r − top + a, c − left +
+    b]``), from the input rows those read, with OpenCV's border, then every sh-th row and
+    sw-th column from ``origin`` (output (i, j) is stride-1 output (origin + (i·sh, j·sw))).
     A band at the top or bottom of the image also holds the rows OpenCV mirrors into the
     border; rows of a band that read past its ends get OpenCV's border, but they are never
     kept. The subsampling is ``cv2.resize`` with INTER_NEAREST from a region exactly
     (rows·sh, W'·sw) large, which picks cell (i·sh, j·sw) (a pixel at a time, unlike NumPy's
     strided copy of an RGB view, which goes a value at a time). The stride-1 rows go to
     ``scratch``'s buffer when given (reused by the next band: no fresh pages to fault in)."""
-    (sh, sw), (top, left) = stride, anchor
+    (sh, sw), (top, left), (oy, ox) = stride, anchor, origin
     count, out_w = out.shape[:2]
-    lo, hi = band_rows(first_row * sh, (first_row + count - 1) * sh + 1, top,
-                       factors.kernel.shape[0], src.shape[0])
-    start = first_row * sh - lo
+    first = first_row * sh + oy  # the first stride-1 row kept
+    lo, hi = band_rows(first, first + (count - 1) * sh + 1, top, factors.kernel.shape[0],
+                       src.shape[0])
+    start = first - lo
     # room for the whole region resize reads; the cells past the filtered ones are never kept
-    shape = (max(hi - lo, start + count * sh), max(src.shape[1], out_w * sw), *src.shape[2:])
+    shape = (max(hi - lo, start + count * sh), max(src.shape[1], ox + out_w * sw),
+             *src.shape[2:])
     band = (np.empty(shape, dtype=src.dtype) if scratch is None
             else scratch.get("subsampled", shape, src.dtype))
     filter_into(src[lo:hi], factors, (top, left), border, band[:hi - lo, :src.shape[1]])
-    region = band[start:start + count * sh, :out_w * sw]
+    region = band[start:start + count * sh, ox:ox + out_w * sw]
     kept = cv2.resize(region, (out_w, count), dst=out, interpolation=cv2.INTER_NEAREST)
     if not np.shares_memory(kept, out):  # OpenCV could not write in place
         out[...] = kept.reshape(out.shape)

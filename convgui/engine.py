@@ -308,21 +308,16 @@ class Convolution:
                 return min(self.candidate_routes, key=measured.get)
         return min(self._route_costs, key=self._route_costs.get)
 
-    @property
+    @cached_property
     def candidate_routes(self) -> tuple[str, ...]:
         """The routes worth measuring: those the cost model prices within
-        :data:`MEASURE_WITHIN` of the cheapest, and, for a strided call, always "sliced" (the
-        whole stride-1 result, then a view of every s-th: what a user's own
-        ``filter2D(...)[::s, ::s]`` or ``ndimage.correlate(...)[::s, ::s]`` does) and, with
-        OpenCV, "subsampled" (the same in bands, every s-th copied out: less memory), so a
-        strided call is never measured slower than the user's own."""
+        :data:`MEASURE_WITHIN` of the cheapest, and, with OpenCV, "subsampled" (the stride-1
+        rows in bands, every s-th copied out: less memory than "sliced"), so a strided call
+        is never measured slower than the user's own ``filter2D(...)[::s, ::s]``."""
         costs = self._route_costs
         best = min(costs.values())
-        routes = tuple(name for name, cost in costs.items()
-                       if cost <= MEASURE_WITHIN * best or name == "subsampled")
-        if self.geometry.stride != (1, 1):
-            routes += ("sliced",)  # measured only: its result holds the s²-times-larger one
-        return routes
+        return tuple(name for name, cost in costs.items()
+                     if cost <= MEASURE_WITHIN * best or name in ("subsampled", "sliced"))
 
     @property
     def wisdom_key(self) -> str:
@@ -395,6 +390,8 @@ class Convolution:
         split = planner.column_step(self.plan) > 1  # one more pass over the input
         copy = (1.0 + split) if self.engine == "opencv" else taps.COST_PER_INPUT
         costs = {"bands": self.plan.cost + copy * sh * sw}
+        if g.stride != (1, 1):  # the whole stride-1 result (a user's own call), then a view
+            costs["sliced"] = sh * sw * min(self._stride_one._route_costs.values())
         if self._tap_groups:  # (pure NumPy/BLAS: for either engine)
             costs["taps"] = taps.cost(self._tap_groups, g.stride)
             if self._separable is not None:
@@ -447,23 +444,45 @@ class Convolution:
                 and (self.squeeze or len(self.planes) * g.dilation[1] <= accel.MAX_CHANNELS))
 
     @cached_property
-    def _stride_one(self) -> Convolution:
-        """This call at stride 1 with the same top and left pads (no bias): its every s-th
-        output row and column are this call's outputs (route "sliced").
+    def _stride_one_origin(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """((anchor row, anchor column), (first row, first column)) of the stride-1
+        correlation the "sliced" and "subsampled" routes compute, as large as the input: its
+        output (r, c) reads input (r − anchor + a, c − anchor + b), and this call's outputs
+        are its every s-th from the first. None when this call's outputs do not all lie
+        within an output as large as the input.
 
-        Where those outputs lie within an output as large as the input, the bottom and right
-        pads are chosen to make it so ('same' size: OpenCV's one call in place, as a user's
-        own ``filter2D`` is); the cells they add are never kept, and a cell they drop never
-        was one of this call's."""
+        The anchor is the kernel's centre where it can be, else this call's own top or left
+        pad: a 'same' call at stride 2 has an odd total pad, so its own anchor is one off the
+        centre, and OpenCV runs a symmetric separable kernel anchored off its centre up to
+        1.8× slower (it halves the products only about the anchor)."""
         g = self.geometry
-        pads = []
+        picks = []
         for axis in (0, 1):
             top = g.pads[axis][0]
             span = g.dilation[axis] * (self.kernel.shape[axis] - 1) + 1
-            last = (g.out_hw[axis] - 1) * g.stride[axis]  # the last stride-1 output needed
-            fits = span - 1 - top >= 0 and last <= g.in_hw[axis] - 1
-            pads.append((top, span - 1 - top) if fits else g.pads[axis])
-        geo = geometry(g.in_hw, self.kernel.shape, tuple(pads), 1, g.dilation)
+            last = (g.out_hw[axis] - 1) * g.stride[axis]  # the last output's row, from top
+            fits = [(anchor, anchor - top) for anchor in (span // 2, top)
+                    if 0 <= anchor - top and anchor <= span - 1
+                    and last + anchor - top <= g.in_hw[axis] - 1]
+            if not fits:
+                return None
+            picks.append(fits[0])
+        (ay, oy), (ax, ox) = picks
+        return (ay, ax), (oy, ox)
+
+    @cached_property
+    def _stride_one(self) -> Convolution:
+        """This call at stride 1, no bias, anchored as :attr:`_stride_one_origin` says (its
+        output as large as the input: OpenCV's one call in place, as a user's own
+        ``filter2D`` is), else with this call's pads: its every s-th output row and column
+        from the origin are this call's outputs (route "sliced"). The cells it adds are never
+        kept, and a cell it drops never was one of this call's."""
+        g, picked = self.geometry, self._stride_one_origin
+        pads = g.pads
+        if picked is not None:
+            pads = tuple((anchor, g.dilation[axis] * (self.kernel.shape[axis] - 1) - anchor)
+                         for axis, anchor in enumerate(picked[0]))
+        geo = geometry(g.in_hw, self.kernel.shape, pads, 1, g.dilation)
         return dataclasses.replace(self, geometry=geo, bias=0.0, forced_route=None)
 
     @cached_property
@@ -576,7 +595,8 @@ class Convolution:
             if self.engine == "scipy-direct" or all(np.isfinite(p).all() for p in self.planes):
                 pass  # a true overflow: the exact path would overflow too
             else:
-                out = dataclasses.replace(self, forced_engine="scipy-direct").run()
+                out = dataclasses.replace(self, forced_engine="scipy-direct",
+                                          forced_route=None).run()
                 return out
         if self.bias:
             out += self.dtype(self.bias)
@@ -635,7 +655,8 @@ class Convolution:
         output) lives as long as the result. Taken only when measured fastest."""
         full = yield from self._stride_one.bands()
         (sh, sw), (oh, ow) = self.geometry.stride, self.out_hw
-        return full[:(oh - 1) * sh + 1:sh, :(ow - 1) * sw + 1:sw]
+        oy, ox = (0, 0) if self._stride_one_origin is None else self._stride_one_origin[1]
+        return full[oy:oy + (oh - 1) * sh + 1:sh, ox:ox + (ow - 1) * sw + 1:sw]
 
     def _in_place(self, out: np.ndarray) -> Generator[float, None, None]:
         src = self._opencv_source()
@@ -679,9 +700,10 @@ class Convolution:
                 sum_channels=self.squeeze, scratch=scratch))
             return
         if self.route == "subsampled":
-            accel.subsampled_rows(plane, self._inflated, (g.pads[0][0], g.pads[1][0]),
-                                  g.stride, accel.opencv_borders()[self.boundary], r0,
-                                  target[r0:r1], scratch)
+            anchor, origin = self._stride_one_origin  # (an OpenCV border: never None)
+            accel.subsampled_rows(plane, self._inflated, anchor, origin, g.stride,
+                                  accel.opencv_borders()[self.boundary], r0, target[r0:r1],
+                                  scratch)
             return
         copy_pixels(target[r0:r1], self._band(plane, r0, r1))
 

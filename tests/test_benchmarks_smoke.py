@@ -116,7 +116,8 @@ def test_columns_are_timed_in_passes_of_changing_order(bench, monkeypatch):
     monkeypatch.setattr(bench.gc, "collect", lambda *args: collected.append(len(calls)))
     columns = [("a", column("a"), None), ("b", column("b"), "scipy"), ("x", broken, None),
                ("c", column("c"), None)]
-    times, results, failures = bench.measure_columns(columns, repeats=7, settle=0.0)
+    times, results, failures = bench.measure_columns(columns, repeats=7, settle=0.0,
+                                                     warm_up=0.0)
     assert set(times) == {"a", "b", "c"} and all(len(t) == 7 for t in times.values())
     assert results == {"a": "a", "b": "b", "c": "c"}
     assert failures == {"x": "RuntimeError: no such peer"}
@@ -130,3 +131,22 @@ def test_columns_are_timed_in_passes_of_changing_order(bench, monkeypatch):
     starts = [i for i, name in enumerate(calls) if i == 0 or calls[i - 1] != name]
     assert len(collected) == 10 and set(starts) <= set(collected)
     assert "CONVGUI_ENGINE" not in os.environ  # each column's engine setting is undone
+
+
+def test_a_column_warms_up_for_the_warm_up_time_after_its_first_call(bench, monkeypatch):
+    """After its first call (which may measure convgui's routes) a column is called, untimed,
+    until ``warm_up`` seconds have passed: on a clock where each call takes 0.1 s, a warm-up
+    of 0.25 s is 3 more calls, so a pass with 2 timed calls makes 1 + 3 + 2 calls."""
+    clock = [0.0]
+    calls = []
+
+    def run():
+        calls.append(clock[0])
+        clock[0] += 0.1
+        return len(calls)
+
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: clock[0])
+    times, _, _ = bench.measure_columns([("a", run, None)], repeats=2, settle=0.0,
+                                        warm_up=0.25)
+    assert len(calls) == 2 * (1 + 3 + 1)  # 2 passes of one timed call each
+    assert times["a"] == pytest.approx([0.1, 0.1])

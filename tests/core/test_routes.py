@@ -3,9 +3,11 @@ builder, each checked against the brute-force reference or numpy.pad, never agai
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from reference import reference_convolve2d
 
@@ -47,7 +49,8 @@ def test_padded_phases_are_numpy_pad_split_by_column(shape, depth, pads, boundar
         np.testing.assert_array_equal(got[q][:, :expected.shape[1]], expected)
 
 
-# (route, image shape, kernel shape, kwargs): a case where the OpenCV cost model picks each route
+# (route, image shape, kernel shape, kwargs): a case where the OpenCV cost model picks each
+# route (or, with "force", a route that is only ever measured, run anyway)
 ROUTE_CASES = [
     ("same", (64, 60), (3, 3), {"padding": "same"}),
     ("same", (64, 60, 3), (5, 5), {"padding": "same", "boundary": "reflect"}),
@@ -56,10 +59,16 @@ ROUTE_CASES = [
     ("dilated", (64, 60), (7, 7), {"padding": "same", "dilation": 2}),
     ("dilated", (65, 60, 3), (7, 7), {"padding": "same", "dilation": (3, 2)}),
     ("dilated", (64, 60), (9, 9), {"padding": "same", "dilation": 4}),
-    ("subsampled", (64, 61), (3, 3), {"padding": "same", "stride": 2, "boundary": "reflect"}),
-    ("subsampled", (64, 60, 3), (3, 3), {"padding": "same", "stride": (2, 3)}),
+    ("sliced", (64, 61), (3, 3), {"padding": "same", "stride": 2, "boundary": "reflect"}),
+    ("sliced", (64, 60, 3), (3, 3), {"padding": "same", "stride": (2, 3)}),
+    ("sliced", (63, 60), (2, 3), {"padding": "same", "stride": 2, "flip": True,
+                                   "boundary": "edge"}),
+    # never the cost model's pick (it prices "sliced", the same work, lower), only measured:
+    ("subsampled", (64, 61), (3, 3), {"padding": "same", "stride": 2, "boundary": "reflect",
+                                      "force": True}),
+    ("subsampled", (64, 60, 3), (7, 7), {"padding": "same", "stride": (2, 3), "force": True}),
     ("subsampled", (63, 60), (2, 3), {"padding": "same", "stride": 2, "flip": True,
-                                       "boundary": "edge"}),
+                                       "boundary": "edge", "force": True}),
     ("bands", (64, 60), (15, 15), {"padding": "same", "stride": 4}),
     ("bands", (64, 60), (3, 3), {"padding": "same", "boundary": "wrap"}),
     ("bands", (64, 60), (3, 3), {"padding": "same", "cval": 1.5}),
@@ -105,12 +114,15 @@ def test_each_route_matches_reference(monkeypatch, band_pixels, dtype, engine_na
     rng = np.random.default_rng(sum(shape) + sum(kshape))
     x = rng.standard_normal(shape).astype(dtype)
     kwargs = dict(kwargs)
+    force = kwargs.pop("force", False)
     if kwargs.pop("kind", "random") == "rank1":
         k = np.outer(rng.standard_normal(kshape[0]), rng.standard_normal(kshape[1]))
     else:
         k = rng.standard_normal(kshape)
     conv = prepare(x, k, bias=0.5, **kwargs)
-    if dtype == np.float32:  # float64 may take another route (OpenCV's DFT threshold is lower)
+    if force:
+        conv.forced_route = route
+    elif dtype == np.float32:  # float64 may take another route (OpenCV's DFT threshold is lower)
         assert conv.route == route
     got = conv.run()
     expected = reference_convolve2d(x.astype(np.float64), k, bias=0.5, **kwargs)
@@ -133,7 +145,12 @@ def test_nan_reaches_exactly_the_outputs_that_weigh_it(monkeypatch, route, shape
     x[shape[0] // 2, shape[1] // 2] = np.nan
     k = np.outer(rng.standard_normal(kshape[0]), rng.standard_normal(kshape[1]))
     k[0, :] = 0.0  # separable with a zero row: a 1-D pass would spread the NaN through it
-    got = prepare(x, k, **kwargs).run()
+    kwargs = dict(kwargs)
+    conv = prepare(x, k, **{key: value for key, value in kwargs.items() if key != "force"})
+    if kwargs.pop("force", False):
+        conv.forced_route = route
+    assert conv.route == route
+    got = conv.run()
     clean = np.where(np.isnan(x), 0.0, x).astype(np.float64)
     reach = reference_convolve2d(np.isnan(x).astype(np.float64), np.abs(k) > 0, **{
         key: value for key, value in kwargs.items() if key != "cval"}) != 0
@@ -161,7 +178,8 @@ def test_bands_never_pad_the_whole_image(monkeypatch, module, kernel, route):
     monkeypatch.setattr(engine, "BAND_PIXELS", 4096)
     x = np.random.default_rng(0).random((256, 256), dtype=np.float32)
     conv = prepare(x, kernel, padding="same", stride=2)
-    assert conv.route == route
+    assert route in conv.candidate_routes
+    conv.forced_route = route
     conv.run()
     # a band reads sh·sw = 4 input pixels per output: the bands route keeps 4096 / 4 / 128 =
     # 8 output rows a band; the taps route 2.5× the output / 4 = 80 rows capped at 4096 / 128
@@ -185,7 +203,75 @@ def test_subsampled_route_picks_every_strided_output(monkeypatch, channels, stri
     for band_pixels in (engine.BAND_PIXELS, 50):
         monkeypatch.setattr(engine, "BAND_PIXELS", band_pixels)
         conv = prepare(x, k, padding="same", stride=stride, boundary="reflect")
-        assert conv.route == "subsampled"
+        assert "subsampled" in conv.candidate_routes
+        conv.forced_route = "subsampled"
         expected = reference_convolve2d(x.astype(np.float64), k, padding="same", stride=stride,
                                         boundary="reflect")
         np.testing.assert_allclose(conv.run(), expected, atol=1e-4)
+
+
+@needs_opencv
+@settings(max_examples=150, deadline=None)
+@given(shape=st.tuples(st.integers(9, 40), st.integers(9, 40), st.sampled_from([0, 1, 3])),
+       kshape=st.tuples(st.integers(1, 8), st.integers(1, 8)),
+       stride=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+       dilation=st.tuples(st.integers(1, 2), st.integers(1, 2)),
+       pads=st.one_of(st.sampled_from(["same", "valid", "full"]),
+                      st.tuples(st.tuples(st.integers(0, 4), st.integers(0, 4)),
+                                st.tuples(st.integers(0, 4), st.integers(0, 4)))),
+       boundary=st.sampled_from(["constant", "reflect", "symmetric", "edge"]),
+       route=st.sampled_from(["sliced", "subsampled"]))
+@example(shape=(40, 38, 0), kshape=(7, 5), stride=(2, 2), dilation=(1, 1), pads="same",
+         boundary="constant", route="subsampled")  # anchor one past the top pad: origin 1
+@example(shape=(40, 38, 0), kshape=(7, 5), stride=(2, 2), dilation=(1, 1), pads="same",
+         boundary="constant", route="sliced")
+@example(shape=(21, 30, 3), kshape=(4, 6), stride=(3, 2), dilation=(2, 1), pads="same",
+         boundary="reflect", route="subsampled")
+def test_strided_routes_through_a_centred_stride_one_call(shape, kshape, stride, dilation,
+                                                         pads, boundary, route):
+    """The routes that compute a stride-1 correlation and keep every s-th output (anchored at
+    the kernel's centre where that fits, then read from an origin) equal the reference for
+    any padding, stride, dilation, boundary and channel count."""
+    h, w, depth = shape
+    rng = np.random.default_rng(h * 41 + w)
+    x = rng.standard_normal((h, w, depth) if depth else (h, w)).astype(np.float32)
+    k = rng.standard_normal(kshape)
+    kwargs = {"padding": pads, "stride": stride, "dilation": dilation, "boundary": boundary}
+    try:
+        conv = dataclasses.replace(prepare(x, k, **kwargs), forced_engine="opencv")
+    except ValueError:  # no output for this geometry
+        return
+    if route == "subsampled" and "subsampled" not in conv._route_costs:
+        return  # OpenCV cannot fill this border itself
+    if route == "sliced" and conv.geometry.stride == (1, 1):
+        return
+    conv.forced_route = route
+    expected = reference_convolve2d(x.astype(np.float64), k, **kwargs)
+    np.testing.assert_allclose(conv.run(), expected, rtol=1e-4, atol=1e-4)
+
+
+@needs_opencv
+def test_a_same_call_at_stride_two_filters_anchored_at_the_kernel_centre(monkeypatch):
+    """'same' at stride 2 on 40 rows with a 7×7 kernel pads 2 above (19·2 + 7 − 40 = 5 in
+    all): the stride-1 call is anchored at the centre (3, 3) and the outputs are its every
+    second from (1, 1), so OpenCV's symmetric-kernel path applies (a Gaussian's rows run up
+    to 1.8× faster, docs/performance.md)."""
+    monkeypatch.setenv("CONVGUI_ENGINE", "opencv")
+    x = np.random.default_rng(3).random((40, 40), dtype=np.float32)
+    g = np.exp(-np.linspace(-1.5, 1.5, 7) ** 2)
+    conv = prepare(x, np.outer(g, g), padding="same", stride=2)
+    assert conv.geometry.pads == ((2, 3), (2, 3))
+    assert conv._stride_one_origin == ((3, 3), (1, 1))
+    assert conv._stride_one.geometry.pads == ((3, 3), (3, 3))
+    assert conv._stride_one.route == "same"
+    seen = []
+    real = planner.cv2.sepFilter2D
+    monkeypatch.setattr(planner.cv2, "sepFilter2D",
+                        lambda *a, **kw: seen.append(kw["anchor"]) or real(*a, **kw))
+    for route in ("sliced", "subsampled"):
+        conv = prepare(x, np.outer(g, g), padding="same", stride=2)
+        conv.forced_route = route
+        expected = reference_convolve2d(x.astype(np.float64), np.outer(g, g), padding="same",
+                                        stride=2)
+        np.testing.assert_allclose(conv.run(), expected, rtol=1e-5, atol=1e-5)
+    assert seen and set(seen) == {(3, 3)}
