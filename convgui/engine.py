@@ -59,6 +59,13 @@ MEASURE_CONTENDERS = 1.5
 #: Most consecutive runs of one route in one round (see :func:`_settled_ms`).
 MEASURE_RUNS = 8
 
+#: The cached properties of a :class:`Convolution` that depend only on its
+#: :meth:`~Convolution._decisions_key` (kept across calls: :class:`convgui.planner.Decisions`).
+DECIDED = ("engine", "plan", "route", "_route_costs", "candidate_routes", "_inflated",
+           "_undilated", "_tap_groups", "_separable", "_stride_one_origin",
+           "_stride_one_geometry", "_route_factors",
+           "wisdom_key", "_wisdom_applies", "_unmeasured", "_nan_exact")
+
 #: Output pixels per band: small enough to report progress and stop often, large enough to be
 #: cheap (a 1024×1024 image is computed in 4 bands).
 BAND_PIXELS = 1 << 18
@@ -179,11 +186,13 @@ def result_dtype(dtype: np.dtype | type) -> type:
     return np.float64 if dt.kind == "f" and dt.itemsize >= 8 else np.float32
 
 
+#: NumPy dtype kinds of real numbers: bool, signed and unsigned integers, floats.
+REAL_KINDS = "biuf"
+
+
 def _as_image(image: object) -> np.ndarray:
     arr = np.asarray(image)
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
-    ) or np.issubdtype(arr.dtype, np.complexfloating):
+    if arr.dtype.kind not in REAL_KINDS:
         raise TypeError(f"image must hold real numbers, got dtype {arr.dtype}")
     if arr.ndim not in (2, 3):
         raise ValueError(f"image must be 2-D (H, W) or 3-D (H, W, C), got {arr.ndim}-D")
@@ -201,9 +210,7 @@ def _as_kernel(kernel: object) -> np.ndarray:
         ) from None
     if arr.dtype == object:
         raise ValueError("kernel rows have different lengths or hold non-numbers")
-    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_) or np.issubdtype(
-        arr.dtype, np.complexfloating
-    ):
+    if arr.dtype.kind not in REAL_KINDS:
         raise TypeError(f"kernel must hold real numbers, got dtype {arr.dtype}")
     if arr.ndim != 2:
         raise ValueError(f"kernel must be 2-D (kh, kw), got {arr.ndim}-D")
@@ -319,7 +326,7 @@ class Convolution:
         return tuple(name for name, cost in costs.items()
                      if cost <= MEASURE_WITHIN * best or name in ("subsampled", "sliced"))
 
-    @property
+    @cached_property
     def wisdom_key(self) -> str:
         """What a measurement of the routes holds for: engine, working type, channels, kernel
         (shape, non-zero taps, separable or not), stride, dilation, boundary and image-size
@@ -337,7 +344,7 @@ class Convolution:
             self.boundary + ("" if self.cval == 0.0 else "-cval"),
             f"b{planner.size_bucket(values)}"))
 
-    @property
+    @cached_property
     def _wisdom_applies(self) -> bool:
         """The route comes from measurements: several candidates, a call large enough to be
         worth measuring, wisdom on, neither the engine nor the route forced."""
@@ -346,6 +353,24 @@ class Convolution:
         return (self.forced_route is None and self.forced_engine is None
                 and g.in_hw[0] * g.in_hw[1] * depth >= planner.WISDOM_MIN_VALUES
                 and planner.wisdom_enabled() and len(self.candidate_routes) > 1)
+
+    @cached_property
+    def _unmeasured(self) -> bool:
+        """This call measures its routes before it runs (``CONVGUI_WISDOM=on`` and the wisdom
+        lacks some of its candidates)."""
+        return (self._wisdom_applies and planner.wisdom_mode() == "on" and not set(
+            self.candidate_routes) <= planner.WISDOM.times(self.wisdom_key).keys())
+
+    def _decisions_key(self) -> tuple | None:
+        """What :data:`DECIDED` depends on besides the code: kernel, geometry, boundary, fill,
+        working type, channels, input shape, engine and wisdom (mode, folder, generation).
+        None when a route or an engine is forced."""
+        if self.forced_route is not None or self.forced_engine is not None:
+            return None
+        return (self.kernel.tobytes(), self.kernel.shape, self.geometry, self.boundary,
+                self.cval, np.dtype(self.dtype).str, self.squeeze, self.source.shape,
+                len(self.planes), planner.backend(), planner.wisdom_mode(),
+                os.environ.get("CONVGUI_HOME"), planner.WISDOM.generation)
 
     def measure_routes(self) -> dict[str, float]:
         """Time every candidate route on this call, remember the times in the wisdom and
@@ -367,6 +392,7 @@ class Convolution:
         planner.WISDOM.remember(self.wisdom_key, times)
         for name in ("route", "_route_factors"):  # chosen again, from the measurement
             self.__dict__.pop(name, None)
+        self.__dict__["_unmeasured"] = False
         return times
 
     @cached_property
@@ -471,19 +497,25 @@ class Convolution:
         return (ay, ax), (oy, ox)
 
     @cached_property
-    def _stride_one(self) -> Convolution:
-        """This call at stride 1, no bias, anchored as :attr:`_stride_one_origin` says (its
-        output as large as the input: OpenCV's one call in place, as a user's own
-        ``filter2D`` is), else with this call's pads: its every s-th output row and column
-        from the origin are this call's outputs (route "sliced"). The cells it adds are never
-        kept, and a cell it drops never was one of this call's."""
+    def _stride_one_geometry(self) -> Geometry:
+        """The geometry of :attr:`_stride_one`: stride 1, anchored as
+        :attr:`_stride_one_origin` says, else with this call's pads."""
         g, picked = self.geometry, self._stride_one_origin
         pads = g.pads
         if picked is not None:
             pads = tuple((anchor, g.dilation[axis] * (self.kernel.shape[axis] - 1) - anchor)
                          for axis, anchor in enumerate(picked[0]))
-        geo = geometry(g.in_hw, self.kernel.shape, pads, 1, g.dilation)
-        return dataclasses.replace(self, geometry=geo, bias=0.0, forced_route=None)
+        return geometry(g.in_hw, self.kernel.shape, pads, 1, g.dilation)
+
+    @cached_property
+    def _stride_one(self) -> Convolution:
+        """This call at stride 1, no bias (:attr:`_stride_one_geometry`: its output as large
+        as the input where the outputs needed lie within it, OpenCV's one call in place, as a
+        user's own ``filter2D`` is): its every s-th output row and column from the origin are
+        this call's outputs (route "sliced"). The cells it adds are never kept, and a cell it
+        drops never was one of this call's."""
+        return dataclasses.replace(self, geometry=self._stride_one_geometry, bias=0.0,
+                                   forced_route=None)
 
     @cached_property
     def _route_factors(self) -> list[planner.Factors]:
@@ -535,7 +567,7 @@ class Convolution:
             name += " · subsampled"
         return name
 
-    @property
+    @cached_property
     def _nan_exact(self) -> bool:
         """Every piece sums only its non-zero taps, or, separable, has no zero tap at all (so
         NaN and infinity reach exactly the outputs the definition says); otherwise a
@@ -579,10 +611,19 @@ class Convolution:
             steps.close()
 
     def _steps(self) -> Generator[float, None, np.ndarray]:
-        """The work of :meth:`bands`."""
-        if self._wisdom_applies and planner.wisdom_mode() == "on" and not set(
-                self.candidate_routes) <= planner.WISDOM.times(self.wisdom_key).keys():
+        """The work of :meth:`bands`. The planning's decisions are taken from the last call
+        with the same :meth:`_decisions_key` where there was one, and kept for the next."""
+        key = self._decisions_key()
+        known = planner.DECISIONS.get(key) if key is not None else {}
+        for name, value in known.items():
+            self.__dict__.setdefault(name, value)
+        if self._unmeasured:
             self.measure_routes()
+            key = self._decisions_key()  # (the wisdom has moved on a generation)
+        nan_exact = self._nan_exact  # (decides the route and its factors)
+        decided = {name: self.__dict__[name] for name in DECIDED if name in self.__dict__}
+        if key is not None and decided.keys() != known.keys():
+            planner.DECISIONS.put(key, decided)
         if self.route == "sliced":
             out = yield from self._sliced()
         else:
@@ -591,7 +632,7 @@ class Convolution:
                 yield from self._in_place(out)
             else:
                 yield from self._banded(out)
-        if not self._nan_exact and not _all_finite(out):
+        if not nan_exact and not _all_finite(out):
             if self.engine == "scipy-direct" or all(np.isfinite(p).all() for p in self.planes):
                 pass  # a true overflow: the exact path would overflow too
             else:
@@ -940,9 +981,7 @@ def activate(x: np.ndarray, mode: str) -> np.ndarray:
     if mode not in ACTIVATIONS:
         raise ValueError(f"unknown activation {one_line_repr(mode)}: use {', '.join(ACTIVATIONS)}")
     arr = np.asarray(x)
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_
-    ) or np.issubdtype(arr.dtype, np.complexfloating):
+    if arr.dtype.kind not in REAL_KINDS:
         raise TypeError(f"activation input must hold real numbers, got dtype {arr.dtype}")
     if mode == "relu":
         return np.maximum(arr, arr.dtype.type(0))
