@@ -56,6 +56,7 @@ A full run takes several minutes; run it on an otherwise idle machine.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import fnmatch
 import gc
@@ -127,6 +128,9 @@ WARM_UP_S = 0.25
 PASSES = 3
 
 CONVGUI, CONVGUI_SCIPY = "convgui", "cg-scipy"
+#: ``--stride-goal``'s strided rows also time the same kernel at stride 1 on each engine, in
+#: the same passes as the strided call: the goal's ratios compare calls timed side by side.
+CONVGUI_S1, CONVGUI_SCIPY_S1 = "convgui@s1", "cg-scipy@s1"
 NDIMAGE, OACONV, FILTER2D, SEPFILTER2D, TORCH, FLOOR = (
     "ndimage", "oaconv", "filter2D", "sepF2D", "torch", "floor")
 PEERS = (NDIMAGE, OACONV, FILTER2D, SEPFILTER2D, TORCH)
@@ -534,9 +538,12 @@ def run_row(spec: RowSpec, image: np.ndarray, repeats: int, settle: float = SETT
             stride_one: RowResult | None = None, stride_goal: bool = False) -> RowResult:
     """Time one row. With ``stride_goal`` the peers are only filter2D and ndimage, and a
     stride-1 row keeps their full results for the strided rows. With ``stride_one`` (the same
-    kernel's stride-1 row) only the two convgui columns are timed: the peers' times are that
-    row's (their stride is a free slice of the full result) and the reference is its ndimage
-    result, sliced."""
+    kernel's stride-1 row) the strided row times the two convgui columns, the same kernel at
+    stride 1 on each engine (:data:`CONVGUI_S1`, :data:`CONVGUI_SCIPY_S1`) and
+    ``filter2D(...)[::s, ::s]``, side by side: a ratio of two calls timed in different rows
+    also held the difference between the rows' moments (measured: up to 1.4× for the same
+    call). ndimage, 0.03–2 s a call, is that row's time (its stride is a free slice of the
+    full result) and the reference is its result, sliced."""
     case = make_case(spec, image)
     args = dict(padding="same", stride=spec.stride, dilation=spec.dilation,
                 boundary=spec.boundary)
@@ -548,7 +555,13 @@ def run_row(spec: RowSpec, image: np.ndarray, repeats: int, settle: float = SETT
     _malloc_trim()
     columns: list[Column] = [
         (CONVGUI, convgui_fn(case), "auto"), (CONVGUI_SCIPY, convgui_fn(case), "scipy")]
-    if stride_one is None:
+    if stride_one is not None:
+        one = make_case(dataclasses.replace(spec, stride=1), image)
+        columns += [(CONVGUI_S1, convgui_fn(one), "auto"),
+                    (CONVGUI_SCIPY_S1, convgui_fn(one), "scipy")]
+        if cv2 is not None:
+            columns.append((FILTER2D, filter2d_fn(case), None))
+    else:
         columns += [*((name, fn, None) for name, fn in peer_fns(case).items()
                       if not stride_goal or name in STRIDE_GOAL_COLUMNS),
                     (FLOOR, floor_fn(case), None)]
@@ -566,14 +579,13 @@ def run_row(spec: RowSpec, image: np.ndarray, repeats: int, settle: float = SETT
     for name, samples in times.items():
         row.samples_ms[name] = [t * 1e3 for t in samples]
         row.times_ms[name] = statistics.median(samples) * 1e3
-    results.pop(FLOOR, None)
-    if stride_one is not None:
-        for name in (FILTER2D, NDIMAGE):
-            if name in stride_one.times_ms:
-                row.times_ms[name] = stride_one.times_ms[name]
-                results[name] = case.subsample(stride_one.full_results[name])
+    for name in (FLOOR, CONVGUI_S1, CONVGUI_SCIPY_S1):  # (the stride-1 row checks these)
+        results.pop(name, None)
+    if stride_one is not None and NDIMAGE in stride_one.times_ms:
+        row.times_ms[NDIMAGE] = stride_one.times_ms[NDIMAGE]
+        results[NDIMAGE] = case.subsample(stride_one.full_results[NDIMAGE])
     elif stride_goal and spec.stride == 1:
-        row.full_results = {n: results[n] for n in (FILTER2D, NDIMAGE) if n in results}
+        row.full_results = {n: results[n] for n in (NDIMAGE,) if n in results}
     ref = results.get(NDIMAGE)
     if ref is None:  # no reference: nothing can be trusted on this row
         row.errors = {name: None for name in results}
@@ -877,7 +889,8 @@ def evaluate_goals(rows: list[RowResult], memory: list[dict], accelerated: bool)
 
 def stride_goals(rows: list[RowResult], accelerated: bool) -> list[Goal]:
     """Issue 15, item 6, on each engine: every strided row (dilation 1, boundary constant)
-    within :data:`STRIDE_FACTOR` of the same kernel's stride-1 call, and of the engine's peer
+    within :data:`STRIDE_FACTOR` of the same kernel's stride-1 call (timed in the same row
+    when it was: :data:`CONVGUI_S1`, else the stride-1 row's), and of the engine's peer
     (filter2D for OpenCV, ndimage for SciPy) called in full and sliced (the peer column of a
     strided row is exactly that)."""
     by_spec = {r.spec: r for r in rows}
@@ -897,12 +910,14 @@ def stride_goals(rows: list[RowResult], accelerated: bool) -> list[Goal]:
                 continue
             t = r.times_ms[column]
             one = by_spec.get(RowSpec(s.image, s.kind, s.size, 1, 1, s.boundary))
-            if one is not None and column in one.times_ms:
-                factor = t / one.times_ms[column]
+            same_row = CONVGUI_S1 if column == CONVGUI else CONVGUI_SCIPY_S1
+            t_one = r.times_ms.get(same_row, one.times_ms.get(column) if one else None)
+            if t_one:
+                factor = t / t_one
                 ok = r.convgui_ok and factor <= STRIDE_FACTOR
                 one_items.append((s.id, factor, ok, wrong_text(r) if not r.convgui_ok else
                                   f"stride {s.stride} {t:.2f} ms / stride 1 "
-                                  f"{one.times_ms[column]:.2f} ms = {factor:.2f}×"))
+                                  f"{t_one:.2f} ms = {factor:.2f}×"))
             if peer in r.times_ms and r.ok(peer):
                 factor = t / r.times_ms[peer]
                 ok = r.convgui_ok and factor <= STRIDE_FACTOR

@@ -229,7 +229,7 @@ def _finite(value: object, name: str) -> float:
         raise TypeError(f"{name} must be a number, got {one_line_repr(value)}") from None
     except OverflowError:  # an int beyond any float, e.g. 10**400
         raise ValueError(f"{name} must be finite, got {one_line_repr(value)}") from None
-    if not np.isfinite(v):
+    if not math.isfinite(v):
         raise ValueError(f"{name} must be finite, got {v}")
     return v
 

@@ -63,3 +63,35 @@ def test_stride_goal_rows_cover_sizes_3_to_31_and_strides_1_to_4(bench):
     assert {r.size for r in rows} == {3, 5, 7, 15, 31}
     assert {r.stride for r in rows} == {1, 2, 3, 4}
     assert {r.kind for r in rows} == {"random", "gauss"}
+
+
+def test_a_stride_one_call_timed_in_the_same_row_is_the_one_compared(bench):
+    """A strided row that also timed the stride-1 call (side by side, the same passes) is
+    compared with that time, not with the stride-1 row's, timed at another moment."""
+    rows = [row(bench, 1, 10.0, 20.0, 10.0, 100.0), row(bench, 2, 11.5, 21.0, 10.0, 100.0)]
+    rows[1].times_ms.update({"convgui@s1": 11.0, "cg-scipy@s1": 25.0})
+    goals = {g.key: g for g in bench.stride_goals(rows, accelerated=True)}
+    assert goals["stride-vs-stride1-opencv"].status == "PASS"  # 11.5 / 11.0, not 11.5 / 10.0
+    assert goals["stride-vs-stride1-scipy"].status == "PASS"  # 21 / 25
+    rows[1].times_ms["convgui@s1"] = 10.0
+    goals = {g.key: g for g in bench.stride_goals(rows, accelerated=True)}
+    assert goals["stride-vs-stride1-opencv"].status == "FAIL"
+    assert "1.15×" in goals["stride-vs-stride1-opencv"].failures[0]
+
+
+def test_a_strided_row_times_its_comparisons_side_by_side(bench, monkeypatch, tmp_path):
+    """On tiny images: a strided row of ``--stride-goal`` holds the stride-1 calls and
+    filter2D + slice timed in its own passes, agreeing with the reference."""
+    monkeypatch.setenv("CONVGUI_HOME", str(tmp_path))
+    image = bench.make_images(quick=True)["grey256"]
+    one = bench.run_row(bench.RowSpec("grey256", "random", 3), image, 3, settle=0.0,
+                        stride_goal=True)
+    strided = bench.run_row(bench.RowSpec("grey256", "random", 3, stride=2), image, 3,
+                            settle=0.0, stride_one=one, stride_goal=True)
+    expected = {"convgui", "cg-scipy", "convgui@s1", "cg-scipy@s1", "ndimage"}
+    if bench.cv2 is not None:
+        expected.add("filter2D")
+    assert set(strided.times_ms) == expected
+    assert strided.times_ms["ndimage"] == one.times_ms["ndimage"]  # (its slice is free)
+    assert strided.convgui_ok and all(strided.ok(n) for n in strided.errors)
+    assert "convgui@s1" not in strided.errors  # (checked in the stride-1 row)
