@@ -217,7 +217,7 @@ def _as_kernel(kernel: object) -> np.ndarray:
     if arr.size == 0:
         raise ValueError(f"kernel is empty (shape {arr.shape})")
     arr = arr.astype(np.float64)
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():
         raise ValueError("kernel contains NaN or infinity")
     return arr
 
@@ -581,13 +581,14 @@ class Convolution:
             f.method == "separable" and f.kernel.all()) for f in self._route_factors)
 
     def run(self) -> np.ndarray:
-        """Compute the whole result."""
-        gen = self.bands()
-        while True:
-            try:
-                next(gen)
-            except StopIteration as done:
-                return done.value
+        """Compute the whole result (the steps of :meth:`bands` in one error state)."""
+        with _ieee():
+            steps = self._steps()
+            while True:
+                try:
+                    next(steps)
+                except StopIteration as done:
+                    return done.value
 
     def bands(self) -> Generator[float, None, np.ndarray]:
         """Compute band by band, yielding the fraction done after each; returns the result.
@@ -615,15 +616,15 @@ class Convolution:
         with the same :meth:`_decisions_key` where there was one, and kept for the next."""
         key = self._decisions_key()
         known = planner.DECISIONS.get(key) if key is not None else {}
-        for name, value in known.items():
-            self.__dict__.setdefault(name, value)
+        if known:  # (what this object decided already stays)
+            self.__dict__.update({**known, **self.__dict__})
         if self._unmeasured:
             self.measure_routes()
-            key = self._decisions_key()  # (the wisdom has moved on a generation)
+            key, known = self._decisions_key(), {}  # (the wisdom has moved on a generation)
         nan_exact = self._nan_exact  # (decides the route and its factors)
-        decided = {name: self.__dict__[name] for name in DECIDED if name in self.__dict__}
-        if key is not None and decided.keys() != known.keys():
-            planner.DECISIONS.put(key, decided)
+        if key is not None and not known:
+            planner.DECISIONS.put(key, {name: self.__dict__[name] for name in DECIDED
+                                        if name in self.__dict__})
         if self.route == "sliced":
             out = yield from self._sliced()
         else:
