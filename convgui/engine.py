@@ -299,11 +299,12 @@ class Convolution:
         """How the whole call runs, the cheapest that applies: ``"bands"`` (padded row bands,
         each by :attr:`plan`, on all cores with SciPy); ``"taps"`` (either engine: padded row
         bands, one BLAS multiply-add per non-zero tap, see :mod:`convgui.taps`) or
-        ``"separable taps"`` (the same as a vertical and a horizontal pass); or with OpenCV
-        filling the border
-        (:mod:`convgui.accel`) ``"same"`` (one call, straight into the output), ``"dilated"``
-        (one call per row phase, kernel not inflated) or ``"subsampled"`` (the stride-1 rows
-        each band needs, then every s-th).
+        ``"separable taps"`` (the same as a vertical and a horizontal pass); for a strided
+        call ``"sliced"`` (the whole stride-1 call by its own route, then a view of every
+        s-th); or with OpenCV filling the border (:mod:`convgui.accel`) ``"same"`` (one call,
+        straight into the output), ``"dilated"`` (one call per row phase, kernel not
+        inflated) or ``"subsampled"`` (the stride-1 rows each band needs, then every s-th:
+        measured only).
 
         A call large enough to measure (see :meth:`measure_routes`) takes the fastest of its
         candidate routes as measured on this machine when the wisdom holds them all."""
@@ -694,7 +695,7 @@ class Convolution:
         """Route "sliced": the stride-1 call (its own route, progress and NaN handling), then
         every sh-th row and sw-th column of it, as a view, as a user's own
         ``filter2D(...)[::s, ::s]`` is: no copy, and the stride-1 buffer (s² times the
-        output) lives as long as the result. Taken only when measured fastest."""
+        output) lives as long as the result."""
         full = yield from self._stride_one.bands()
         (sh, sw), (oh, ow) = self.geometry.stride, self.out_hw
         oy, ox = (0, 0) if self._stride_one_origin is None else self._stride_one_origin[1]
