@@ -36,10 +36,12 @@ from convgui.shapes import (
     Geometry,
     PaddingSpec,
     ShapeError,
+    StrideOne,
     geometry,
     one_line_repr,
     pool_output_size,
     positive_pair,
+    stride_one,
 )
 
 LUMA_WEIGHTS = (0.299, 0.587, 0.114)
@@ -62,8 +64,7 @@ MEASURE_RUNS = 8
 #: The cached properties of a :class:`Convolution` that depend only on its
 #: :meth:`~Convolution._decisions_key` (kept across calls: :class:`convgui.planner.Decisions`).
 DECIDED = ("engine", "plan", "route", "_route_costs", "candidate_routes", "_inflated",
-           "_undilated", "_tap_groups", "_separable", "_stride_one_origin",
-           "_stride_one_geometry", "_route_factors",
+           "_undilated", "_tap_groups", "_separable", "_stride_one_plan", "_route_factors",
            "wisdom_key", "_wisdom_applies", "_unmeasured", "_nan_exact")
 
 #: Output pixels per band: small enough to report progress and stop often, large enough to be
@@ -471,51 +472,19 @@ class Convolution:
                 and (self.squeeze or len(self.planes) * g.dilation[1] <= accel.MAX_CHANNELS))
 
     @cached_property
-    def _stride_one_origin(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
-        """((anchor row, anchor column), (first row, first column)) of the stride-1
-        correlation the "sliced" and "subsampled" routes compute, as large as the input: its
-        output (r, c) reads input (r − anchor + a, c − anchor + b), and this call's outputs
-        are its every s-th from the first. None when this call's outputs do not all lie
-        within an output as large as the input.
-
-        The anchor is the kernel's centre where it can be, else this call's own top or left
-        pad: a 'same' call at stride 2 has an odd total pad, so its own anchor is one off the
-        centre, and OpenCV runs a symmetric separable kernel anchored off its centre up to
-        1.8× slower (it halves the products only about the anchor)."""
-        g = self.geometry
-        picks = []
-        for axis in (0, 1):
-            top = g.pads[axis][0]
-            span = g.dilation[axis] * (self.kernel.shape[axis] - 1) + 1
-            last = (g.out_hw[axis] - 1) * g.stride[axis]  # the last output's row, from top
-            fits = [(anchor, anchor - top) for anchor in (span // 2, top)
-                    if 0 <= anchor - top and anchor <= span - 1
-                    and last + anchor - top <= g.in_hw[axis] - 1]
-            if not fits:
-                return None
-            picks.append(fits[0])
-        (ay, oy), (ax, ox) = picks
-        return (ay, ax), (oy, ox)
-
-    @cached_property
-    def _stride_one_geometry(self) -> Geometry:
-        """The geometry of :attr:`_stride_one`: stride 1, anchored as
-        :attr:`_stride_one_origin` says, else with this call's pads."""
-        g, picked = self.geometry, self._stride_one_origin
-        pads = g.pads
-        if picked is not None:
-            pads = tuple((anchor, g.dilation[axis] * (self.kernel.shape[axis] - 1) - anchor)
-                         for axis, anchor in enumerate(picked[0]))
-        return geometry(g.in_hw, self.kernel.shape, pads, 1, g.dilation)
+    def _stride_one_plan(self) -> StrideOne:
+        """The stride-1 call whose every s-th output from an origin is this call's
+        (:func:`convgui.shapes.stride_one`): the "sliced" and "subsampled" routes."""
+        return stride_one(self.geometry)
 
     @cached_property
     def _stride_one(self) -> Convolution:
-        """This call at stride 1, no bias (:attr:`_stride_one_geometry`: its output as large
-        as the input where the outputs needed lie within it, OpenCV's one call in place, as a
-        user's own ``filter2D`` is): its every s-th output row and column from the origin are
-        this call's outputs (route "sliced"). The cells it adds are never kept, and a cell it
+        """This call at stride 1, no bias (:attr:`_stride_one_plan`: as large as the input
+        where the outputs needed lie within it, OpenCV's one call in place, as a user's own
+        ``filter2D`` is): its every s-th output row and column from the origin are this
+        call's outputs (route "sliced"). The cells it adds are never kept, and a cell it
         drops never was one of this call's."""
-        return dataclasses.replace(self, geometry=self._stride_one_geometry, bias=0.0,
+        return dataclasses.replace(self, geometry=self._stride_one_plan.geometry, bias=0.0,
                                    forced_route=None)
 
     @cached_property
@@ -698,7 +667,7 @@ class Convolution:
         output) lives as long as the result."""
         full = yield from self._stride_one.bands()
         (sh, sw), (oh, ow) = self.geometry.stride, self.out_hw
-        oy, ox = (0, 0) if self._stride_one_origin is None else self._stride_one_origin[1]
+        oy, ox = self._stride_one_plan.origin
         return full[oy:oy + (oh - 1) * sh + 1:sh, ox:ox + (ow - 1) * sw + 1:sw]
 
     def _in_place(self, out: np.ndarray) -> Generator[float, None, None]:
@@ -743,8 +712,8 @@ class Convolution:
                 sum_channels=self.squeeze, scratch=scratch))
             return
         if self.route == "subsampled":
-            anchor, origin = self._stride_one_origin  # (an OpenCV border: never None)
-            accel.subsampled_rows(plane, self._inflated, anchor, origin, g.stride,
+            one = self._stride_one_plan
+            accel.subsampled_rows(plane, self._inflated, one.anchor, one.origin, g.stride,
                                   accel.opencv_borders()[self.boundary], r0, target[r0:r1],
                                   scratch)
             return

@@ -404,6 +404,39 @@ def geometry(
     return Geometry(tuple(in_hw), k, pads, s, d, output_hw(in_hw, k, pads, s, d))
 
 
+@dataclass(frozen=True)
+class StrideOne:
+    """A strided convolution as a stride-1 one and every s-th of its outputs: output (i, j)
+    of the strided call is output ``origin + (i·sh, j·sw)`` of ``geometry`` (stride 1, its
+    top and left pads are its ``anchor``)."""
+
+    geometry: Geometry
+    anchor: tuple[int, int]
+    origin: tuple[int, int]
+
+
+def stride_one(geo: Geometry) -> StrideOne:
+    """The stride-1 convolution whose every s-th output is ``geo``'s, as large as the input
+    where ``geo``'s outputs then lie within it (the bottom and right pads chosen so),
+    anchored at the kernel's centre where that fits too (OpenCV halves a symmetric kernel's
+    products only about its anchor, and a 'same' call at stride 2 has an odd total pad),
+    else at ``geo``'s own top/left pad; otherwise ``geo``'s pads at stride 1, origin (0, 0)."""
+    picks = []
+    for axis in (0, 1):
+        top = geo.pads[axis][0]
+        span = geo.dilation[axis] * (geo.kernel_hw[axis] - 1) + 1
+        last = (geo.out_hw[axis] - 1) * geo.stride[axis]  # the last output's first tap, from top
+        fits = [anchor for anchor in (span // 2, top)
+                if top <= anchor <= span - 1 and last + anchor - top <= geo.in_hw[axis] - 1]
+        if not fits:
+            one = geometry(geo.in_hw, geo.kernel_hw, geo.pads, 1, geo.dilation)
+            return StrideOne(one, (geo.pads[0][0], geo.pads[1][0]), (0, 0))
+        picks.append((fits[0], fits[0] - top, span - 1 - fits[0]))
+    (ay, oy, by), (ax, ox, bx) = picks
+    one = geometry(geo.in_hw, geo.kernel_hw, ((ay, by), (ax, bx)), 1, geo.dilation)
+    return StrideOne(one, (ay, ax), (oy, ox))
+
+
 # ----------------------------------------------------------------------------------------------
 # Shape chains: what a stack of layers does to a shape, step by step
 

@@ -261,7 +261,8 @@ def test_a_same_call_at_stride_two_filters_anchored_at_the_kernel_centre(monkeyp
     g = np.exp(-np.linspace(-1.5, 1.5, 7) ** 2)
     conv = prepare(x, np.outer(g, g), padding="same", stride=2)
     assert conv.geometry.pads == ((2, 3), (2, 3))
-    assert conv._stride_one_origin == ((3, 3), (1, 1))
+    one = conv._stride_one_plan
+    assert (one.anchor, one.origin) == ((3, 3), (1, 1))
     assert conv._stride_one.geometry.pads == ((3, 3), (3, 3))
     assert conv._stride_one.route == "same"
     seen = []

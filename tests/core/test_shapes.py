@@ -16,8 +16,10 @@ from reference import reference_pads
 from convgui.shapes import (
     ShapeError,
     conv_output_size,
+    geometry,
     layer_shape,
     pool_output_size,
+    stride_one,
     transposed_output_size,
 )
 
@@ -304,3 +306,61 @@ def test_layer_shape_errors(args, kwargs, exc):
     with pytest.raises(exc) as excinfo:
         layer_shape(*args, **kwargs)
     one_line(excinfo)
+
+
+# ----------------------------------------------------------------------------------------------
+# A strided call as a stride-1 call and every s-th output (the engine's "sliced" route)
+
+
+@pytest.mark.parametrize(("args", "anchor", "origin", "pads"), [
+    # 'same' at stride 2, 40 rows, 7 taps: 19·2 + 7 − 40 = 5 padded, 2 above; the centre is 3
+    (((40, 40), (7, 7), "same", 2), (3, 3), (1, 1), ((3, 3), (3, 3))),
+    # 'valid' at stride 2: outputs read rows 2i … 2i + 2, the centred stride-1 output 2i + 1
+    (((40, 38), (3, 3), "valid", 2), (1, 1), (1, 1), ((1, 1), (1, 1))),
+    # dilation 2 at stride 3: 9·3 + 5 − 30 = 2 padded, 1 above; the centre of a 5-row span is 2
+    (((30, 30), (3, 3), "same", 3, 2), (2, 2), (1, 1), ((2, 2), (2, 2))),
+    # an even kernel: 9·2 + 4 − 20 = 2 padded, 1 above; centre 2, origin 1
+    (((20, 20), (4, 4), "same", 2), (2, 2), (1, 1), ((2, 1), (2, 1))),
+    # … on 21 columns 10·2 + 4 − 21 = 3 padded, 1 left: centred, the last output would need
+    # column 21; its own pad does fit
+    (((20, 21), (4, 4), "same", 2), (2, 1), (1, 0), ((2, 1), (1, 2))),
+])
+def test_stride_one_is_centred_where_the_outputs_fit(args, anchor, origin, pads):
+    one = stride_one(geometry(*args))
+    assert (one.anchor, one.origin, one.geometry.pads) == (anchor, origin, pads)
+    assert one.geometry.stride == (1, 1) and one.geometry.out_hw == args[0]
+    geo = geometry(*args)  # and output (i, j) reads what stride-1 output origin + (i·s, j·s) does
+    s = geo.stride
+    assert one.geometry.taps(origin[0] + s[0], origin[1] + s[1]) == geo.taps(1, 1)
+
+
+def test_stride_one_keeps_the_pads_when_the_outputs_reach_beyond_the_input():
+    # 'full' at stride 2 on 10 with 3 taps: pads 2 + 2, outputs 0 … 5 start at rows −2 … 8,
+    # the last beyond an input-sized result anchored at 2 (8 + 2 > 9)
+    one = stride_one(geometry((10, 10), (3, 3), "full", 2))
+    assert (one.anchor, one.origin, one.geometry.pads) == ((2, 2), (0, 0), ((2, 2), (2, 2)))
+    assert one.geometry.out_hw == (12, 12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=st.tuples(st.integers(1, 30), st.integers(1, 30)),
+       k=st.tuples(st.integers(1, 7), st.integers(1, 7)),
+       pads=st.tuples(st.tuples(st.integers(0, 6), st.integers(0, 6)),
+                      st.tuples(st.integers(0, 6), st.integers(0, 6))),
+       s=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+       d=st.tuples(st.integers(1, 3), st.integers(1, 3)))
+def test_every_strided_output_reads_what_its_stride_one_output_reads(n, k, pads, s, d):
+    """Output (i, j) of the strided call and output origin + (i·sh, j·sw) of the stride-1
+    call read the same input cells, tap by tap (Geometry.taps)."""
+    try:
+        geo = geometry(n, k, pads, s, d)
+    except ShapeError:
+        return
+    one = stride_one(geo)
+    (oy, ox), (oh, ow) = one.origin, geo.out_hw
+    assert one.geometry.stride == (1, 1)
+    for i in {0, oh // 2, oh - 1}:
+        for j in {0, ow // 2, ow - 1}:
+            r, c = oy + i * s[0], ox + j * s[1]
+            assert r < one.geometry.out_hw[0] and c < one.geometry.out_hw[1]
+            assert one.geometry.taps(r, c) == geo.taps(i, j)
