@@ -51,6 +51,12 @@ MERGE_MODES = ("sum", "mean", "weighted", "max", "magnitude")
 #: The routes computed by :mod:`convgui.taps` (NumPy and BLAS, on either engine).
 TAPS_ROUTES = ("taps", "separable taps")
 
+#: OpenCV's padded-band route runs 1.5–2.5× what its pieces and copies are priced at (the
+#: phase split, a call per phase and band; 60 strided rows of the stride goal, forced routes,
+#: steady loop): with this factor the cost model's pick is within 1.1× of the fastest route on
+#: 54 of them (48 without it; 50 with 2.0, which sends 15×15 kernels to the slower BLAS taps).
+OPENCV_BANDS_FACTOR = 1.5
+
 #: Candidate routes priced within this factor of the cheapest are measured (see
 #: :meth:`Convolution.measure_routes`); the cost model is trusted to rule out the rest.
 MEASURE_WITHIN = 4.0
@@ -416,8 +422,10 @@ class Convolution:
             return {"same": self._inflated.cost}  # the bands would run the same call, padded
         # the padded band: OpenCV filters it in few large calls, SciPy in many small ones
         split = planner.column_step(self.plan) > 1  # one more pass over the input
-        copy = (1.0 + split) if self.engine == "opencv" else taps.COST_PER_INPUT
-        costs = {"bands": self.plan.cost + copy * sh * sw}
+        if self.engine == "opencv":
+            costs = {"bands": OPENCV_BANDS_FACTOR * (self.plan.cost + (1.0 + split) * sh * sw)}
+        else:
+            costs = {"bands": self.plan.cost + taps.COST_PER_INPUT * sh * sw}
         if g.stride != (1, 1):  # the whole stride-1 result (a user's own call), then a view
             costs["sliced"] = sh * sw * min(self._stride_one._route_costs.values())
         if self._tap_groups:  # (pure NumPy/BLAS: for either engine)

@@ -72,7 +72,9 @@ ROUTE_CASES = [
     ("bands", (64, 60), (15, 15), {"padding": "same", "stride": 4}),
     ("bands", (64, 60), (3, 3), {"padding": "same", "boundary": "wrap"}),
     ("bands", (64, 60), (3, 3), {"padding": "same", "cval": 1.5}),
-    ("bands", (64, 60, 3), (7, 7), {"padding": "valid", "stride": 3, "dilation": 2}),
+    ("sliced", (64, 60, 3), (7, 7), {"padding": "valid", "stride": 3, "dilation": 2}),
+    ("bands", (64, 60, 3), (7, 7), {"padding": "valid", "stride": 3, "dilation": 2,
+                                    "force": True}),
 ]
 
 
