@@ -377,8 +377,8 @@ class Convolution:
             return None
         return (self.kernel.tobytes(), self.kernel.shape, self.geometry, self.boundary,
                 self.cval, np.dtype(self.dtype).str, self.squeeze, self.source.shape,
-                len(self.planes), planner.backend(), planner.wisdom_mode(),
-                os.environ.get("CONVGUI_HOME"), planner.WISDOM.generation)
+                planner.backend(), planner.wisdom_mode(), os.environ.get("CONVGUI_HOME"),
+                planner.WISDOM.generation)
 
     def measure_routes(self) -> dict[str, float]:
         """Time every candidate route on this call, remember the times in the wisdom and

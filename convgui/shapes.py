@@ -45,8 +45,6 @@ def _int_pair(value: object, name: str) -> tuple[int, int]:
 
 
 def _as_int(value: object, name: str) -> int:
-    if type(value) is int:  # the usual case (bool is not int's type, so it goes on)
-        return value
     if isinstance(value, bool) or not hasattr(value, "__index__"):
         raise TypeError(f"{name} must be an integer, got {one_line_repr(value)}")
     return int(value.__index__())  # type: ignore[attr-defined]

@@ -51,16 +51,7 @@ class TapGroup:
 
 def tap_groups(kernel: np.ndarray, stride: tuple[int, int],
                dilation: tuple[int, int]) -> tuple[TapGroup, ...]:
-    """The non-zero taps of ``kernel`` grouped by the phase plane they read (remembered for
-    the last few kernels: the window plans every edit and image again)."""
-    kernel = np.asarray(kernel, dtype=np.float64)
-    return _tap_groups(kernel.tobytes(), kernel.shape, tuple(stride), tuple(dilation))
-
-
-@functools.lru_cache(maxsize=64)
-def _tap_groups(data: bytes, shape: tuple[int, int], stride: tuple[int, int],
-                dilation: tuple[int, int]) -> tuple[TapGroup, ...]:
-    kernel = np.frombuffer(data, dtype=np.float64).reshape(shape)
+    """The non-zero taps of ``kernel`` grouped by the phase plane they read."""
     (sh, sw), (dh, dw) = stride, dilation
     groups: dict[tuple[int, int], list[tuple[int, int, float]]] = {}
     for a, b in zip(*np.nonzero(kernel), strict=True):
