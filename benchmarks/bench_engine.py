@@ -585,7 +585,7 @@ def run_row(spec: RowSpec, image: np.ndarray, repeats: int, settle: float = SETT
         row.times_ms[NDIMAGE] = stride_one.times_ms[NDIMAGE]
         results[NDIMAGE] = case.subsample(stride_one.full_results[NDIMAGE])
     elif stride_goal and spec.stride == 1:
-        row.full_results = {n: results[n] for n in (NDIMAGE,) if n in results}
+        row.full_results = {NDIMAGE: results[NDIMAGE]} if NDIMAGE in results else {}
     ref = results.get(NDIMAGE)
     if ref is None:  # no reference: nothing can be trusted on this row
         row.errors = {name: None for name in results}
