@@ -3,7 +3,7 @@
 Each function computes part or all of a 'same'-anchored correlation of ``src`` (H, W) or
 (H, W, C) straight from the unpadded image: output (i, j) reads
 ``src[i·sh + a·dh − top, j·sw + b·dw − left]`` and OpenCV's border type supplies the cells
-outside (see :func:`opencv_borders`). The engine checks when a route applies
+outside (see :data:`OPENCV_BORDERS`). The engine checks when a route applies
 (:func:`convgui.engine.Convolution.route`); the polyphase and band paths in
 :mod:`convgui.planner` cover everything else. No Qt here.
 """
@@ -19,13 +19,11 @@ from convgui.planner import Factors, cv2
 MAX_CHANNELS = 512
 
 
-def opencv_borders() -> dict[str, int]:
-    """numpy.pad boundary names → OpenCV border types that fill the same values (for pads
-    shorter than the image); 'constant' only means a fill of 0."""
-    if cv2 is None:
-        return {}
-    return {"constant": cv2.BORDER_CONSTANT, "reflect": cv2.BORDER_REFLECT_101,
-            "symmetric": cv2.BORDER_REFLECT, "edge": cv2.BORDER_REPLICATE}
+#: numpy.pad boundary names → OpenCV border types that fill the same values (for pads shorter
+#: than the image); 'constant' only means a fill of 0. Empty without OpenCV.
+OPENCV_BORDERS: dict[str, int] = {} if cv2 is None else {
+    "constant": cv2.BORDER_CONSTANT, "reflect": cv2.BORDER_REFLECT_101,
+    "symmetric": cv2.BORDER_REFLECT, "edge": cv2.BORDER_REPLICATE}
 
 
 def filter_into(src: np.ndarray, factors: Factors, anchor: tuple[int, int], border: int,

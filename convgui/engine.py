@@ -71,7 +71,7 @@ MEASURE_RUNS = 8
 #: :meth:`~Convolution._decisions_key` (kept across calls: :class:`convgui.planner.Decisions`).
 DECIDED = ("engine", "plan", "route", "_route_costs", "candidate_routes", "_inflated",
            "_undilated", "_tap_groups", "_separable", "_stride_one_plan", "_route_factors",
-           "wisdom_key", "_wisdom_applies", "_unmeasured", "_nan_exact")
+           "wisdom_key", "_wisdom_applies", "_unmeasured", "_nan_exact", "_one_call")
 
 #: Output pixels per band: small enough to report progress and stop often, large enough to be
 #: cheap (a 1024×1024 image is computed in 4 bands).
@@ -163,9 +163,33 @@ def prepare(
     boundary: str = "constant", cval: float = 0.0, flip: bool = False,
     channels: str = "per-channel", bias: float = 0.0,
 ) -> Convolution:
-    """Validate the arguments of :func:`convolve2d` and plan the work without computing it."""
+    """Validate the arguments of :func:`convolve2d` and plan the work without computing it.
+
+    A call whose arguments are spelled as an earlier one's (:func:`_arguments_key`) takes
+    that call's validated kernel and geometry and, when it runs, its decisions
+    (:data:`convgui.planner.DECISIONS`): only the image is checked again."""
     img = _as_image(image)
-    k = _as_kernel(kernel)
+    k = _kernel_array(kernel)
+    arguments = _arguments_key(img, k, (padding, stride, dilation, boundary, cval, flip,
+                                        channels, bias))
+    key = _decisions_key(arguments)
+    kept = planner.DECISIONS.get(key) if key is not None else {}
+    checked = kept.get("checked") or _checked(img, k, padding, stride, dilation, boundary,
+                                              cval, flip, channels, bias)
+    dtype = checked[-1]
+    conv = Convolution(img, _planes(img, channels, dtype), *checked,
+                       squeeze=img.ndim == 2 or channels != "per-channel", arguments=arguments)
+    conv.__dict__.update(_key=key, _kept=kept)  # (the environment and the decisions read once)
+    return conv
+
+
+def _checked(img: np.ndarray, k: np.ndarray, padding: PaddingSpec,
+             stride: int | tuple[int, int], dilation: int | tuple[int, int], boundary: str,
+             cval: float, flip: bool, channels: str, bias: float) -> tuple:
+    """The validated (kernel, geometry, boundary, cval, bias, working type) of a call (the
+    kernel read-only: the kept decisions share it)."""
+    k = _as_kernel(k)
+    k.flags.writeable = False
     s = positive_pair(stride, "stride")
     d = positive_pair(dilation, "dilation")
     if boundary not in BOUNDARIES:
@@ -178,10 +202,7 @@ def prepare(
     if flip:
         k = k[::-1, ::-1]
     geo = geometry(img.shape[:2], k.shape, padding, s, d, bool(flip))
-    dtype = result_dtype(img.dtype)
-    planes = _planes(img, channels, dtype)
-    return Convolution(img, planes, k, geo, boundary, cval_f, bias_f, dtype,
-                       squeeze=img.ndim == 2 or channels != "per-channel")
+    return k, geo, boundary, cval_f, bias_f, result_dtype(img.dtype)
 
 
 def result_dtype(dtype: np.dtype | type) -> type:
@@ -208,7 +229,8 @@ def _as_image(image: object) -> np.ndarray:
     return arr
 
 
-def _as_kernel(kernel: object) -> np.ndarray:
+def _kernel_array(kernel: object) -> np.ndarray:
+    """``kernel`` as an array (not yet checked: :func:`_as_kernel`)."""
     try:
         arr = np.asarray(kernel)
     except ValueError:
@@ -217,6 +239,12 @@ def _as_kernel(kernel: object) -> np.ndarray:
         ) from None
     if arr.dtype == object:
         raise ValueError("kernel rows have different lengths or hold non-numbers")
+    return arr
+
+
+def _as_kernel(kernel: object) -> np.ndarray:
+    """``kernel`` checked, as a float64 copy."""
+    arr = _kernel_array(kernel)
     if arr.dtype.kind not in REAL_KINDS:
         raise TypeError(f"kernel must hold real numbers, got dtype {arr.dtype}")
     if arr.ndim != 2:
@@ -227,6 +255,48 @@ def _as_kernel(kernel: object) -> np.ndarray:
     if not np.isfinite(arr).all():
         raise ValueError("kernel contains NaN or infinity")
     return arr
+
+
+#: The types whose values, with their type, tell settings apart exactly (see
+#: :func:`_arguments_key`).
+_PLAIN_TYPES = frozenset((int, float, str, bool, type(None)))
+
+
+def _arguments_key(img: np.ndarray, k: np.ndarray, settings: tuple) -> tuple | None:
+    """What a call's validation and planning depend on: the image's shape and type, the
+    kernel's bytes, shape and type, and the settings with the type of each value (1, 1.0
+    and True are equal, but not the same setting; 0.0 and −0.0 are one: they differ only in
+    the sign of a zero result); None when a setting holds anything but Python numbers,
+    strings, None, NumPy scalars and tuples or lists of those."""
+    types = tuple(map(type, settings))
+    if _PLAIN_TYPES.issuperset(types):
+        spelled = (settings, types)
+    else:
+        spelled = _spelled(settings)
+        if spelled is None:
+            return None
+    return (img.shape, img.dtype.str, k.shape, k.dtype.str, k.tobytes(), spelled)
+
+
+def _spelled(value: object) -> tuple | None:
+    """``value`` as (type, value), tuples and lists element by element; None for any other
+    kind of value than :data:`_PLAIN_TYPES` and NumPy scalars."""
+    kind = type(value)
+    if kind in (tuple, list):
+        parts = tuple(map(_spelled, value))
+        return None if None in parts else (kind, parts)
+    if kind in _PLAIN_TYPES or (isinstance(value, np.generic) and kind.__module__ == "numpy"):
+        return (kind, value)
+    return None
+
+
+def _decisions_key(arguments: tuple | None) -> tuple | None:
+    """The key of a call's kept decisions: its :func:`_arguments_key`, the engine and the
+    wisdom (mode, folder, generation); None without arguments."""
+    if arguments is None:
+        return None
+    return (arguments, (planner.backend(), planner.wisdom_mode(),
+                        os.environ.get("CONVGUI_HOME"), planner.WISDOM.generation))
 
 
 def _finite(value: object, name: str) -> float:
@@ -276,6 +346,8 @@ class Convolution:
     squeeze: bool
     forced_engine: str | None = None
     forced_route: str | None = None  # a route to run whatever the planner thinks (measuring)
+    # what the decisions depend on (see _arguments_key)
+    arguments: tuple | None = dataclasses.field(default=None, repr=False)
 
     @property
     def out_hw(self) -> tuple[int, int]:
@@ -369,16 +441,10 @@ class Convolution:
         return (self._wisdom_applies and planner.wisdom_mode() == "on" and not set(
             self.candidate_routes) <= planner.WISDOM.times(self.wisdom_key).keys())
 
-    def _decisions_key(self) -> tuple | None:
-        """What :data:`DECIDED` depends on besides the code: kernel, geometry, boundary, fill,
-        working type, channels, input shape, engine and wisdom (mode, folder, generation).
-        None when a route or an engine is forced."""
-        if self.forced_route is not None or self.forced_engine is not None:
-            return None
-        return (self.kernel.tobytes(), self.kernel.shape, self.geometry, self.boundary,
-                self.cval, np.dtype(self.dtype).str, self.squeeze, self.source.shape,
-                planner.backend(), planner.wisdom_mode(), os.environ.get("CONVGUI_HOME"),
-                planner.WISDOM.generation)
+    @cached_property
+    def _key(self) -> tuple | None:
+        """The key of this call's kept decisions (:func:`_decisions_key`)."""
+        return _decisions_key(self.arguments)
 
     def measure_routes(self) -> dict[str, float]:
         """Time every candidate route on this call, remember the times in the wisdom and
@@ -398,7 +464,8 @@ class Convolution:
                 trial = dataclasses.replace(self, forced_route=name)
                 times[name] = min(times.get(name, math.inf), _settled_ms(trial.run))
         planner.WISDOM.remember(self.wisdom_key, times)
-        for name in ("route", "_route_factors"):  # chosen again, from the measurement
+        # chosen again, from the measurement
+        for name in ("route", "_route_factors", "_nan_exact", "_one_call", "_key"):
             self.__dict__.pop(name, None)
         self.__dict__["_unmeasured"] = False
         return times
@@ -447,7 +514,7 @@ class Convolution:
         every output's window starting in the image or its pad, and a zero fill for
         'constant'."""
         g = self.geometry
-        if self.engine != "opencv" or self.boundary not in accel.opencv_borders() or (
+        if self.engine != "opencv" or self.boundary not in accel.OPENCV_BORDERS or (
                 self.boundary == "constant" and self.cval != 0.0):
             return False
         if not (self.squeeze or len(self.planes) <= accel.MAX_CHANNELS):
@@ -492,8 +559,12 @@ class Convolution:
         ``filter2D`` is): its every s-th output row and column from the origin are this
         call's outputs (route "sliced"). The cells it adds are never kept, and a cell it
         drops never was one of this call's."""
-        return dataclasses.replace(self, geometry=self._stride_one_plan.geometry, bias=0.0,
-                                   forced_route=None)
+        arguments = None if self.arguments is None else ("stride one", self.arguments)
+        one = dataclasses.replace(self, geometry=self._stride_one_plan.geometry, bias=0.0,
+                                  forced_route=None, arguments=arguments)
+        if arguments is not None:  # (the environment read once per call)
+            one.__dict__["_key"] = (arguments, self._key[1])
+        return one
 
     @cached_property
     def _route_factors(self) -> list[planner.Factors]:
@@ -559,8 +630,12 @@ class Convolution:
             f.method == "separable" and f.kernel.all()) for f in self._route_factors)
 
     def run(self) -> np.ndarray:
-        """Compute the whole result (the steps of :meth:`bands` in one error state)."""
+        """Compute the whole result (the steps of :meth:`bands` in one error state; a call
+        that is one OpenCV call, without them)."""
         with _ieee():
+            self._decide()
+            if self._one_call:
+                return self._add_bias(self._whole_in_place())
             steps = self._steps()
             while True:
                 try:
@@ -589,20 +664,32 @@ class Convolution:
         finally:
             steps.close()
 
-    def _steps(self) -> Generator[float, None, np.ndarray]:
-        """The work of :meth:`bands`. The planning's decisions are taken from the last call
-        with the same :meth:`_decisions_key` where there was one, and kept for the next."""
-        key = self._decisions_key()
-        known = planner.DECISIONS.get(key) if key is not None else {}
-        if known:  # (what this object decided already stays)
+    def _decide(self) -> None:
+        """Take the planning's decisions from the last call with the same :attr:`_key` where
+        there was one (what this object decided already stays), else measure the routes
+        where the wisdom asks, plan, and keep the decisions for the next call. Once."""
+        if self.__dict__.get("_decided"):
+            return
+        forced = self.forced_route is not None or self.forced_engine is not None
+        key = None if forced else self._key
+        kept = (self.__dict__.get("_kept") or planner.DECISIONS.get(key)) if key else {}
+        known = kept.get("decided", {})
+        if known:
             self.__dict__.update({**known, **self.__dict__})
         if self._unmeasured:
             self.measure_routes()
-            key, known = self._decisions_key(), {}  # (the wisdom has moved on a generation)
-        nan_exact = self._nan_exact  # (decides the route and its factors)
+            key, known = self._key, {}  # (the wisdom has moved on a generation)
+        _ = self._one_call  # (decides the route, its factors and NaN handling)
         if key is not None and not known:
-            planner.DECISIONS.put(key, {name: self.__dict__[name] for name in DECIDED
-                                        if name in self.__dict__})
+            checked = (self.kernel, self.geometry, self.boundary, self.cval, self.bias,
+                       self.dtype)
+            planner.DECISIONS.put(key, {"checked": checked, "decided": {
+                name: self.__dict__[name] for name in DECIDED if name in self.__dict__}})
+        self.__dict__["_decided"] = True
+
+    def _steps(self) -> Generator[float, None, np.ndarray]:
+        """The work of :meth:`bands` (decided first: :meth:`_decide`)."""
+        self._decide()
         if self.route == "sliced":
             out = yield from self._sliced()
         else:
@@ -611,13 +698,15 @@ class Convolution:
                 yield from self._in_place(out)
             else:
                 yield from self._banded(out)
-        if not nan_exact and not _all_finite(out):
+        if not self._nan_exact and not _all_finite(out):
             if self.engine == "scipy-direct" or all(np.isfinite(p).all() for p in self.planes):
                 pass  # a true overflow: the exact path would overflow too
             else:
-                out = dataclasses.replace(self, forced_engine="scipy-direct",
-                                          forced_route=None).run()
-                return out
+                return dataclasses.replace(self, forced_engine="scipy-direct",
+                                           forced_route=None).run()
+        return self._add_bias(out)
+
+    def _add_bias(self, out: np.ndarray) -> np.ndarray:
         if self.bias:
             out += self.dtype(self.bias)
         return out
@@ -673,22 +762,53 @@ class Convolution:
         every sh-th row and sw-th column of it, as a view, as a user's own
         ``filter2D(...)[::s, ::s]`` is: no copy, and the stride-1 buffer (s² times the
         output) lives as long as the result."""
-        full = yield from self._stride_one.bands()
+        return self._every_stride((yield from self._stride_one._steps()))
+
+    def _every_stride(self, full: np.ndarray) -> np.ndarray:
+        """This call's outputs in its stride-1 call's result ``full``: a view."""
         (sh, sw), (oh, ow) = self.geometry.stride, self.out_hw
         oy, ox = self._stride_one_plan.origin
         return full[oy:oy + (oh - 1) * sh + 1:sh, ox:ox + (ow - 1) * sw + 1:sw]
 
+    @cached_property
+    def _one_call(self) -> bool:
+        """The call is one OpenCV call in place, exact for NaN without a check (route "same"
+        and :attr:`_nan_exact`), or "sliced" with such a stride-1 call."""
+        if self.route == "sliced":
+            return self._stride_one._one_call
+        return self.route == "same" and self._nan_exact
+
+    def _whole_in_place(self) -> np.ndarray:
+        """The result of a :attr:`_one_call` call: a fresh buffer filled by OpenCV's call, or
+        for "sliced" the view of it (as :meth:`_sliced`, without building the stride-1
+        :class:`Convolution`)."""
+        if self.route != "sliced":
+            out = np.empty(self.out_shape, dtype=self.dtype)
+            self._filter_in_place(out, self.geometry)
+            return out
+        one = self._stride_one_plan
+        full = np.empty(one.geometry.out_hw + self.out_shape[2:], dtype=self.dtype)
+        self._filter_in_place(full, one.geometry)
+        return self._every_stride(full)
+
+    def _filter_in_place(self, out: np.ndarray, geo: Geometry) -> None:
+        """OpenCV's one call of route "same" for ``geo`` (this call's geometry or its
+        stride-1 call's), into ``out``."""
+        src = self._opencv_source()
+        target = out if out.ndim == src.ndim else out[:, :, 0]
+        accel.filter_into(src, self._inflated, (geo.pads[0][0], geo.pads[1][0]),
+                          accel.OPENCV_BORDERS[self.boundary], target)
+
     def _in_place(self, out: np.ndarray) -> Generator[float, None, None]:
+        if self.route == "same":
+            self._filter_in_place(out, self.geometry)
+            yield 1.0
+            return
         src = self._opencv_source()
         target = out if out.ndim == src.ndim else out[:, :, 0]
         g = self.geometry
-        anchor = (g.pads[0][0], g.pads[1][0])
-        if self.route == "dilated":
-            yield from accel.dilated_in_place(src, self._undilated, anchor, g.dilation, target)
-            return
-        accel.filter_into(src, self._inflated, anchor, accel.opencv_borders()[self.boundary],
-                          target)
-        yield 1.0
+        yield from accel.dilated_in_place(src, self._undilated, (g.pads[0][0], g.pads[1][0]),
+                                          g.dilation, target)
 
     def _opencv_source(self) -> np.ndarray:
         """The image OpenCV filters: the plane, the channels summed, or all channels (OpenCV
@@ -722,7 +842,7 @@ class Convolution:
         if self.route == "subsampled":
             one = self._stride_one_plan
             accel.subsampled_rows(plane, self._inflated, one.anchor, one.origin, g.stride,
-                                  accel.opencv_borders()[self.boundary], r0, target[r0:r1],
+                                  accel.OPENCV_BORDERS[self.boundary], r0, target[r0:r1],
                                   scratch)
             return
         copy_pixels(target[r0:r1], self._band(plane, r0, r1))

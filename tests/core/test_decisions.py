@@ -149,3 +149,78 @@ def test_only_the_newest_decisions_are_kept(monkeypatch):
     decisions.put((2,), {"route": "2b"})  # put again: the newest
     decisions.put((5,), {"route": "5"})
     assert decisions.get((3,)) == {} and decisions.get((2,)) == {"route": "2b"}
+
+
+@pytest.mark.parametrize(("kept", "wrong", "message"), [
+    ({"stride": 2}, {"stride": 2.0}, "stride must be an integer"),
+    ({"stride": 1}, {"stride": True}, "stride must be an integer"),
+    ({"padding": 1}, {"padding": 1.0}, "padding must be an integer"),
+    ({"padding": (1, 1)}, {"padding": (1.0, 1)}, "padding must be an integer"),
+    ({"dilation": np.int64(2)}, {"dilation": np.float64(2.0)}, "dilation must be an integer"),
+])
+def test_a_setting_equal_to_a_kept_one_but_of_another_type_is_validated_again(kept, wrong,
+                                                                              message):
+    """1 == 1.0 == True in Python: the arguments' key holds each setting's type."""
+    image = np.random.default_rng(9).standard_normal((20, 20)).astype(np.float32)
+    kernel = np.ones((3, 3))
+    convolve2d(image, kernel, **kept)
+    convolve2d(image, kernel, **kept)  # (from the kept arguments)
+    with pytest.raises(TypeError, match=message):
+        convolve2d(image, kernel, **wrong)
+
+
+def test_a_repeated_call_validates_its_settings_once(monkeypatch):
+    checks = []
+    real = engine._checked
+    monkeypatch.setattr(engine, "_checked", lambda *a: checks.append(1) or real(*a))
+    rng = np.random.default_rng(10)
+    kernel = rng.standard_normal((3, 5))
+    kwargs = {"padding": ((1, 2), [0, 3]), "stride": (2, 1), "dilation": np.int64(2),
+              "cval": np.float32(0.5), "flip": True, "bias": 1}
+    for _ in range(3):
+        image = rng.standard_normal((19, 23)).astype(np.float32)
+        assert_exact(convolve2d(image, kernel, **kwargs), image, kernel, **kwargs)
+    assert len(checks) == 1
+    # a setting whose repr or equality could hide a difference is never kept: validated anew
+    image = rng.standard_normal((19, 23)).astype(np.float32)
+    for cval in (np.array(0.5), np.array(0.25)):
+        args = {**kwargs, "cval": cval}
+        assert_exact(convolve2d(image, kernel, **args), image, kernel, **args)
+    assert len(checks) == 3
+
+
+def test_a_kernel_changed_in_place_between_calls_is_the_one_used():
+    image = np.random.default_rng(11).standard_normal((25, 25)).astype(np.float32)
+    kernel = np.ones((3, 3))
+    convolve2d(image, kernel, padding="same", stride=2)
+    kernel[0, 2] = -4.0
+    assert_exact(convolve2d(image, kernel, padding="same", stride=2), image, kernel,
+                 padding="same", stride=2)
+    kept = next(iter(planner.DECISIONS._entries.values()))["checked"][0]
+    with pytest.raises(ValueError, match="read-only"):
+        kept[0, 0] = 2.0  # (shared by the calls that find it)
+
+
+@pytest.mark.parametrize("stride", [1, 2, (3, 2)])
+def test_a_repeated_call_that_is_one_opencv_call_skips_the_steps_and_stays_exact(stride):
+    """Route "same", or "sliced" over it: one OpenCV call into a fresh buffer, no progress
+    steps and no stride-1 Convolution; bias added once; NaN reaches exactly what it should."""
+    rng = np.random.default_rng(12)
+    kernel = rng.standard_normal((3, 3))
+    kwargs = {"padding": "same", "stride": stride, "bias": 0.25}
+    image = rng.standard_normal((40, 36, 3)).astype(np.float32)
+    assert_exact(convolve2d(image, kernel, **kwargs), image, kernel, **kwargs)
+    image[7, 9, 2] = np.nan
+    conv = prepare(image, kernel, **kwargs)
+    got = conv.run()
+    one_call = planner.backend() == "opencv"
+    assert conv._one_call is one_call
+    if one_call:
+        assert "_stride_one" not in conv.__dict__
+    finite = ~np.isnan(got)
+    reach = reference_convolve2d(np.isnan(image).astype(np.float64), np.ones((3, 3)),
+                                 padding="same", stride=stride) > 0
+    np.testing.assert_array_equal(~finite, reach)
+    clean = np.nan_to_num(image, nan=0.0)
+    expected = reference_convolve2d(clean.astype(np.float64), kernel, **kwargs)
+    np.testing.assert_allclose(got[finite], expected[finite], rtol=1e-5, atol=1e-4)
