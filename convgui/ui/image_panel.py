@@ -56,9 +56,10 @@ class ImageViewBox(pg.ViewBox):
 
 
 class PanelTitle(pg.LabelItem):
-    """A one-line title at :data:`_TITLE_SCALE` times a given font, elided ("…") rather than
-    widening its panel when the panel is narrow; :attr:`text` is always the full title (the
-    tooltip shows it when it is elided)."""
+    """A one-line title at :data:`_TITLE_SCALE` times a given font that never widens its
+    panel: when the panel is narrow, the first of its shorter forms that fits, else the
+    shortest elided ("…"); :attr:`text` is always the full title (the tooltip shows it when
+    less is shown)."""
 
     _font: QFont | None = None  # None until built: the base class lays out while it is built
     _rendering = False
@@ -66,13 +67,15 @@ class PanelTitle(pg.LabelItem):
     def __init__(self, text: str, font: QFont) -> None:
         super().__init__(text, color=_TITLE_COLOR)
         self._full = text
+        self._shorter: tuple[str, ...] = ()
         self._font = scaled_font(font, _TITLE_SCALE)
         self._render()
 
-    def set_title(self, text: str) -> None:
-        """Show ``text`` (elided to the width available)."""
-        if text != self._full:
-            self._full = text
+    def set_title(self, text: str, shorter: tuple[str, ...] = ()) -> None:
+        """Show ``text``, or where it does not fit the first of ``shorter`` (complete
+        titles, each shorter than the one before) that does, else the last elided."""
+        if (text, shorter) != (self._full, self._shorter):
+            self._full, self._shorter = text, tuple(shorter)
             self._render()
 
     def set_font(self, font: QFont) -> None:
@@ -87,9 +90,11 @@ class PanelTitle(pg.LabelItem):
         try:
             room = self.rect().width() - 2 * self.item.document().documentMargin()
             metrics = QFontMetricsF(self._font)
-            shown = self._full
-            if room > 0 and metrics.horizontalAdvance(shown) > room:
-                shown = metrics.elidedText(shown, Qt.TextElideMode.ElideRight, room)
+            forms = (self._full, *self._shorter)
+            shown = next((form for form in forms
+                          if room <= 0 or metrics.horizontalAdvance(form) <= room), None)
+            if shown is None:
+                shown = metrics.elidedText(forms[-1], Qt.TextElideMode.ElideRight, room)
             self.item.setFont(self._font)
             super().setText(html.escape(shown), size=f"{self._font.pointSizeF():.2f}pt")
             self.text = self._full

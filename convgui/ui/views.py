@@ -183,12 +183,13 @@ class ImageViews(QWidget):
         self._legend.set_scale(result.levels, one_channel=diverging)
         self._legend.set_shown(signed)
         out_shape = shape_text(np.shape(result.output))
-        mode = "diverging per channel (0 = grey)" if signed and not diverging else \
-            result.display_mode
-        title = f"Output  {out_shape}  ·  {mode}"
-        if result.nonfinite:
-            title += f"  ·  {result.nonfinite} NaN/inf"
-        self.after.title.set_title(title)  # an unchanged title costs no relayout
+        modes = (("diverging per channel (0 = grey)", "diverging per channel")
+                 if signed and not diverging else (result.display_mode,))
+        nonfinite = f"  ·  {result.nonfinite} NaN/inf" if result.nonfinite else ""
+        titles = [f"Output  {out_shape}  ·  {mode}{nonfinite}" for mode in modes]
+        titles.append(f"Output  {out_shape}{nonfinite}")  # (the mode is in the controls)
+        # an unchanged title costs no relayout
+        self.after.title.set_title(titles[0], shorter=tuple(titles[1:]))
         if self._input is not None:
             h, w = self._input.shape[:2]
             self._zoom.fit_around(QRectF(0, 0, w, h), output_rect)

@@ -248,3 +248,34 @@ def test_by_default_wisdom_is_read_but_a_call_never_stops_to_measure(monkeypatch
     monkeypatch.delenv(planner.WISDOM_ENV)
     again = prepare(image, kernel, stride=2)
     assert again.route == min(again.candidate_routes, key=remembered.get)
+
+
+class FakeClock:
+    """``time.perf_counter`` for :func:`engine._settled_ms`: each run takes the next time."""
+
+    def __init__(self, run_ms: list[float]) -> None:
+        self.now, self.run_ms, self.runs = 0.0, list(run_ms), 0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+    def run(self) -> None:
+        self.now += self.run_ms[min(self.runs, len(self.run_ms) - 1)] / 1e3
+        self.runs += 1
+
+
+@pytest.mark.parametrize(("run_ms", "best", "runs"), [
+    # slow for its first runs (fresh pages after another route's), then settled: the warm
+    # time is waited out, so the settled time counts
+    # (8 runs of 10 ms, then 5 ms: the 150 ms are reached after run 8 + 70 / 5 = 22)
+    ([10.0] * 8 + [5.0] * 40, 5.0, 22),
+    # a slow route: two runs not faster after the warm time, and done
+    ([400.0, 390.0, 395.0, 398.0], 390.0, 3),
+    # a quick steady route runs for the warm time, within MEASURE_RUNS
+    ([1.0], 1.0, engine.MEASURE_RUNS),
+])
+def test_a_route_is_timed_once_it_has_settled(monkeypatch, run_ms, best, runs):
+    clock = FakeClock(run_ms)
+    monkeypatch.setattr(engine, "time", clock)
+    assert engine._settled_ms(clock.run) == pytest.approx(best)
+    assert clock.runs == runs

@@ -6,6 +6,7 @@ import math
 from contextlib import contextmanager
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QEvent, QPointF, QRectF
 from PySide6.QtGui import QImage
@@ -625,3 +626,38 @@ def test_a_new_geometry_keeps_the_users_zoom(views, qtbot, grey5):
     geo = geometry((5, 5), (3, 3), padding=60)
     views.set_result(make_result(np.ones(geo.out_hw), geo))
     assert np.allclose(views.before_view.viewRange(), zoomed)
+
+
+def test_a_narrow_title_shows_its_longest_complete_shorter_form(qtbot):
+    """A title that does not fit takes the first of its shorter forms that does, whole (no
+    word cut by "…"); only when none fits is the shortest elided. The tooltip has it all."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from convgui.ui.image_panel import PanelTitle
+
+    view = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(view)
+    title = PanelTitle("Output", view.font())
+    view.addItem(title)
+    full = "Output  64×64×3  ·  diverging per channel (0 = grey)  ·  2 NaN/inf"
+    shorter = ("Output  64×64×3  ·  diverging per channel  ·  2 NaN/inf",
+               "Output  64×64×3  ·  2 NaN/inf")
+    title.set_title(full, shorter=shorter)
+    metrics = QFontMetricsF(title.item.font())
+    margin = 2 * title.item.document().documentMargin()
+
+    def shown_at(room: float) -> str:  # (as HTML, the runs of spaces are one)
+        title.resize(room + margin, title.size().height())
+        return title.item.toPlainText()
+
+    def spaced(text: str) -> str:
+        return " ".join(text.split())
+
+    assert shown_at(metrics.horizontalAdvance(full) + 4) == spaced(full)
+    assert title.toolTip() == ""
+    assert shown_at(metrics.horizontalAdvance(shorter[0]) + 4) == spaced(shorter[0])
+    assert shown_at(metrics.horizontalAdvance(full) - 4) == spaced(shorter[0])
+    assert shown_at(metrics.horizontalAdvance(shorter[1]) + 4) == spaced(shorter[1])
+    assert title.toolTip() == full and title.text == full
+    tiny = shown_at(metrics.horizontalAdvance(shorter[1]) / 2)
+    assert tiny.endswith("…") and tiny.startswith("Output")
