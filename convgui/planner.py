@@ -552,12 +552,14 @@ DECISIONS_KEPT = 64
 
 
 class Decisions:
-    """What the planning of recent calls decided (route, factors, costs: values that depend on
-    the kernel, geometry and settings, never on the image's values), by a key the engine
-    builds from all of those and :attr:`Wisdom.generation`. A call repeated in a loop or the
-    window, with the same or a new image, skips its planning: 0.1–0.3 ms in Python, as long
-    as OpenCV filters a megapixel with a 3×3 kernel. Thread-safe; the oldest of more than
-    :data:`DECISIONS_KEPT` keys is dropped."""
+    """What the validation and planning of recent calls found (the checked kernel and
+    geometry; route, factors, costs: values that depend on the kernel, the settings and the
+    image's shape and type, never on its values), by a key the engine builds from the
+    call's arguments, the engine, the wisdom's mode and folder and
+    :attr:`Wisdom.generation`. A call repeated in a loop or the window, with the same or a
+    new image, skips both: 0.1–0.3 ms of Python, as long as OpenCV filters a megapixel with
+    a 3×3 kernel. Thread-safe; the oldest of more than :data:`DECISIONS_KEPT` keys is
+    dropped."""
 
     def __init__(self) -> None:
         self._entries: dict[tuple, dict[str, object]] = {}
