@@ -567,8 +567,7 @@ class Decisions:
 
     def get(self, key: tuple) -> dict[str, object]:
         """The decisions kept for ``key`` (empty when none)."""
-        with self._lock:
-            return self._entries.get(key, {})
+        return self._entries.get(key, {})  # (one dict lookup: atomic, no lock needed)
 
     def put(self, key: tuple, decided: dict[str, object]) -> None:
         """Keep ``decided`` for ``key`` (its values are shared: never mutate them)."""

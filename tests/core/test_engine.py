@@ -682,6 +682,9 @@ K3 = np.ones((3, 3))
         ({"boundary": "mirror"}, ValueError, ["mirror"]),
         ({"boundary": "fill"}, ValueError, ["fill"]),
         ({"channels": "rgb"}, ValueError, ["rgb"]),
+        ({"cval": "1"}, TypeError, ["cval", "number"]),  # (float("1") would take it)
+        ({"bias": b"0.5"}, TypeError, ["bias", "number"]),
+        ({"cval": float("nan")}, ValueError, ["cval", "finite"]),
     ],
 )
 def test_bad_arguments(kwargs, exc, words):
