@@ -95,3 +95,29 @@ def test_a_strided_row_times_its_comparisons_side_by_side(bench, monkeypatch, tm
     assert strided.times_ms["ndimage"] == one.times_ms["ndimage"]  # (its slice is free)
     assert strided.convgui_ok and all(strided.ok(n) for n in strided.errors)
     assert "convgui@s1" not in strided.errors  # (checked in the stride-1 row)
+
+
+def test_a_convgui_column_whose_first_call_measures_keeps_all_its_timed_calls(
+        bench, monkeypatch, tmp_path):
+    """The first call of a convgui column measures its routes (fresh wisdom, ~1 s): made
+    before the passes, it no longer costs the column a timed call (4 samples of 5 before)."""
+    monkeypatch.setenv("CONVGUI_HOME", str(tmp_path))
+    monkeypatch.setattr(bench, "SLOW_CALL_S", 0.05)
+    real = bench.convgui_fn
+    first_calls = []
+
+    def slow_first(case):
+        call = real(case)
+
+        def timed():
+            if not first_calls:
+                first_calls.append(1)
+                bench.time.sleep(0.1)  # over SLOW_CALL_S, as a call that measures
+            return call()
+        return timed
+
+    monkeypatch.setattr(bench, "convgui_fn", slow_first)
+    image = bench.make_images(quick=True)["grey256"]
+    row = bench.run_row(bench.RowSpec("grey256", "random", 3), image, 4, settle=0.0)
+    assert first_calls == [1]
+    assert len(row.samples_ms["convgui"]) == 4
