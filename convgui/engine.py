@@ -463,16 +463,16 @@ class Convolution:
         """Time every candidate route on this call, remember the times in the wisdom and
         return them (ms). Each route runs until it stops getting faster (:func:`_settled_ms`),
         in :data:`MEASURE_ROUNDS` rounds (in the later ones only the routes within
-        :data:`MEASURE_CONTENDERS` of the best so far), and keeps its best time: what a call
-        repeated in the window or a loop takes. (Timed once after another route's runs, a
-        route that allocates a large result took up to 2× as long: its memory faulted in
-        fresh pages for its first 5–8 runs.)
+        :data:`MEASURE_CONTENDERS` of the best so far, and the cost model's pick: one slow
+        spell of the machine during its round must not rule it out for good), and keeps its
+        best time: what a call repeated in the window or a loop takes.
         The next :attr:`route` of a call with the same :attr:`wisdom_key` is the fastest."""
         times: dict[str, float] = {}
+        priced = min(self._route_costs, key=self._route_costs.get)
         for round_ in range(MEASURE_ROUNDS):
             best = min(times.values(), default=math.inf)
             for name in self.candidate_routes:
-                if round_ and times[name] > MEASURE_CONTENDERS * best:
+                if round_ and times[name] > MEASURE_CONTENDERS * best and name != priced:
                     continue
                 trial = dataclasses.replace(self, forced_route=name)
                 times[name] = min(times.get(name, math.inf), _settled_ms(trial.run))

@@ -7,9 +7,11 @@ the progress bar with its Cancel button, shown only for a computation that takes
 :data:`PROGRESS_DELAY_S`. Only the newest request's answer is shown: a result, failure or
 cancellation of an older request is dropped.
 
-A change of the display mode alone is computed again too: the mapping to 8 bits runs in the
+A change of the display mode alone goes to the worker too: the mapping to 8 bits runs in the
 worker thread (up to a second for a 16-megapixel output, which would freeze the window on the
-GUI thread), and the views draw only a :class:`~convgui.ui.worker.Result` rendered there.
+GUI thread), and the views draw only a :class:`~convgui.ui.worker.Result` rendered there. The
+worker maps its last output again without convolving (same image, settings that differ only
+in the display).
 """
 
 from __future__ import annotations

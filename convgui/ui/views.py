@@ -42,6 +42,18 @@ __all__ = ["ImageViews"]
 DRAW_OFF_THREAD_VALUES = 1 << 22
 
 
+def output_titles(shape: tuple[int, ...], mode: str, signed_per_channel: bool,
+                  nonfinite: int) -> list[str]:
+    """The output panel's title (shape, display mode, NaN/inf count), then the shorter forms
+    a narrow panel shows instead: the mode said more briefly, then left out (the controls
+    show it)."""
+    modes = (("diverging per channel (0 = grey)", "diverging per channel")
+             if signed_per_channel else (mode,))
+    count = f"  ·  {nonfinite} NaN/inf" if nonfinite else ""
+    head = f"Output  {shape_text(shape)}"
+    return [f"{head}  ·  {phrase}{count}" for phrase in modes] + [head + count]
+
+
 class ImageViews(QWidget):
     """Input ("before") and result ("after") views side by side.
 
@@ -182,14 +194,9 @@ class ImageViews(QWidget):
         self._displayed = image
         self._legend.set_scale(result.levels, one_channel=diverging)
         self._legend.set_shown(signed)
-        out_shape = shape_text(np.shape(result.output))
-        modes = (("diverging per channel (0 = grey)", "diverging per channel")
-                 if signed and not diverging else (result.display_mode,))
-        nonfinite = f"  ·  {result.nonfinite} NaN/inf" if result.nonfinite else ""
-        titles = [f"Output  {out_shape}  ·  {mode}{nonfinite}" for mode in modes]
-        titles.append(f"Output  {out_shape}{nonfinite}")  # (the mode is in the controls)
-        # an unchanged title costs no relayout
-        self.after.title.set_title(titles[0], shorter=tuple(titles[1:]))
+        full, *shorter = output_titles(np.shape(result.output), result.display_mode,
+                                       signed and not diverging, result.nonfinite)
+        self.after.title.set_title(full, tuple(shorter))  # (unchanged: no relayout)
         if self._input is not None:
             h, w = self._input.shape[:2]
             self._zoom.fit_around(QRectF(0, 0, w, h), output_rect)

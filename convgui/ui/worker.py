@@ -14,6 +14,7 @@ computations that take a while (after :data:`PROGRESS_START_S`, at most every
 from __future__ import annotations
 
 import time
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,6 +62,24 @@ class Result:
     nonfinite: int
 
 
+@dataclass(frozen=True)
+class _Computed:
+    """The engine's answer to the last request computed, kept for one that changes only the
+    display: the same image object (held weakly: an idle worker keeps no input alive) and
+    settings that differ in ``display`` alone."""
+
+    image: weakref.ref[np.ndarray]
+    settings: Settings
+    output: np.ndarray
+    geometry: Geometry
+    method: str
+    seconds: float
+
+    def serves(self, request: Request) -> bool:
+        return (self.image() is request.image
+                and self.settings.changed_fields(request.settings) <= {"display"})
+
+
 class _Aborted(Exception):
     pass
 
@@ -83,6 +102,7 @@ class ConvolutionWorker(NewestFirstThread):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._cancel_seq = -1
+        self._computed: _Computed | None = None  # (used and replaced in the worker thread only)
 
     def submit(self, image: np.ndarray, value_range: tuple[float, float],
                settings: Settings) -> int:
@@ -112,13 +132,35 @@ class ConvolutionWorker(NewestFirstThread):
 
     def _compute_quietly(self, seq: int, request: Request) -> None:
         settings = request.settings
-        steps = None
         try:
-            start = time.perf_counter()
-            conv = engine.prepare(request.image, settings.kernel_array(),
-                                  **settings.engine_kwargs())
-            steps = conv.bands()
-            next_report = start + PROGRESS_START_S
+            computed = self._computed
+            if computed is None or not computed.serves(request):  # (a new display: drawn only)
+                self._computed = None
+                computed = self._computed = self._compute(seq, request)
+            if self._should_abort(seq):
+                raise _Aborted
+            mode = resolve_display_mode(settings)
+            image, levels, nonfinite = render_counted(computed.output, mode,
+                                                      request.value_range)
+            if self._should_abort(seq):
+                raise _Aborted
+            self.resultReady.emit(Result(seq, settings, computed.output, image, mode, levels,
+                                         computed.geometry, computed.method, computed.seconds,
+                                         nonfinite))
+        except _Aborted:
+            self.cancelled.emit(seq)
+        except Exception as exc:  # reported: the window must keep working
+            self.failed.emit(seq, *describe_failure(exc))
+
+    def _compute(self, seq: int, request: Request) -> _Computed:
+        """Run the engine on ``request`` band by band, reporting progress; raises _Aborted
+        when a newer request or a cancel arrives."""
+        settings = request.settings
+        start = time.perf_counter()
+        conv = engine.prepare(request.image, settings.kernel_array(), **settings.engine_kwargs())
+        steps = conv.bands()
+        next_report = start + PROGRESS_START_S
+        try:
             while True:
                 try:
                     fraction = next(steps)
@@ -131,19 +173,7 @@ class ConvolutionWorker(NewestFirstThread):
                 if now >= next_report:
                     next_report = now + PROGRESS_INTERVAL_S
                     self.progress.emit(seq, fraction)
-            seconds = time.perf_counter() - start
-            if self._should_abort(seq):
-                raise _Aborted
-            mode = resolve_display_mode(settings)
-            image, levels, nonfinite = render_counted(output, mode, request.value_range)
-            if self._should_abort(seq):
-                raise _Aborted
-            self.resultReady.emit(Result(seq, settings, output, image, mode, levels,
-                                         conv.geometry, conv.method, seconds, nonfinite))
-        except _Aborted:
-            self.cancelled.emit(seq)
-        except Exception as exc:  # reported: the window must keep working
-            self.failed.emit(seq, *describe_failure(exc))
         finally:
-            if steps is not None:
-                steps.close()  # an abandoned run drops the bands it has not started
+            steps.close()  # an abandoned run drops the bands it has not started
+        return _Computed(weakref.ref(request.image), settings, output, conv.geometry,
+                         conv.method, time.perf_counter() - start)

@@ -190,6 +190,12 @@ def test_titles_give_shapes_mode_and_nonfinite_count(views, grey5):
     out[0, 0] = np.nan
     views.set_result(make_result(out, geometry((5, 5), (3, 3)), "normalize"))
     assert views.after.title.text == "Output  3×3  ·  normalize  ·  1 NaN/inf"
+    # and the shorter forms a narrow panel shows: the mode said briefly, then left out
+    assert views_module.output_titles((3, 3), "normalize", False, 1) == [
+        "Output  3×3  ·  normalize  ·  1 NaN/inf", "Output  3×3  ·  1 NaN/inf"]
+    assert views_module.output_titles((4, 4, 3), "clip", True, 0) == [
+        "Output  4×4×3  ·  diverging per channel (0 = grey)",
+        "Output  4×4×3  ·  diverging per channel", "Output  4×4×3"]
 
 
 # ------------------------------------------------------------------------------- hover

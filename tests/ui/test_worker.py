@@ -264,3 +264,30 @@ def test_render_is_exactly_to_uint8(mode, shape):
         "normalize": (float(finite.min()), float(finite.max())),
     }[mode]
     assert levels == expected_levels
+
+
+def test_a_change_of_display_alone_maps_the_last_output_again_without_convolving(
+        worker, rec, qtbot, monkeypatch):
+    sobel = Settings(kernel=[[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+    image = IMAGE.copy()
+    expected = engine.convolve2d(image, sobel.kernel_array(), **sobel.engine_kwargs())
+    calls = []  # (the worker thread's)
+    real = engine.prepare
+    monkeypatch.setattr(engine, "prepare", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = worker.submit(image, RANGE, sobel)
+    qtbot.waitUntil(lambda: rec.answered(first), timeout=5000)
+    for mode in ("abs", "normalize", "diverging"):
+        seq = worker.submit(image, RANGE, sobel.replace(display=mode))
+        qtbot.waitUntil(lambda seq=seq: rec.answered(seq), timeout=5000)
+        result = rec.results[-1]
+        assert result.seq == seq and result.display_mode == mode
+        np.testing.assert_array_equal(result.output, expected)
+        np.testing.assert_array_equal(result.display, display.to_uint8(expected, mode, RANGE))
+    assert len(calls) == 1  # one convolution for four results
+    # anything else computes again: a setting, or another image (even with equal values)
+    for image_, settings in ((image, sobel.replace(bias=1, display="abs")),
+                             (image.copy(), sobel.replace(bias=1, display="normalize"))):
+        seq = worker.submit(image_, RANGE, settings)
+        qtbot.waitUntil(lambda seq=seq: rec.answered(seq), timeout=5000)
+        np.testing.assert_array_equal(rec.results[-1].output, expected + 1)
+    assert len(calls) == 3
