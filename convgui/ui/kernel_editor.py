@@ -90,6 +90,7 @@ class KernelEditor(FollowsSettings, QWidget):
         self.bias_edit.editingFinished.connect(lambda: self._commit_field("bias"))
 
         self.sum_label = QLabel()
+        self.sum_label.setWordWrap(True)  # (a narrow dock shows it all, on two lines)
         self.sum_label.setToolTip(
             "Sum of the grid, the divisor and the effective sum (their ratio): 1 keeps "
             "the brightness, 0 gives black on flat areas (edges only), above 1 brightens.")

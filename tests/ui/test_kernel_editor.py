@@ -634,3 +634,17 @@ def test_at_its_smallest_the_grid_shows_three_rows_and_columns_at_presentation_s
         table.show()
         qtbot.waitExposed(table)
         assert_three_by_three_visible(table)
+
+
+def test_the_sum_line_wraps_instead_of_being_cut_in_a_narrow_dock(editor, model, qtbot):
+    """At 1280×800 the kernel dock is ~250 px wide: the sum line once ended in "(flat"."""
+    model.edit("params", kernel=((-1, 0, 1), (-2, 0, 2), (-1, 0, 1)))
+    editor.resize(250, 700)
+    editor.show()
+    qtbot.waitExposed(editor)
+    label = editor.sum_label
+    qtbot.waitUntil(lambda: label.width() <= 250, timeout=2000)
+    text = label.text()
+    assert text.endswith("(flat areas → 0)")
+    assert label.fontMetrics().horizontalAdvance(text) > label.width()  # (too long for a line)
+    assert label.height() >= label.heightForWidth(label.width())  # all of it shown
