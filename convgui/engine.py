@@ -76,8 +76,7 @@ MEASURE_WARM_S = 0.15
 #: :attr:`~Convolution._key` (kept across calls: :class:`convgui.planner.Decisions`).
 DECIDED = ("engine", "plan", "route", "_route_costs", "candidate_routes", "_inflated",
            "_undilated", "_tap_groups", "_separable", "_stride_one_plan", "_route_factors",
-           "wisdom_key", "_wisdom_applies", "_unmeasured", "_nan_exact", "_one_call",
-           "_every_stride")
+           "wisdom_key", "_wisdom_applies", "_unmeasured", "_nan_exact", "_one_call")
 
 #: Output pixels per band: small enough to report progress and stop often, large enough to be
 #: cheap (a 1024×1024 image is computed in 4 bands).
@@ -692,9 +691,7 @@ class Convolution:
         if self._unmeasured:
             self.measure_routes()
             key, known = self._key, {}  # (the wisdom has moved on a generation)
-        # (decides the route, its factors, NaN handling and where a one call's outputs lie)
-        if self._one_call and self.route == "sliced":
-            _ = self._every_stride
+        _ = self._one_call  # (decides the route, its factors and NaN handling)
         if key is not None and not known:
             checked = (self.kernel, self.geometry, self.boundary, self.cval, self.bias,
                        self.dtype)
@@ -777,14 +774,7 @@ class Convolution:
         every sh-th row and sw-th column of it, as a view, as a user's own
         ``filter2D(...)[::s, ::s]`` is: no copy, and the stride-1 buffer (s² times the
         output) lives as long as the result."""
-        return (yield from self._stride_one._steps())[self._every_stride]
-
-    @cached_property
-    def _every_stride(self) -> tuple[slice, slice]:
-        """Where this call's outputs lie in its stride-1 call's result (a view's index)."""
-        (sh, sw), (oh, ow) = self.geometry.stride, self.out_hw
-        oy, ox = self._stride_one_plan.origin
-        return (slice(oy, oy + (oh - 1) * sh + 1, sh), slice(ox, ox + (ow - 1) * sw + 1, sw))
+        return (yield from self._stride_one._steps())[self._stride_one_plan.outputs]
 
     @cached_property
     def _one_call(self) -> bool:
@@ -805,7 +795,7 @@ class Convolution:
         one = self._stride_one_plan
         full = np.empty(one.geometry.out_hw + self.out_shape[2:], dtype=self.dtype)
         self._filter_in_place(full, one.geometry)
-        return full[self._every_stride]
+        return full[one.outputs]
 
     def _filter_in_place(self, out: np.ndarray, geo: Geometry) -> None:
         """OpenCV's one call of route "same" for ``geo`` (this call's geometry or its

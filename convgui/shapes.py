@@ -406,11 +406,13 @@ def geometry(
 class StrideOne:
     """A strided convolution as a stride-1 one and every s-th of its outputs: output (i, j)
     of the strided call is output ``origin + (i·sh, j·sw)`` of ``geometry`` (stride 1, its
-    top and left pads are its ``anchor``)."""
+    top and left pads are its ``anchor``); ``outputs`` indexes them all in its result (a
+    view)."""
 
     geometry: Geometry
     anchor: tuple[int, int]
     origin: tuple[int, int]
+    outputs: tuple[slice, slice]
 
 
 def stride_one(geo: Geometry) -> StrideOne:
@@ -419,6 +421,10 @@ def stride_one(geo: Geometry) -> StrideOne:
     anchored at the kernel's centre where that fits too (OpenCV halves a symmetric kernel's
     products only about its anchor, and a 'same' call at stride 2 has an odd total pad),
     else at ``geo``'s own top/left pad; otherwise ``geo``'s pads at stride 1, origin (0, 0)."""
+    def every_stride(origin: tuple[int, int]) -> tuple[slice, slice]:
+        return tuple(slice(o, o + (n - 1) * step + 1, step)  # type: ignore[return-value]
+                     for o, n, step in zip(origin, geo.out_hw, geo.stride, strict=True))
+
     picks = []
     for axis in (0, 1):
         top = geo.pads[axis][0]
@@ -428,11 +434,11 @@ def stride_one(geo: Geometry) -> StrideOne:
                 if top <= anchor <= span - 1 and last + anchor - top <= geo.in_hw[axis] - 1]
         if not fits:
             one = geometry(geo.in_hw, geo.kernel_hw, geo.pads, 1, geo.dilation)
-            return StrideOne(one, (geo.pads[0][0], geo.pads[1][0]), (0, 0))
+            return StrideOne(one, (geo.pads[0][0], geo.pads[1][0]), (0, 0), every_stride((0, 0)))
         picks.append((fits[0], fits[0] - top, span - 1 - fits[0]))
     (ay, oy, by), (ax, ox, bx) = picks
     one = geometry(geo.in_hw, geo.kernel_hw, ((ay, by), (ax, bx)), 1, geo.dilation)
-    return StrideOne(one, (ay, ax), (oy, ox))
+    return StrideOne(one, (ay, ax), (oy, ox), every_stride((oy, ox)))
 
 
 # ----------------------------------------------------------------------------------------------

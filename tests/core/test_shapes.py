@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -364,3 +365,9 @@ def test_every_strided_output_reads_what_its_stride_one_output_reads(n, k, pads,
             r, c = oy + i * s[0], ox + j * s[1]
             assert r < one.geometry.out_hw[0] and c < one.geometry.out_hw[1]
             assert one.geometry.taps(r, c) == geo.taps(i, j)
+    # … and its outputs index exactly those cells of the stride-1 result
+    rows, cols = np.indices(one.geometry.out_hw)
+    expected_rows, expected_cols = np.meshgrid(oy + s[0] * np.arange(oh),
+                                               ox + s[1] * np.arange(ow), indexing="ij")
+    np.testing.assert_array_equal(rows[one.outputs], expected_rows)
+    np.testing.assert_array_equal(cols[one.outputs], expected_cols)
