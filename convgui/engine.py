@@ -159,10 +159,16 @@ def convolve2d(
     array([[ 8., 12.],
            [20., 24.]])
     """
-    return prepare(
-        image, kernel, padding=padding, stride=stride, dilation=dilation, boundary=boundary,
-        cval=cval, flip=flip, channels=channels, bias=bias,
-    ).run()
+    settings = (padding, stride, dilation, boundary, cval, flip, channels, bias)
+    img, k, arguments, key, kept = _recalled(image, kernel, settings)
+    one_call = kept.get("decided", {}).get("_one_call")
+    if one_call is not None and (img.ndim == 2 or channels == "per-channel"):
+        # (decided before for an image of this shape and type: OpenCV filters the image)
+        if img.dtype != one_call.dtype:
+            with _ieee():  # (a longdouble beyond float64's range is ±inf, silently)
+                img = img.astype(one_call.dtype)
+        return one_call(np.ascontiguousarray(img))
+    return _prepared(img, k, settings, arguments, key, kept).run()
 
 
 def prepare(
@@ -176,15 +182,28 @@ def prepare(
     A call whose arguments are spelled as an earlier one's (:func:`_arguments_key`) takes
     that call's validated kernel and geometry and, when it runs, its decisions
     (:data:`convgui.planner.DECISIONS`): only the image is checked again."""
+    settings = (padding, stride, dilation, boundary, cval, flip, channels, bias)
+    img, k, arguments, key, kept = _recalled(image, kernel, settings)
+    return _prepared(img, k, settings, arguments, key, kept)
+
+
+def _recalled(image: object, kernel: object, settings: tuple
+              ) -> tuple[np.ndarray, np.ndarray, tuple | None, tuple | None, dict]:
+    """The image checked, the kernel as an array, the call's :func:`_arguments_key`, its
+    :func:`_decisions_key` and the decisions kept for it (empty when none)."""
     img = _as_image(image)
     k = _kernel_array(kernel)
-    arguments = _arguments_key(img, k, (padding, stride, dilation, boundary, cval, flip,
-                                        channels, bias))
+    arguments = _arguments_key(img, k, settings)
     key = _decisions_key(arguments)
-    kept = planner.DECISIONS.get(key) if key is not None else {}
-    checked = kept.get("checked") or _checked(img, k, padding, stride, dilation, boundary,
-                                              cval, flip, channels, bias)
+    return img, k, arguments, key, (planner.DECISIONS.get(key) if key is not None else {})
+
+
+def _prepared(img: np.ndarray, k: np.ndarray, settings: tuple, arguments: tuple | None,
+              key: tuple | None, kept: dict) -> Convolution:
+    """The :class:`Convolution` of :func:`prepare` (see :func:`_recalled`)."""
+    checked = kept.get("checked") or _checked(img, k, *settings)
     dtype = checked[-1]
+    channels = settings[6]
     conv = Convolution(img, _planes(img, channels, dtype), *checked,
                        squeeze=img.ndim == 2 or channels != "per-channel", arguments=arguments)
     conv.__dict__.update(_key=key, _kept=kept)  # (the environment and the decisions read once)
@@ -338,6 +357,31 @@ def _planes(img: np.ndarray, channels: str, dtype: type) -> list[np.ndarray]:
         raise ValueError(f"luma needs 1 or 3 channels (RGB), got {img.shape[2]}")
     w = np.asarray(LUMA_WEIGHTS, dtype=np.float64)
     return [(img.astype(np.float64) @ w).astype(dtype)]
+
+
+@dataclass(frozen=True)
+class OneCall:
+    """A call that is one OpenCV filter in place (:attr:`Convolution._one_call`), kept with the
+    call's decisions: a repeated call runs it without building a :class:`Convolution`."""
+
+    factors: planner.Factors
+    anchor: tuple[int, int]  # (top, left) of the stride-1 call
+    border: int  # OpenCV's border type
+    shape: tuple[int, ...]  # of the buffer OpenCV fills: the (stride-1) output
+    dtype: type
+    bias: float
+    outputs: tuple[slice, slice] | None = None  # the strided outputs in it; None: all of it
+
+    def __call__(self, src: np.ndarray) -> np.ndarray:
+        """The result for ``src`` (the image or plane OpenCV filters, of :attr:`dtype`)."""
+        full = np.empty(self.shape, dtype=self.dtype)
+        accel.filter_into(src, self.factors, self.anchor, self.border,
+                          full if full.ndim == src.ndim else full[:, :, 0])
+        out = full if self.outputs is None else full[self.outputs]
+        if self.bias:
+            with _ieee():
+                out += self.dtype(self.bias)
+        return out
 
 
 @dataclass
@@ -646,8 +690,8 @@ class Convolution:
         that is one OpenCV call, without them)."""
         with _ieee():
             self._decide()
-            if self._one_call:
-                return self._add_bias(self._whole_in_place())
+            if self._one_call is not None:
+                return self._one_call(self._opencv_source())
             steps = self._steps()
             while True:
                 try:
@@ -777,42 +821,31 @@ class Convolution:
         return (yield from self._stride_one._steps())[self._stride_one_plan.outputs]
 
     @cached_property
-    def _one_call(self) -> bool:
-        """The call is one OpenCV call in place, exact for NaN without a check (route "same"
-        and :attr:`_nan_exact`), or "sliced" with such a stride-1 call."""
+    def _one_call(self) -> OneCall | None:
+        """The whole call as one OpenCV call in place, exact for NaN without a check (route
+        "same" and :attr:`_nan_exact`, or "sliced" with such a stride-1 call); else None."""
         if self.route == "sliced":
-            return self._stride_one._one_call
-        return self.route == "same" and self._nan_exact
-
-    def _whole_in_place(self) -> np.ndarray:
-        """The result of a :attr:`_one_call` call: a fresh buffer filled by OpenCV's call, or
-        for "sliced" the view of it (as :meth:`_sliced`, without building the stride-1
-        :class:`Convolution`)."""
-        if self.route != "sliced":
-            out = np.empty(self.out_shape, dtype=self.dtype)
-            self._filter_in_place(out, self.geometry)
-            return out
-        one = self._stride_one_plan
-        full = np.empty(one.geometry.out_hw + self.out_shape[2:], dtype=self.dtype)
-        self._filter_in_place(full, one.geometry)
-        return full[one.outputs]
-
-    def _filter_in_place(self, out: np.ndarray, geo: Geometry) -> None:
-        """OpenCV's one call of route "same" for ``geo`` (this call's geometry or its
-        stride-1 call's), into ``out``."""
-        src = self._opencv_source()
-        target = out if out.ndim == src.ndim else out[:, :, 0]
-        accel.filter_into(src, self._inflated, (geo.pads[0][0], geo.pads[1][0]),
-                          accel.OPENCV_BORDERS[self.boundary], target)
+            inner = self._stride_one._one_call
+            if inner is None:
+                return None
+            return dataclasses.replace(inner, outputs=self._stride_one_plan.outputs,
+                                       bias=self.bias)
+        if self.route != "same" or not self._nan_exact:
+            return None
+        g = self.geometry
+        return OneCall(self._inflated, (g.pads[0][0], g.pads[1][0]),
+                       accel.OPENCV_BORDERS[self.boundary], self.out_shape, self.dtype,
+                       self.bias)
 
     def _in_place(self, out: np.ndarray) -> Generator[float, None, None]:
-        if self.route == "same":
-            self._filter_in_place(out, self.geometry)
-            yield 1.0
-            return
         src = self._opencv_source()
         target = out if out.ndim == src.ndim else out[:, :, 0]
         g = self.geometry
+        if self.route == "same":
+            accel.filter_into(src, self._inflated, (g.pads[0][0], g.pads[1][0]),
+                              accel.OPENCV_BORDERS[self.boundary], target)
+            yield 1.0
+            return
         yield from accel.dilated_in_place(src, self._undilated, (g.pads[0][0], g.pads[1][0]),
                                           g.dilation, target)
 

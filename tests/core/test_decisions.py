@@ -5,6 +5,8 @@ channels, input shape, engine, wisdom) plans again; a forced route is never over
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from engines import ENGINES, selected_engine
@@ -214,7 +216,7 @@ def test_a_repeated_call_that_is_one_opencv_call_skips_the_steps_and_stays_exact
     conv = prepare(image, kernel, **kwargs)
     got = conv.run()
     one_call = planner.backend() == "opencv"
-    assert conv._one_call is one_call
+    assert (conv._one_call is not None) is one_call
     if one_call:
         assert "_stride_one" not in conv.__dict__
     finite = ~np.isnan(got)
@@ -224,3 +226,61 @@ def test_a_repeated_call_that_is_one_opencv_call_skips_the_steps_and_stays_exact
     clean = np.nan_to_num(image, nan=0.0)
     expected = reference_convolve2d(clean.astype(np.float64), kernel, **kwargs)
     np.testing.assert_allclose(got[finite], expected[finite], rtol=1e-5, atol=1e-4)
+
+
+@pytest.fixture
+def convolutions_built(monkeypatch):
+    """How many :class:`Convolution` objects the calls built."""
+    built = []
+    real = engine.Convolution.__init__
+
+    def counted(self, *args, **kwargs):
+        built.append(1)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(engine.Convolution, "__init__", counted)
+    return built
+
+
+@pytest.mark.parametrize("channels", ["per-channel", "sum", "luma"])
+@pytest.mark.parametrize("stride", [1, 2])
+def test_a_repeated_one_call_builds_no_convolution_and_filters_the_right_source(
+        convolutions_built, channels, stride):
+    """A repeat of a call that is one OpenCV call runs the kept :class:`engine.OneCall` on the
+    image itself (per-channel, or a grey image), without a Convolution; the channel sum and
+    the luma plane are not the image, so those calls are built again. Every result stays
+    exact, with a new image of the same shape each time."""
+    rng = np.random.default_rng(3)
+    kernel = rng.standard_normal((3, 3))
+    kwargs = {"padding": "same", "stride": stride, "channels": channels, "bias": -0.5}
+    for grey in (False, True):
+        for call in range(3):
+            if call == 1:
+                convolutions_built.clear()  # (the first call decides)
+            image = rng.standard_normal((30, 26) if grey else (30, 26, 3)).astype(np.float32)
+            got = convolve2d(image, kernel, **kwargs)
+            if channels == "luma" and not grey:
+                image = image.astype(np.float64) @ np.array(engine.LUMA_WEIGHTS)
+                expected = reference_convolve2d(image, kernel, **{**kwargs, "channels": "sum"})
+                assert np.max(np.abs(got - expected)) <= 1e-5 * np.abs(kernel).sum() * 4
+            else:
+                assert_exact(got, image, kernel, **kwargs)
+        direct = planner.backend() == "opencv" and (grey or channels == "per-channel")
+        assert (convolutions_built == []) is direct
+
+
+def test_a_repeated_one_call_on_longdouble_input_is_float64_and_quiet():
+    """longdouble input beyond float64's range becomes ±inf without a warning, on the first
+    call and on its repeat (the kept OneCall converts the image itself)."""
+    kernel = np.array([[0.0, 1.0, 0.0]])
+    image = np.ones((8, 9), dtype=np.longdouble)
+    if np.finfo(np.longdouble).max > np.finfo(np.float64).max:
+        image[2, 3] = np.longdouble(np.finfo(np.float64).max) * 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(2):
+            got = convolve2d(image, kernel, padding="same", stride=(1, 2))
+            assert got.dtype == np.float64
+            expected = np.ones((8, 9))
+            expected[2, 3] = np.inf if image[2, 3] > 1 else 1.0
+            np.testing.assert_array_equal(got, expected[:, ::2])
