@@ -35,13 +35,14 @@ def filter_into(src: np.ndarray, factors: Factors, anchor: tuple[int, int], bord
     if factors.method in ("separable", "low-rank"):
         for n, (col, row) in enumerate(zip(factors.columns, factors.rows, strict=True)):
             target = out if n == 0 else np.empty(out.shape, out.dtype)
-            cv2.sepFilter2D(src, -1, row.astype(src.dtype), col.astype(src.dtype), dst=target,
+            cv2.sepFilter2D(src, -1, row.astype(src.dtype, copy=False),
+                            col.astype(src.dtype, copy=False), dst=target,
                             anchor=(left, top), borderType=border)
             if n:
                 np.add(out, target, out=out)
         return
-    cv2.filter2D(src, -1, factors.kernel.astype(src.dtype), dst=out, anchor=(left, top),
-                 borderType=border)
+    cv2.filter2D(src, -1, factors.kernel.astype(src.dtype, copy=False), dst=out,
+                 anchor=(left, top), borderType=border)
 
 
 def dilated_in_place(src: np.ndarray, factors: Factors, anchor: tuple[int, int],

@@ -833,7 +833,7 @@ class Convolution:
         if self.route != "same" or not self._nan_exact:
             return None
         g = self.geometry
-        return OneCall(self._inflated, (g.pads[0][0], g.pads[1][0]),
+        return OneCall(self._inflated.cast(self.dtype), (g.pads[0][0], g.pads[1][0]),
                        accel.OPENCV_BORDERS[self.boundary], self.out_shape, self.dtype,
                        self.bias)
 

@@ -103,6 +103,13 @@ class Factors:
     def rank(self) -> int:
         return 0 if self.columns is None else len(self.columns)
 
+    def cast(self, dtype: type) -> Factors:
+        """These factors in ``dtype``: what OpenCV takes for an image of that type."""
+        def typed(a: np.ndarray | None) -> np.ndarray | None:
+            return None if a is None else a.astype(dtype)
+        return Factors(self.kernel.astype(dtype), self.method, typed(self.columns),
+                       typed(self.rows), self.cost)
+
 
 def factorize(kernel: np.ndarray, engine: str, dtype: type = np.float32) -> Factors:
     """Pick the cheapest exact method for a stride-1, undilated correlation with ``kernel``
