@@ -833,7 +833,7 @@ class Convolution:
         if self.route != "same" or not self._nan_exact:
             return None
         g = self.geometry
-        return OneCall(self._inflated.cast(self.dtype), (g.pads[0][0], g.pads[1][0]),
+        return OneCall(self._inflated.cast(self.dtype), g.pads_before,
                        accel.OPENCV_BORDERS[self.boundary], self.out_shape, self.dtype,
                        self.bias)
 
@@ -842,11 +842,11 @@ class Convolution:
         target = out if out.ndim == src.ndim else out[:, :, 0]
         g = self.geometry
         if self.route == "same":
-            accel.filter_into(src, self._inflated, (g.pads[0][0], g.pads[1][0]),
+            accel.filter_into(src, self._inflated, g.pads_before,
                               accel.OPENCV_BORDERS[self.boundary], target)
             yield 1.0
             return
-        yield from accel.dilated_in_place(src, self._undilated, (g.pads[0][0], g.pads[1][0]),
+        yield from accel.dilated_in_place(src, self._undilated, g.pads_before,
                                           g.dilation, target)
 
     def _opencv_source(self) -> np.ndarray:

@@ -354,9 +354,16 @@ class Geometry:
     dilation: tuple[int, int]
     out_hw: tuple[int, int]
 
+    @property
+    def pads_before(self) -> tuple[int, int]:
+        """(top, left): the padded rows above and columns left of the image (output (0, 0)'s
+        first tap is input (−top, −left))."""
+        return (self.pads[0][0], self.pads[1][0])
+
     def origin(self, i: int, j: int) -> tuple[int, int]:
         """Input coordinates of the top-left tap of output (i, j)."""
-        return (i * self.stride[0] - self.pads[0][0], j * self.stride[1] - self.pads[1][0])
+        top, left = self.pads_before
+        return (i * self.stride[0] - top, j * self.stride[1] - left)
 
     def taps(self, i: int, j: int) -> list[tuple[int, int]]:
         """Input coordinates of every tap of output (i, j), row by row (kernel order)."""
@@ -385,7 +392,7 @@ class Geometry:
         receptive field, one stride wide, in pixel-edge coordinates (input pixel (r, c) covers
         ``[c, c+1] × [r, r+1]``)."""
         (sh, sw), (dh, dw) = self.stride, self.dilation
-        (kh, kw), (top, left) = self.kernel_hw, (self.pads[0][0], self.pads[1][0])
+        (kh, kw), (top, left) = self.kernel_hw, self.pads_before
         x = -left + dw * (kw - 1) / 2 + 0.5 - sw / 2
         y = -top + dh * (kh - 1) / 2 + 0.5 - sh / 2
         return (x, y, self.out_hw[1] * sw, self.out_hw[0] * sh)
@@ -434,7 +441,7 @@ def stride_one(geo: Geometry) -> StrideOne:
                 if top <= anchor <= span - 1 and last + anchor - top <= geo.in_hw[axis] - 1]
         if not fits:
             one = geometry(geo.in_hw, geo.kernel_hw, geo.pads, 1, geo.dilation)
-            return StrideOne(one, (geo.pads[0][0], geo.pads[1][0]), (0, 0), every_stride((0, 0)))
+            return StrideOne(one, geo.pads_before, (0, 0), every_stride((0, 0)))
         picks.append((fits[0], fits[0] - top, span - 1 - fits[0]))
     (ay, oy, by), (ax, ox, bx) = picks
     one = geometry(geo.in_hw, geo.kernel_hw, ((ay, by), (ax, bx)), 1, geo.dilation)

@@ -242,7 +242,7 @@ class Walkthrough:
     def step(self, n: int) -> Step:
         """Step ``n``: the taps of output ``output_index(n)``, their sum and its text."""
         i, j = self.output_index(n)
-        (kh, kw), (top, left) = self.geometry.kernel_hw, (self.pads[0][0], self.pads[1][0])
+        (kh, kw), (top, left) = self.geometry.kernel_hw, self.geometry.pads_before
         h, w = self.geometry.in_hw
         cnn = self.mode == "cnn"
         channels = range(self._weights.shape[2]) if cnn else (None,)

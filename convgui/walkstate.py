@@ -190,7 +190,7 @@ class WalkState:
 
     def pads(self) -> tuple[int, int]:
         """(top, left) padding of the walk shown; (0, 0) without one."""
-        return (self.walk.pads[0][0], self.walk.pads[1][0]) if self.walk is not None else (0, 0)
+        return self.walk.geometry.pads_before if self.walk is not None else (0, 0)
 
     # ------------------------------------------------------------------ stepping
     def rewind(self) -> None:

@@ -510,7 +510,7 @@ def _pick_cell(draw: _Draw, walk: Walkthrough, prefer_padding: bool) -> tuple[in
 
 def _window_lines(walk: Walkthrough, cell: tuple[int, int]) -> list[str]:
     (sh, sw), (dh, dw) = walk.geometry.stride, walk.geometry.dilation
-    (kh, kw), (top, left) = walk.geometry.kernel_hw, (walk.pads[0][0], walk.pads[1][0])
+    (kh, kw), (top, left) = walk.geometry.kernel_hw, walk.geometry.pads_before
     i, j = cell
     r0, c0 = i * sh - top, j * sw - left
     rows = [r0 + a * dh for a in range(kh)]
