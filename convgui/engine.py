@@ -794,12 +794,11 @@ class Convolution:
             work = [(plane, out[:, :, c]) for c, plane in enumerate(self.planes)]
         total, done = len(starts) * len(work), 0
         pool = _thread_pool() if self._threads() > 1 and len(starts) > 1 else None
-        scratch = Scratch()
         for plane, target in work:
             bands = [(r0, min(r0 + rows, oh)) for r0 in starts]
             if pool is None:
                 for r0, r1 in bands:
-                    self._band_into(plane, target, r0, r1, scratch)
+                    self._band_into(plane, target, r0, r1)
                     done += 1
                     yield done / total
                 continue
@@ -865,11 +864,11 @@ class Convolution:
         return 1 if self.engine == "opencv" or self.route in TAPS_ROUTES else _cpu_count()
 
     @_ieee()  # (again: the band threads do not share the error state of the caller's)
-    def _band_into(self, plane: np.ndarray, target: np.ndarray, r0: int, r1: int,
-                   scratch: Scratch | None = None) -> None:
-        """Compute output rows [r0, r1) of ``plane`` into ``target`` (in the calling thread;
-        the taps reuse ``scratch``'s buffers)."""
+    def _band_into(self, plane: np.ndarray, target: np.ndarray, r0: int, r1: int) -> None:
+        """Compute output rows [r0, r1) of ``plane`` into ``target`` (in the calling thread,
+        in its :meth:`Scratch.of_thread` where the route takes one)."""
         g = self.geometry
+        scratch = Scratch.of_thread()
         if self.route in TAPS_ROUTES:
             correlate, kernel_taps = ((taps.correlate_rows, self._tap_groups)
                                       if self.route == "taps" else
