@@ -71,6 +71,12 @@ MEASURE_RUNS = 40
 #: 1024²×3, stride 4, "sliced": 11 ms for 5–10 runs, then 5.4 ms); the best time is taken
 #: after it (the benchmark's own warm-up is 0.25 s for the same reason).
 MEASURE_WARM_S = 0.15
+#: A strided call takes a measured route other than "sliced" (the whole stride-1 call, then a
+#: view: what a user's own ``filter2D(...)[::s, ::s]`` does) only when it measured at most this
+#: × the sliced time: routes within the machine's noise of it flip from one measurement to the
+#: next (OpenCV, 1024²×3, 3×3 at stride 3: sliced 1.5–2.3 ms, subsampled 2.0–3.0 ms over six
+#: fresh measurements, one of which picked subsampled, 1.7× the sliced call from then on).
+SLICED_MARGIN = 0.9
 
 #: The cached properties of a :class:`Convolution` that depend only on its
 #: :attr:`~Convolution._key` (kept across calls: :class:`convgui.planner.Decisions`).
@@ -99,6 +105,16 @@ def _ieee() -> np.errstate:
     between threads, one used in a ``with`` may not.
     """
     return np.errstate(over="ignore", invalid="ignore")
+
+
+def measured_route(times: dict[str, float]) -> str:
+    """The route to take given measured milliseconds per route: the fastest, except that
+    "sliced", where measured, gives way only to a route at most :data:`SLICED_MARGIN` × its
+    time."""
+    fastest = min(times, key=times.get)
+    if "sliced" in times and times[fastest] > SLICED_MARGIN * times["sliced"]:
+        return "sliced"
+    return fastest
 
 
 def _settled_ms(run: Callable[[], object]) -> float:
@@ -442,13 +458,14 @@ class Convolution:
         measured only).
 
         A call large enough to measure (see :meth:`measure_routes`) takes the fastest of its
-        candidate routes as measured on this machine when the wisdom holds them all."""
+        candidate routes as measured on this machine when the wisdom holds them all (see
+        :func:`measured_route`)."""
         if self.forced_route is not None:
             return self.forced_route
         if self._wisdom_applies:
             measured = planner.WISDOM.times(self.wisdom_key)
             if set(self.candidate_routes) <= measured.keys():
-                return min(self.candidate_routes, key=measured.get)
+                return measured_route({name: measured[name] for name in self.candidate_routes})
         return min(self._route_costs, key=self._route_costs.get)
 
     @cached_property
