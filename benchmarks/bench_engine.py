@@ -128,8 +128,11 @@ WARM_UP_S = 0.25
 PASSES = 3
 
 CONVGUI, CONVGUI_SCIPY = "convgui", "cg-scipy"
-#: ``--stride-goal``'s strided rows also time the same kernel at stride 1 on each engine, in
-#: the same passes as the strided call: the goal's ratios compare calls timed side by side.
+#: ``--stride-goal``'s strided rows time each goal's two calls alternately, call by call
+#: (:func:`time_alternating`): the same kernel at stride 1 on each engine, and filter2D +
+#: slice. Timed in separate columns, even in the same passes, the two calls of a ratio met the
+#: VM's slow spells (2× for seconds at a time, on one library's threads and not another's)
+#: at different moments: the same call measured 1.0× and 1.7× its stride-1 call in two runs.
 CONVGUI_S1, CONVGUI_SCIPY_S1 = "convgui@s1", "cg-scipy@s1"
 NDIMAGE, OACONV, FILTER2D, SEPFILTER2D, TORCH, FLOOR = (
     "ndimage", "oaconv", "filter2D", "sepF2D", "torch", "floor")
@@ -339,6 +342,53 @@ def measure_columns(columns: list[Column], repeats: int, settle: float = SETTLE_
     return {n: t for n, t in times.items() if n not in failures}, results, failures
 
 
+@dataclass
+class Paired:
+    """Two calls timed alternately: milliseconds of each (call by call) and their ratio, the
+    median of the ratios of adjacent calls."""
+
+    a_ms: list[float]
+    b_ms: list[float]
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(a / b for a, b in zip(self.a_ms, self.b_ms, strict=True))
+
+    def to_json(self) -> dict:
+        return {"ratio": self.ratio, "a_ms": statistics.median(self.a_ms),
+                "b_ms": statistics.median(self.b_ms), "a_samples_ms": self.a_ms,
+                "b_samples_ms": self.b_ms}
+
+
+def time_alternating(a: Callable[[], object], b: Callable[[], object], calls: int,
+                     env: str | None, warm_up: float = WARM_UP_S) -> Paired:
+    """Time ``calls`` calls of ``a`` and of ``b``, alternating (a b, b a, a b, …) after
+    ``warm_up`` seconds of both, under CONVGUI_ENGINE=``env``; the collector kept out."""
+    a_s: list[float] = []
+    b_s: list[float] = []
+    gc.collect()
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with engine_env(env):
+            kept = [a(), b()]
+            t1 = time.perf_counter()
+            while time.perf_counter() - t1 < warm_up:
+                kept = [None, None]
+                kept = [a(), b()]
+            for i in range(calls):
+                for fn, samples in ((a, a_s), (b, b_s))[::1 if i % 2 == 0 else -1]:
+                    kept = [None, None]
+                    t0 = time.perf_counter()
+                    kept[0] = fn()
+                    samples.append((time.perf_counter() - t0) * 1e3)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    del kept
+    return Paired(a_s, b_s)
+
+
 def _rel_error(got: object, ref: np.ndarray) -> float | None:
     """max|got − ref| / max|ref| (None when the shapes differ)."""
     got = np.asarray(got)
@@ -498,6 +548,9 @@ class RowResult:
     errors: dict[str, float | None] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     full_results: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    #: ``--stride-goal``, strided rows: the goal's comparisons timed alternately with this
+    #: row's call (:data:`CONVGUI_S1`, :data:`CONVGUI_SCIPY_S1`, :data:`FILTER2D`)
+    paired: dict[str, Paired] = field(default_factory=dict)
 
     def ok(self, column: str) -> bool:
         err = self.errors.get(column)
@@ -524,6 +577,7 @@ class RowResult:
             "method": self.method, "engine": self.engine, "kernel_method": self.kernel_method,
             "method_scipy": self.method_scipy, "kernel_method_scipy": self.kernel_method_scipy,
             "times_ms": self.times_ms, "samples_ms": self.samples_ms,
+            "paired": {name: p.to_json() for name, p in self.paired.items()},
             "ratios": {c: self.ratio(c) for c in self.times_ms if c != CONVGUI},
             "ratios_scipy_engine": {
                 c: self.ratio(c, CONVGUI_SCIPY) for c in (*SCIPY_PEERS, FLOOR)
@@ -538,12 +592,12 @@ def run_row(spec: RowSpec, image: np.ndarray, repeats: int, settle: float = SETT
             stride_one: RowResult | None = None, stride_goal: bool = False) -> RowResult:
     """Time one row. With ``stride_goal`` the peers are only filter2D and ndimage, and a
     stride-1 row keeps their full results for the strided rows. With ``stride_one`` (the same
-    kernel's stride-1 row) the strided row times the two convgui columns, the same kernel at
-    stride 1 on each engine (:data:`CONVGUI_S1`, :data:`CONVGUI_SCIPY_S1`) and
-    ``filter2D(...)[::s, ::s]``, side by side: a ratio of two calls timed in different rows
-    also held the difference between the rows' moments (measured: up to 1.4× for the same
-    call). ndimage, 0.03–2 s a call, is that row's time (its stride is a free slice of the
-    full result) and the reference is its result, sliced."""
+    kernel's stride-1 row) the strided row times the two convgui columns and
+    ``filter2D(...)[::s, ::s]``, and then each goal's pair alternately, call by call
+    (:attr:`RowResult.paired`): the call on each engine against the same kernel at stride 1
+    (:data:`CONVGUI_S1`, :data:`CONVGUI_SCIPY_S1`), and against filter2D + slice. ndimage,
+    0.03–2 s a call, is that row's time (its stride is a free slice of the full result) and
+    the reference is its result, sliced."""
     case = make_case(spec, image)
     args = dict(padding="same", stride=spec.stride, dilation=spec.dilation,
                 boundary=spec.boundary)
@@ -556,9 +610,6 @@ def run_row(spec: RowSpec, image: np.ndarray, repeats: int, settle: float = SETT
     columns: list[Column] = [
         (CONVGUI, convgui_fn(case), "auto"), (CONVGUI_SCIPY, convgui_fn(case), "scipy")]
     if stride_one is not None:
-        one = make_case(dataclasses.replace(spec, stride=1), image)
-        columns += [(CONVGUI_S1, convgui_fn(one), "auto"),
-                    (CONVGUI_SCIPY_S1, convgui_fn(one), "scipy")]
         if cv2 is not None:
             columns.append((FILTER2D, filter2d_fn(case), None))
     else:
@@ -568,7 +619,7 @@ def run_row(spec: RowSpec, image: np.ndarray, repeats: int, settle: float = SETT
     # a convgui column's first call measures its routes (a fresh wisdom): made here, not in
     # the passes, where a call over SLOW_CALL_S cost the column a timed call of that pass
     for name, fn, env in columns:
-        if name in (CONVGUI, CONVGUI_SCIPY, CONVGUI_S1, CONVGUI_SCIPY_S1):
+        if name in (CONVGUI, CONVGUI_SCIPY):
             try:
                 with engine_env(env):
                     fn()
@@ -588,8 +639,9 @@ def run_row(spec: RowSpec, image: np.ndarray, repeats: int, settle: float = SETT
     for name, samples in times.items():
         row.samples_ms[name] = [t * 1e3 for t in samples]
         row.times_ms[name] = statistics.median(samples) * 1e3
-    for name in (FLOOR, CONVGUI_S1, CONVGUI_SCIPY_S1):  # (the stride-1 row checks these)
-        results.pop(name, None)
+    results.pop(FLOOR, None)
+    if stride_one is not None:
+        row.paired = time_goal_pairs(case, repeats, settle, failures)
     if stride_one is not None and NDIMAGE in stride_one.times_ms:
         row.times_ms[NDIMAGE] = stride_one.times_ms[NDIMAGE]
         results[NDIMAGE] = case.subsample(stride_one.full_results[NDIMAGE])
@@ -601,6 +653,26 @@ def run_row(spec: RowSpec, image: np.ndarray, repeats: int, settle: float = SETT
     else:
         row.errors = {name: _rel_error(res, ref) for name, res in results.items()}
     return row
+
+
+def time_goal_pairs(case: Case, repeats: int, settle: float,
+                    failures: dict[str, str]) -> dict[str, Paired]:
+    """The stride goal's comparisons of a strided row, each timed alternately with the row's
+    call (:func:`time_alternating`, ``repeats`` calls each): the same kernel at stride 1 on
+    each engine, and filter2D + slice on OpenCV's. A failing convgui column has none."""
+    one = make_case(dataclasses.replace(case.spec, stride=1), case.image)
+    pairs = [(CONVGUI_S1, CONVGUI, convgui_fn(one), "auto"),
+             (CONVGUI_SCIPY_S1, CONVGUI_SCIPY, convgui_fn(one), "scipy")]
+    if cv2 is not None:
+        pairs.append((FILTER2D, CONVGUI, filter2d_fn(case), "auto"))
+    paired = {}
+    for name, column, other, env in pairs:
+        if column in failures:
+            continue
+        time.sleep(settle)
+        paired[name] = time_alternating(convgui_fn(case), other, repeats, env,
+                                        WARM_UP_S if settle else 0.0)
+    return paired
 
 
 # ----------------------------------------------------------------------------------------------
@@ -898,10 +970,11 @@ def evaluate_goals(rows: list[RowResult], memory: list[dict], accelerated: bool)
 
 def stride_goals(rows: list[RowResult], accelerated: bool) -> list[Goal]:
     """Issue 15, item 6, on each engine: every strided row (dilation 1, boundary constant)
-    within :data:`STRIDE_FACTOR` of the same kernel's stride-1 call (timed in the same row
-    when it was: :data:`CONVGUI_S1`, else the stride-1 row's), and of the engine's peer
-    (filter2D for OpenCV, ndimage for SciPy) called in full and sliced (the peer column of a
-    strided row is exactly that)."""
+    within :data:`STRIDE_FACTOR` of the same kernel's stride-1 call and of the engine's peer
+    (filter2D for OpenCV, ndimage for SciPy) called in full and sliced. A comparison timed
+    alternately with the row's call (:attr:`RowResult.paired`) counts by its paired ratio;
+    else the ratio of the medians of the row's column and the stride-1 row's or the peer
+    column's (the ndimage comparison, 3–10× apart)."""
     by_spec = {r.spec: r for r in rows}
     goals = []
     for column, engine, peer in ((CONVGUI, "OpenCV", FILTER2D),
@@ -920,25 +993,38 @@ def stride_goals(rows: list[RowResult], accelerated: bool) -> list[Goal]:
             t = r.times_ms[column]
             one = by_spec.get(RowSpec(s.image, s.kind, s.size, 1, 1, s.boundary))
             same_row = CONVGUI_S1 if column == CONVGUI else CONVGUI_SCIPY_S1
-            t_one = r.times_ms.get(same_row, one.times_ms.get(column) if one else None)
-            if t_one:
-                factor = t / t_one
-                ok = r.convgui_ok and factor <= STRIDE_FACTOR
-                one_items.append((s.id, factor, ok, wrong_text(r) if not r.convgui_ok else
-                                  f"stride {s.stride} {t:.2f} ms / stride 1 "
-                                  f"{t_one:.2f} ms = {factor:.2f}×"))
-            if peer in r.times_ms and r.ok(peer):
-                factor = t / r.times_ms[peer]
-                ok = r.convgui_ok and factor <= STRIDE_FACTOR
-                peer_items.append((s.id, factor, ok, wrong_text(r) if not r.convgui_ok else
-                                   f"{t:.2f} ms / {peer} + slice {r.times_ms[peer]:.2f} ms "
-                                   f"= {factor:.2f}×"))
+            comparison = _comparison(r, same_row, t, one.times_ms.get(column) if one else None)
+            if comparison:
+                factor, text = comparison
+                one_items.append((s.id, factor, r.convgui_ok and factor <= STRIDE_FACTOR,
+                                  wrong_text(r) if not r.convgui_ok else
+                                  text.format(f"stride {s.stride}", "stride 1")))
+            comparison = _comparison(r, peer, t, r.times_ms[peer] if r.ok(peer) else None)
+            if comparison:
+                factor, text = comparison
+                peer_items.append((s.id, factor, r.convgui_ok and factor <= STRIDE_FACTOR,
+                                   wrong_text(r) if not r.convgui_ok else
+                                   text.format("", f"{peer} + slice").lstrip()))
         goals += [_check(vs_one, one_items, higher_is_better=False),
                   _check(vs_peer, peer_items, higher_is_better=False)]
         if engine == "OpenCV" and not accelerated:
             for g in goals[-2:]:
                 g.skipped = "OpenCV is not installed: the default engine is SciPy"
     return goals
+
+
+def _comparison(row: RowResult, name: str, t: float,
+                t_other: float | None) -> tuple[float, str] | None:
+    """(ratio, text with two ``{}`` for the names) of the row's call against ``name``: its
+    paired timing if the row has one, else ``t / t_other``; None without either."""
+    paired = row.paired.get(name)
+    if paired is not None:
+        a, b = statistics.median(paired.a_ms), statistics.median(paired.b_ms)
+        return paired.ratio, (f"{{}} {a:.2f} ms / {{}} {b:.2f} ms = {paired.ratio:.2f}× "
+                              f"(median of {len(paired.a_ms)} alternate calls' ratios)")
+    if not t_other:
+        return None
+    return t / t_other, f"{{}} {t:.2f} ms / {{}} {t_other:.2f} ms = {t / t_other:.2f}×"
 
 
 def wrong_text(row: RowResult) -> str:

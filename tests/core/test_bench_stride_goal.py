@@ -65,36 +65,67 @@ def test_stride_goal_rows_cover_sizes_3_to_31_and_strides_1_to_4(bench):
     assert {r.kind for r in rows} == {"random", "gauss"}
 
 
-def test_a_stride_one_call_timed_in_the_same_row_is_the_one_compared(bench):
-    """A strided row that also timed the stride-1 call (side by side, the same passes) is
-    compared with that time, not with the stride-1 row's, timed at another moment."""
+def test_a_comparison_timed_alternately_counts_by_its_paired_ratio(bench):
+    """A strided row whose stride-1 call and filter2D + slice were timed alternately with it
+    counts by the median ratio of adjacent calls: a slow spell halfway through (every call 2×)
+    leaves it 1.1× (PASS), where the medians against the stride-1 row read 1.15×."""
     rows = [row(bench, 1, 10.0, 20.0, 10.0, 100.0), row(bench, 2, 11.5, 21.0, 10.0, 100.0)]
-    rows[1].times_ms.update({"convgui@s1": 11.0, "cg-scipy@s1": 25.0})
+    steady = [10.0, 10.0, 20.0, 20.0, 20.0]
+    rows[1].paired = {
+        "convgui@s1": bench.Paired([11.0, 11.0, 22.0, 22.0, 22.0], steady),
+        "cg-scipy@s1": bench.Paired([12.0, 12.0, 24.0, 24.0, 24.0], steady),
+        "filter2D": bench.Paired([9.0, 9.0, 18.0, 18.0, 18.0], steady)}
     goals = {g.key: g for g in bench.stride_goals(rows, accelerated=True)}
-    assert goals["stride-vs-stride1-opencv"].status == "PASS"  # 11.5 / 11.0, not 11.5 / 10.0
-    assert goals["stride-vs-stride1-scipy"].status == "PASS"  # 21 / 25
-    rows[1].times_ms["convgui@s1"] = 10.0
-    goals = {g.key: g for g in bench.stride_goals(rows, accelerated=True)}
-    assert goals["stride-vs-stride1-opencv"].status == "FAIL"
-    assert "1.15×" in goals["stride-vs-stride1-opencv"].failures[0]
+    assert goals["stride-vs-stride1-opencv"].status == "PASS"  # 1.1 paired, not 11.5 / 10
+    assert goals["stride-vs-peer-opencv"].status == "PASS"  # 0.9 paired, not 11.5 / 10
+    scipy = goals["stride-vs-stride1-scipy"]
+    assert scipy.status == "FAIL"  # 1.2 paired, though 21 / 20 by the columns
+    assert scipy.failures == ["grey2048/random/7x7/s2/d1/constant: stride 2 24.00 ms / "
+                              "stride 1 20.00 ms = 1.20× (median of 5 alternate calls' "
+                              "ratios)"]
+    assert goals["stride-vs-peer-scipy"].status == "PASS"  # no pair: 21 / 100 by the columns
 
 
-def test_a_strided_row_times_its_comparisons_side_by_side(bench, monkeypatch, tmp_path):
-    """On tiny images: a strided row of ``--stride-goal`` holds the stride-1 calls and
-    filter2D + slice timed in its own passes, agreeing with the reference."""
+def test_alternate_timing_cancels_a_slow_spell(bench, monkeypatch):
+    """Calls of a (1.1 units) and b (1.0) on a clock that runs 3× slower for the second half
+    of the calls: every paired ratio is 1.1, whatever order each pair ran in."""
+    clock = {"now": 0.0, "calls": 0}
+
+    def call(units):
+        def run():
+            clock["calls"] += 1
+            clock["now"] += units * (3.0 if clock["calls"] > 12 else 1.0)
+            return units
+        return run
+
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: clock["now"])
+    paired = bench.time_alternating(call(1.1), call(1.0), 10, None, warm_up=0.0)
+    assert len(paired.a_ms) == len(paired.b_ms) == 10
+    assert paired.ratio == pytest.approx(1.1)
+    assert sorted(set(round(t) for t in paired.b_ms)) == [1000, 3000]  # the spell was met
+
+
+def test_a_strided_row_times_its_comparisons_alternately(bench, monkeypatch, tmp_path):
+    """On tiny images: a strided row of ``--stride-goal`` times filter2D + slice as a column
+    and its three comparisons alternately with its own call, agreeing with the reference."""
     monkeypatch.setenv("CONVGUI_HOME", str(tmp_path))
     image = bench.make_images(quick=True)["grey256"]
     one = bench.run_row(bench.RowSpec("grey256", "random", 3), image, 3, settle=0.0,
                         stride_goal=True)
     strided = bench.run_row(bench.RowSpec("grey256", "random", 3, stride=2), image, 3,
                             settle=0.0, stride_one=one, stride_goal=True)
-    expected = {"convgui", "cg-scipy", "convgui@s1", "cg-scipy@s1", "ndimage"}
+    expected = {"convgui", "cg-scipy", "ndimage"}
+    pairs = {"convgui@s1", "cg-scipy@s1"}
     if bench.cv2 is not None:
         expected.add("filter2D")
+        pairs.add("filter2D")
     assert set(strided.times_ms) == expected
+    assert set(strided.paired) == pairs
+    assert all(len(p.a_ms) == len(p.b_ms) == 3 and p.ratio > 0
+               for p in strided.paired.values())
     assert strided.times_ms["ndimage"] == one.times_ms["ndimage"]  # (its slice is free)
     assert strided.convgui_ok and all(strided.ok(n) for n in strided.errors)
-    assert "convgui@s1" not in strided.errors  # (checked in the stride-1 row)
+    assert set(strided.to_json()["paired"]) == pairs
 
 
 def test_a_convgui_column_whose_first_call_measures_keeps_all_its_timed_calls(
