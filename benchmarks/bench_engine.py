@@ -287,6 +287,20 @@ def engine_env(name: str | None) -> Iterator[None]:
 Column = tuple[str, Callable[[], object], str | None]  # (name, call, CONVGUI_ENGINE or None)
 
 
+@contextmanager
+def collector_off() -> Iterator[None]:
+    """The garbage collector run, then kept out of the block; left as it was after (a
+    window's process keeps it off: leave it so)."""
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def measure_columns(columns: list[Column], repeats: int, settle: float = SETTLE_S,
                     slow_call: float = float("inf"), warm_up: float = WARM_UP_S
                     ) -> tuple[dict[str, list[float]], dict[str, object], dict[str, str]]:
@@ -314,12 +328,9 @@ def measure_columns(columns: list[Column], repeats: int, settle: float = SETTLE_
         for name, fn, env in order:
             if name in failures:
                 continue
-            gc.collect()
             time.sleep(settle)
-            gc_was_enabled = gc.isenabled()  # a window's process keeps it off: leave it so
-            gc.disable()
             try:
-                with engine_env(env):
+                with collector_off(), engine_env(env):
                     results[name] = None
                     t0 = time.perf_counter()
                     results[name] = fn()  # warm-up
@@ -336,9 +347,6 @@ def measure_columns(columns: list[Column], repeats: int, settle: float = SETTLE_
             except Exception as exc:  # noqa: BLE001 - a failing peer is recorded, not fatal
                 failures[name] = f"{type(exc).__name__}: {exc}"
                 results.pop(name, None)
-            finally:
-                if gc_was_enabled:
-                    gc.enable()
     return {n: t for n, t in times.items() if n not in failures}, results, failures
 
 
@@ -366,26 +374,23 @@ def time_alternating(a: Callable[[], object], b: Callable[[], object], calls: in
     ``warm_up`` seconds of both, under CONVGUI_ENGINE=``env``; the collector kept out."""
     a_s: list[float] = []
     b_s: list[float] = []
-    gc.collect()
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        with engine_env(env):
-            kept = [a(), b()]
-            t1 = time.perf_counter()
-            while time.perf_counter() - t1 < warm_up:
-                kept = [None, None]
-                kept = [a(), b()]
-            for i in range(calls):
-                for fn, samples in ((a, a_s), (b, b_s))[::1 if i % 2 == 0 else -1]:
-                    kept = [None, None]
-                    t0 = time.perf_counter()
-                    kept[0] = fn()
-                    samples.append((time.perf_counter() - t0) * 1e3)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    del kept
+    def untimed_pair() -> None:
+        for fn in (a, b):
+            fn()
+
+    with collector_off(), engine_env(env):
+        untimed_pair()
+        t1 = time.perf_counter()
+        while time.perf_counter() - t1 < warm_up:
+            untimed_pair()
+        result = None  # the previous result is freed before each call, as in a loop
+        for i in range(calls):
+            for fn, samples in ((a, a_s), (b, b_s))[::1 if i % 2 == 0 else -1]:
+                result = None
+                t0 = time.perf_counter()
+                result = fn()
+                samples.append((time.perf_counter() - t0) * 1e3)
+        del result
     return Paired(a_s, b_s)
 
 
@@ -993,18 +998,16 @@ def stride_goals(rows: list[RowResult], accelerated: bool) -> list[Goal]:
             t = r.times_ms[column]
             one = by_spec.get(RowSpec(s.image, s.kind, s.size, 1, 1, s.boundary))
             same_row = CONVGUI_S1 if column == CONVGUI else CONVGUI_SCIPY_S1
-            comparison = _comparison(r, same_row, t, one.times_ms.get(column) if one else None)
-            if comparison:
-                factor, text = comparison
-                one_items.append((s.id, factor, r.convgui_ok and factor <= STRIDE_FACTOR,
-                                  wrong_text(r) if not r.convgui_ok else
-                                  text.format(f"stride {s.stride}", "stride 1")))
-            comparison = _comparison(r, peer, t, r.times_ms[peer] if r.ok(peer) else None)
-            if comparison:
-                factor, text = comparison
-                peer_items.append((s.id, factor, r.convgui_ok and factor <= STRIDE_FACTOR,
-                                   wrong_text(r) if not r.convgui_ok else
-                                   text.format("", f"{peer} + slice").lstrip()))
+            for items, name, t_other, labels in (
+                    (one_items, same_row, one.times_ms.get(column) if one else None,
+                     (f"stride {s.stride} ", "stride 1 ")),
+                    (peer_items, peer, r.times_ms[peer] if r.ok(peer) else None,
+                     ("", f"{peer} + slice "))):
+                comparison = _comparison(r, name, t, t_other, labels)
+                if comparison:
+                    factor, text = comparison
+                    items.append((s.id, factor, r.convgui_ok and factor <= STRIDE_FACTOR,
+                                  text if r.convgui_ok else wrong_text(r)))
         goals += [_check(vs_one, one_items, higher_is_better=False),
                   _check(vs_peer, peer_items, higher_is_better=False)]
         if engine == "OpenCV" and not accelerated:
@@ -1013,18 +1016,21 @@ def stride_goals(rows: list[RowResult], accelerated: bool) -> list[Goal]:
     return goals
 
 
-def _comparison(row: RowResult, name: str, t: float,
-                t_other: float | None) -> tuple[float, str] | None:
-    """(ratio, text with two ``{}`` for the names) of the row's call against ``name``: its
-    paired timing if the row has one, else ``t / t_other``; None without either."""
+def _comparison(row: RowResult, name: str, t: float, t_other: float | None,
+                labels: tuple[str, str]) -> tuple[float, str] | None:
+    """(ratio, text) of the row's call against ``name``, the two sides' times after
+    ``labels``: its paired timing if the row has one, else ``t / t_other``; None without
+    either."""
     paired = row.paired.get(name)
     if paired is not None:
         a, b = statistics.median(paired.a_ms), statistics.median(paired.b_ms)
-        return paired.ratio, (f"{{}} {a:.2f} ms / {{}} {b:.2f} ms = {paired.ratio:.2f}× "
-                              f"(median of {len(paired.a_ms)} alternate calls' ratios)")
+        return paired.ratio, (f"{labels[0]}{a:.2f} ms / {labels[1]}{b:.2f} ms = "
+                              f"{paired.ratio:.2f}× (median of {len(paired.a_ms)} alternate "
+                              "calls' ratios)")
     if not t_other:
         return None
-    return t / t_other, f"{{}} {t:.2f} ms / {{}} {t_other:.2f} ms = {t / t_other:.2f}×"
+    ratio = t / t_other
+    return ratio, f"{labels[0]}{t:.2f} ms / {labels[1]}{t_other:.2f} ms = {ratio:.2f}×"
 
 
 def wrong_text(row: RowResult) -> str:
