@@ -280,7 +280,7 @@ def _kernel_array(kernel: object) -> np.ndarray:
         raise ValueError(
             "kernel rows have different lengths: every row needs the same count"
         ) from None
-    if arr.dtype == object:
+    if arr.dtype.kind == "O":
         raise ValueError("kernel rows have different lengths or hold non-numbers")
     return arr
 
@@ -310,7 +310,9 @@ def _arguments_key(img: np.ndarray, k: np.ndarray, settings: tuple) -> tuple | N
     kernel's bytes, shape and type, and the settings with the type of each value (1, 1.0
     and True are equal, but not the same setting; 0.0 and −0.0 are one: they differ only in
     the sign of a zero result); None when a setting holds anything but Python numbers,
-    strings, None, NumPy scalars and tuples or lists of those."""
+    strings, None, NumPy scalars and tuples or lists of those. (The dtypes themselves, not
+    their ``str``, which NumPy builds anew each time: 10 µs on a call whose image has left
+    the caches cold.)"""
     types = tuple(map(type, settings))
     if _PLAIN_TYPES.issuperset(types):
         spelled = (settings, types)
@@ -318,7 +320,7 @@ def _arguments_key(img: np.ndarray, k: np.ndarray, settings: tuple) -> tuple | N
         spelled = _spelled(settings)
         if spelled is None:
             return None
-    return (img.shape, img.dtype.str, k.shape, k.dtype.str, k.tobytes(), spelled)
+    return (img.shape, img.dtype, k.shape, k.dtype, k.tobytes(), spelled)
 
 
 def _spelled(value: object) -> tuple | None:
@@ -334,12 +336,12 @@ def _spelled(value: object) -> tuple | None:
 
 
 def _decisions_key(arguments: tuple | None) -> tuple | None:
-    """The key of a call's kept decisions: its :func:`_arguments_key`, the engine and the
-    wisdom (mode, folder, generation); None without arguments."""
+    """The key of a call's kept decisions: its :func:`_arguments_key`, the environment that
+    picks the engine and the wisdom (:func:`convgui.planner.environment_key`) and the
+    wisdom's generation; None without arguments."""
     if arguments is None:
         return None
-    return (arguments, (planner.backend(), planner.wisdom_mode(),
-                        os.environ.get("CONVGUI_HOME"), planner.WISDOM.generation))
+    return (arguments, (planner.environment_key(), planner.WISDOM.generation))
 
 
 def _finite(value: object, name: str) -> float:

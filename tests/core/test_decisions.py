@@ -116,6 +116,39 @@ def test_the_engine_and_the_wisdom_mode_are_part_of_the_key(plannings, monkeypat
         assert len(plannings) > replanned
 
 
+def test_a_new_home_folder_plans_again(plannings, monkeypatch, tmp_path):
+    image = np.random.default_rng(6).standard_normal((30, 30)).astype(np.float32)
+    kernel = np.arange(9.0).reshape(3, 3)
+    convolve2d(image, kernel, padding="same", stride=2)
+    planned = len(plannings)
+    monkeypatch.setenv("CONVGUI_HOME", str(tmp_path / "elsewhere"))
+    assert_exact(convolve2d(image, kernel, padding="same", stride=2), image, kernel,
+                 padding="same", stride=2)
+    assert len(plannings) > planned
+
+
+def test_the_environment_key_follows_each_variable_as_set(monkeypatch):
+    for name in planner.DECISION_ENV:
+        monkeypatch.delenv(name, raising=False)
+    unset = planner.environment_key()
+    assert unset == (None,) * len(planner.DECISION_ENV)
+    seen = {unset}
+    for name in planner.DECISION_ENV:
+        monkeypatch.setenv(name, "a")
+        seen.add(planner.environment_key())
+        monkeypatch.setenv(name, "b")
+        seen.add(planner.environment_key())
+        assert planner.environment_key() == planner.environment_key()
+        monkeypatch.delenv(name)
+        assert planner.environment_key() == unset
+    assert len(seen) == 1 + 2 * len(planner.DECISION_ENV)
+
+
+def test_the_environment_key_reads_a_plain_mapping_put_in_place_of_os_environ(monkeypatch):
+    monkeypatch.setattr(planner.os, "environ", {"CONVGUI_ENGINE": "scipy"})
+    assert planner.environment_key() == ("scipy", None, None)
+
+
 def test_a_forced_route_is_never_replaced_by_a_kept_decision():
     image = np.random.default_rng(7).standard_normal((40, 40)).astype(np.float32)
     kernel = np.random.default_rng(8).standard_normal((3, 3))
