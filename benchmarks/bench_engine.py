@@ -134,6 +134,12 @@ CONVGUI, CONVGUI_SCIPY = "convgui", "cg-scipy"
 #: VM's slow spells (2× for seconds at a time, on one library's threads and not another's)
 #: at different moments: the same call measured 1.0× and 1.7× its stride-1 call in two runs.
 CONVGUI_S1, CONVGUI_SCIPY_S1 = "convgui@s1", "cg-scipy@s1"
+#: … for ``--repeats`` pairs at least, and then on until the timed calls of the pair took this
+#: many seconds (at most :data:`GOAL_PAIRS_MAX` pairs): a 3×3 call's ratio to the same work
+#: (filter2D + slice) read 0.99–1.13× across rows from 15 pairs, its spread, not its median
+#: (1.00–1.05× from 100 pairs); the count follows the clock, never the ratios.
+GOAL_PAIR_S = 1.0
+GOAL_PAIRS_MAX = 400
 NDIMAGE, OACONV, FILTER2D, SEPFILTER2D, TORCH, FLOOR = (
     "ndimage", "oaconv", "filter2D", "sepF2D", "torch", "floor")
 PEERS = (NDIMAGE, OACONV, FILTER2D, SEPFILTER2D, TORCH)
@@ -369,9 +375,12 @@ class Paired:
 
 
 def time_alternating(a: Callable[[], object], b: Callable[[], object], calls: int,
-                     env: str | None, warm_up: float = WARM_UP_S) -> Paired:
+                     env: str | None, warm_up: float = WARM_UP_S, seconds: float = 0.0,
+                     most: int = GOAL_PAIRS_MAX) -> Paired:
     """Time ``calls`` calls of ``a`` and of ``b``, alternating (a b, b a, a b, …) after
-    ``warm_up`` seconds of both, under CONVGUI_ENGINE=``env``; the collector kept out."""
+    ``warm_up`` seconds of both, under CONVGUI_ENGINE=``env``; the collector kept out. Then
+    more pairs while the timed calls took less than ``seconds`` in all (``most`` pairs at
+    most)."""
     a_s: list[float] = []
     b_s: list[float] = []
     def untimed_pair() -> None:
@@ -384,12 +393,16 @@ def time_alternating(a: Callable[[], object], b: Callable[[], object], calls: in
         while time.perf_counter() - t1 < warm_up:
             untimed_pair()
         result = None  # the previous result is freed before each call, as in a loop
-        for i in range(calls):
+        i, spent = 0, 0.0
+        while i < calls or (i < most and spent < seconds):
             for fn, samples in ((a, a_s), (b, b_s))[::1 if i % 2 == 0 else -1]:
                 result = None
                 t0 = time.perf_counter()
                 result = fn()
-                samples.append((time.perf_counter() - t0) * 1e3)
+                elapsed = time.perf_counter() - t0
+                samples.append(elapsed * 1e3)
+                spent += elapsed
+            i += 1
         del result
     return Paired(a_s, b_s)
 
@@ -556,6 +569,9 @@ class RowResult:
     #: ``--stride-goal``, strided rows: the goal's comparisons timed alternately with this
     #: row's call (:data:`CONVGUI_S1`, :data:`CONVGUI_SCIPY_S1`, :data:`FILTER2D`)
     paired: dict[str, Paired] = field(default_factory=dict)
+    #: the routes the planner measured for this row's call on the default engine (ms, best of its
+    #: runs; empty when the cost model decided alone)
+    route_ms: dict[str, float] = field(default_factory=dict)
 
     def ok(self, column: str) -> bool:
         err = self.errors.get(column)
@@ -583,6 +599,7 @@ class RowResult:
             "method_scipy": self.method_scipy, "kernel_method_scipy": self.kernel_method_scipy,
             "times_ms": self.times_ms, "samples_ms": self.samples_ms,
             "paired": {name: p.to_json() for name, p in self.paired.items()},
+            "route_ms": self.route_ms,
             "ratios": {c: self.ratio(c) for c in self.times_ms if c != CONVGUI},
             "ratios_scipy_engine": {
                 c: self.ratio(c, CONVGUI_SCIPY) for c in (*SCIPY_PEERS, FLOOR)
@@ -636,11 +653,13 @@ def run_row(spec: RowSpec, image: np.ndarray, repeats: int, settle: float = SETT
     with engine_env("auto"):
         conv = prepare(image, case.kernel, **args)
         method, engine, kmethod = conv.method, conv.engine, conv.kernel_method
+        route_ms = planner.WISDOM.times(conv.wisdom_key)
     with engine_env("scipy"):
         conv = prepare(image, case.kernel, **args)
         method_s, kmethod_s = conv.method, conv.kernel_method
     row = RowResult(spec, image.shape, out_shape, method, engine, kmethod, method_s, kmethod_s)
     row.failures = failures
+    row.route_ms = route_ms
     for name, samples in times.items():
         row.samples_ms[name] = [t * 1e3 for t in samples]
         row.times_ms[name] = statistics.median(samples) * 1e3
@@ -676,7 +695,8 @@ def time_goal_pairs(case: Case, repeats: int, settle: float,
             continue
         time.sleep(settle)
         paired[name] = time_alternating(convgui_fn(case), other, repeats, env,
-                                        WARM_UP_S if settle else 0.0)
+                                        WARM_UP_S if settle else 0.0,
+                                        GOAL_PAIR_S if settle else 0.0)
     return paired
 
 

@@ -105,6 +105,27 @@ def test_alternate_timing_cancels_a_slow_spell(bench, monkeypatch):
     assert sorted(set(round(t) for t in paired.b_ms)) == [1000, 3000]  # the spell was met
 
 
+@pytest.mark.parametrize(("units", "seconds", "pairs"), [
+    (0.001, 0.1, 48),  # 2.1 ms a pair: 48 pairs take 0.1008 s, 47 only 0.0987
+    (0.001, 0.0, 10),  # no budget: the pairs asked for
+    (0.1, 0.1, 10),  # slow calls: the pairs asked for, though they took longer
+    (0.00001, 10.0, 400),  # cheap calls: no more than the most pairs
+])
+def test_a_pair_budget_adds_pairs_by_the_clock(bench, monkeypatch, units, seconds, pairs):
+    clock = {"now": 0.0}
+
+    def call(scale):
+        def run():
+            clock["now"] += units * scale
+        return run
+
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: clock["now"])
+    paired = bench.time_alternating(call(1.1), call(1.0), 10, None, warm_up=0.0,
+                                    seconds=seconds, most=400)
+    assert len(paired.a_ms) == len(paired.b_ms) == pairs
+    assert paired.ratio == pytest.approx(1.1)
+
+
 def test_a_strided_row_times_its_comparisons_alternately(bench, monkeypatch, tmp_path):
     """On tiny images: a strided row of ``--stride-goal`` times filter2D + slice as a column
     and its three comparisons alternately with its own call, agreeing with the reference."""

@@ -99,10 +99,12 @@ def test_remembered_winner_is_taken_even_against_the_cost_model(engine_name):
 
 
 @pytest.mark.parametrize(("other_ms", "expected"), [(1.95, "sliced"), (1.85, "sliced"),
-                                                    (1.75, "other"), (1.0, "other")])
+                                                    (1.65, "sliced"), (1.55, "other"),
+                                                    (1.0, "other")])
 def test_sliced_gives_way_only_to_a_route_clearly_faster_than_it(other_ms, expected):
-    """"sliced" is the user's own full call and slice; a route measured within 10 % of it is
-    within the machine's noise and is not taken (2.0 ms sliced: 1.85 is not enough)."""
+    """"sliced" is the user's own full call and slice; a route measured within 20 % of it is
+    within the machine's noise and the measurement's bias and is not taken (2.0 ms sliced:
+    1.65 is not enough)."""
     image, kernel = large_image(), np.random.default_rng(4).standard_normal((3, 3))
     kwargs = {"padding": "same", "stride": 3}
     conv = prepare(image, kernel, **kwargs)
