@@ -75,11 +75,14 @@ MEASURE_WARM_S = 0.15
 #: view: what a user's own ``filter2D(...)[::s, ::s]`` does) only when it measured at most this
 #: × the sliced time: routes within the machine's noise of it flip from one measurement to the
 #: next (OpenCV, 1024²×3, 3×3 at stride 3: sliced 1.5–2.3 ms, subsampled 2.0–3.0 ms over six
-#: fresh measurements, one of which picked subsampled, 1.7× the sliced call from then on), and
-#: a route that reuses its scratch measures better in the measurement's run of calls than
-#: among other work (2048², 3×3 Gaussian at stride 4: subsampled measured 0.89× sliced, then
-#: ran at 1.18× the stride-1 call, alternating with it, in the stride goal's benchmark).
-SLICED_MARGIN = 0.8
+#: fresh measurements, one of which picked subsampled, 1.7× the sliced call from then on).
+SLICED_MARGIN = 0.9
+#: … and "subsampled" at most this ×: it reuses one cache-sized band, so it measures better
+#: in the measurement's run of calls than among other work (2048², 3×3 Gaussian at stride 4:
+#: measured 0.89× sliced, then 1.18× the stride-1 call, alternating with it, in the stride
+#: goal's benchmark); the routes that won by 0.8–0.9× there won by more among other work
+#: (31×31 Gaussian at stride 4, separable taps: measured 0.80–0.86×, ran 0.53–0.66×).
+SUBSAMPLED_MARGIN = 0.8
 
 #: The cached properties of a :class:`Convolution` that depend only on its
 #: :attr:`~Convolution._key` (kept across calls: :class:`convgui.planner.Decisions`).
@@ -112,12 +115,13 @@ def _ieee() -> np.errstate:
 
 def measured_route(times: dict[str, float]) -> str:
     """The route to take given measured milliseconds per route: the fastest, except that
-    "sliced", where measured, gives way only to a route at most :data:`SLICED_MARGIN` × its
-    time."""
-    fastest = min(times, key=times.get)
-    if "sliced" in times and times[fastest] > SLICED_MARGIN * times["sliced"]:
-        return "sliced"
-    return fastest
+    "sliced", where measured, gives way only to routes at most :data:`SLICED_MARGIN` × its
+    time ("subsampled": :data:`SUBSAMPLED_MARGIN` ×), the fastest of them."""
+    sliced = times.get("sliced")
+    if sliced is not None:
+        times = {name: t for name, t in times.items() if name == "sliced" or t <= sliced * (
+            SUBSAMPLED_MARGIN if name == "subsampled" else SLICED_MARGIN)}
+    return min(times, key=times.get)
 
 
 def _settled_ms(run: Callable[[], object]) -> float:
