@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import statistics
 import time
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -60,16 +61,24 @@ OPENCV_BANDS_FACTOR = 1.5
 #: Candidate routes priced within this factor of the cheapest are measured (see
 #: :meth:`Convolution.measure_routes`); the cost model is trusted to rule out the rest.
 MEASURE_WITHIN = 4.0
-#: Rounds of timing the candidate routes (the best time of each counts); after the first,
-#: only the routes within MEASURE_CONTENDERS× of the fastest run again.
-MEASURE_ROUNDS = 2
+#: The candidate routes are timed in rounds, one call of each in turn (a b c, b c a, …; see
+#: :func:`_interleaved_ms`): each route's calls then meet the machine's slow spells (2× for
+#: seconds at a time on this VM) and the caches other work left as often as the others'
+#: calls do. Timed one route after another, best of each, a route timed during a spell lost
+#: to routes that then ran 1.3–1.5× slower than it in the stride goal's benchmark (2048²,
+#: random 7×7 at stride 2: OpenCV's bands measured 0.73× "sliced", then ran 1.28× the
+#: stride-1 call; 1024²×3, 3×3 at stride 3 on SciPy's engine: 1.55×).
+#: At least this many timed rounds, …
+MEASURE_MIN_ROUNDS = 5
+#: … then more until the timed calls took this many seconds, …
+MEASURE_S = 0.6
+#: … at most this many; from the MEASURE_MIN_ROUNDS-th on, only the routes whose median is
+#: within MEASURE_CONTENDERS× of the best median go on.
+MEASURE_MAX_ROUNDS = 40
 MEASURE_CONTENDERS = 1.5
-#: Most consecutive runs of one route in one round (see :func:`_settled_ms`).
-MEASURE_RUNS = 40
-#: Seconds a route runs, at least, in a round: after another route's runs, a route that
-#: allocates a large result ran up to 2× slow for its first 5–10 runs (a 31×31 Gaussian on
-#: 1024²×3, stride 4, "sliced": 11 ms for 5–10 runs, then 5.4 ms); the best time is taken
-#: after it (the benchmark's own warm-up is 0.25 s for the same reason).
+#: Seconds of untimed rounds first (one round at least): after another route's calls, a
+#: route that allocates a large result ran up to 2× slow for its first 5–10 calls (a 31×31
+#: Gaussian on 1024²×3, stride 4, "sliced": 11 ms, then 5.4 ms).
 MEASURE_WARM_S = 0.15
 #: A strided call takes a measured route other than "sliced" (the whole stride-1 call, then a
 #: view: what a user's own ``filter2D(...)[::s, ::s]`` does) only when it measured at most this
@@ -124,22 +133,39 @@ def measured_route(times: dict[str, float]) -> str:
     return min(times, key=times.get)
 
 
-def _settled_ms(run: Callable[[], object]) -> float:
-    """The best time (ms) of consecutive ``run()`` calls: for :data:`MEASURE_WARM_S` at least,
-    then until two runs in a row were not 5 % faster than the best before them; at most
-    :data:`MEASURE_RUNS` runs."""
-    best, slower = math.inf, 0
+def _interleaved_ms(runs: dict[str, Callable[[], object]]) -> dict[str, float]:
+    """The median milliseconds of each of ``runs``' calls, called in turn, one call each per
+    round, each round starting one further on (a b c, b c a, c a b, …), after
+    :data:`MEASURE_WARM_S` of untimed rounds: :data:`MEASURE_MIN_ROUNDS` timed rounds, then
+    more until the timed calls took :data:`MEASURE_S` (at most :data:`MEASURE_MAX_ROUNDS`),
+    of the routes within :data:`MEASURE_CONTENDERS` of the best median only. A call's result
+    is freed before the next call, as in a loop."""
+    names = list(runs)
+    samples: dict[str, list[float]] = {name: [] for name in names}
     warm_until = time.perf_counter() + MEASURE_WARM_S
-    for _ in range(MEASURE_RUNS):
-        started = time.perf_counter()
-        run()
-        finished = time.perf_counter()
-        elapsed = (finished - started) * 1e3
-        slower = 0 if elapsed < 0.95 * best else slower + 1
-        best = min(best, elapsed)
-        if slower >= 2 and finished >= warm_until:
+    while True:
+        for name in names:
+            runs[name]()
+        if time.perf_counter() >= warm_until:
             break
-    return best
+    spent, result = 0.0, None
+    for round_ in range(MEASURE_MAX_ROUNDS):
+        if round_ >= MEASURE_MIN_ROUNDS:
+            medians = {name: statistics.median(samples[name]) for name in names}
+            best = min(medians.values())
+            names = [name for name in names if medians[name] <= MEASURE_CONTENDERS * best]
+            if spent >= MEASURE_S or len(names) < 2:
+                break
+        first = round_ % len(names)
+        for name in names[first:] + names[:first]:
+            result = None
+            started = time.perf_counter()
+            result = runs[name]()
+            elapsed = time.perf_counter() - started
+            samples[name].append(elapsed * 1e3)
+            spent += elapsed
+    del result
+    return {name: statistics.median(times) for name, times in samples.items()}
 
 
 def convolve2d(
@@ -530,21 +556,12 @@ class Convolution:
 
     def measure_routes(self) -> dict[str, float]:
         """Time every candidate route on this call, remember the times in the wisdom and
-        return them (ms). Each route runs until it stops getting faster (:func:`_settled_ms`),
-        in :data:`MEASURE_ROUNDS` rounds (in the later ones only the routes within
-        :data:`MEASURE_CONTENDERS` of the best so far, and the cost model's pick: one slow
-        spell of the machine during its round must not rule it out for good), and keeps its
-        best time: what a call repeated in the window or a loop takes.
-        The next :attr:`route` of a call with the same :attr:`wisdom_key` is the fastest."""
-        times: dict[str, float] = {}
-        priced = min(self._route_costs, key=self._route_costs.get)
-        for round_ in range(MEASURE_ROUNDS):
-            best = min(times.values(), default=math.inf)
-            for name in self.candidate_routes:
-                if round_ and times[name] > MEASURE_CONTENDERS * best and name != priced:
-                    continue
-                trial = dataclasses.replace(self, forced_route=name)
-                times[name] = min(times.get(name, math.inf), _settled_ms(trial.run))
+        return them (ms): the median of each route's calls, the routes called in turn
+        (:func:`_interleaved_ms`), so that a slow spell of the machine or the caches another
+        route left meet every route alike. The next :attr:`route` of a call with the same
+        :attr:`wisdom_key` follows them (:func:`measured_route`)."""
+        times = _interleaved_ms({name: dataclasses.replace(self, forced_route=name).run
+                                 for name in self.candidate_routes})
         planner.WISDOM.remember(self.wisdom_key, times)
         # chosen again, from the measurement
         for name in ("route", "_route_factors", "_nan_exact", "_one_call", "_key"):
