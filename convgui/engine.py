@@ -61,21 +61,23 @@ OPENCV_BANDS_FACTOR = 1.5
 #: Candidate routes priced within this factor of the cheapest are measured (see
 #: :meth:`Convolution.measure_routes`); the cost model is trusted to rule out the rest.
 MEASURE_WITHIN = 4.0
-#: The candidate routes are timed in rounds, one call of each in turn (a b c, b c a, …; see
-#: :func:`_interleaved_ms`): each route's calls then meet the machine's slow spells (2× for
-#: seconds at a time on this VM) and the caches other work left as often as the others'
-#: calls do. Timed one route after another, best of each, a route timed during a spell lost
-#: to routes that then ran 1.3–1.5× slower than it in the stride goal's benchmark (2048²,
-#: random 7×7 at stride 2: OpenCV's bands measured 0.73× "sliced", then ran 1.28× the
-#: stride-1 call; 1024²×3, 3×3 at stride 3 on SciPy's engine: 1.55×).
+#: The candidate routes are timed in rounds, two calls of each in turn, the second timed
+#: (aa bb cc, bb cc aa, …; see :func:`_interleaved_ms`): each route's calls then meet the
+#: machine's slow spells (2× for seconds at a time on this VM) as often as the others' do.
+#: Timed one route after another, best of each, a route timed during a spell lost to routes
+#: that then ran 1.3–1.5× slower than it in the stride goal's benchmark (2048², random 7×7
+#: at stride 2: OpenCV's bands measured 0.73× "sliced", then ran 1.28× the stride-1 call;
+#: 1024²×3, 3×3 at stride 3 on SciPy's engine: 1.55×). Timed right after another route's
+#: call, OpenBLAS's and OpenCV's worker threads, still spinning from one, slowed the other's
+#: call: the BLAS taps measured 0.65–0.77× "sliced" on 7×7 and 15×15 Gaussians at stride 4
+#: (2048²) and then ran 1.14–1.33× the stride-1 call.
 #: At least this many timed rounds, …
 MEASURE_MIN_ROUNDS = 5
 #: … then more until the timed calls took this many seconds, …
 MEASURE_S = 0.6
-#: … at most this many; from the MEASURE_MIN_ROUNDS-th on, only the routes whose median is
-#: within MEASURE_CONTENDERS× of the best median go on.
+#: … at most this many. Every route runs every round: dropping the routes over 1.5× the best
+#: median after the first rounds dropped a route whose early rounds met a slow spell.
 MEASURE_MAX_ROUNDS = 40
-MEASURE_CONTENDERS = 1.5
 #: Seconds of untimed rounds first (one round at least): after another route's calls, a
 #: route that allocates a large result ran up to 2× slow for its first 5–10 calls (a 31×31
 #: Gaussian on 1024²×3, stride 4, "sliced": 11 ms, then 5.4 ms).
@@ -86,11 +88,12 @@ MEASURE_WARM_S = 0.15
 #: next (OpenCV, 1024²×3, 3×3 at stride 3: sliced 1.5–2.3 ms, subsampled 2.0–3.0 ms over six
 #: fresh measurements, one of which picked subsampled, 1.7× the sliced call from then on).
 SLICED_MARGIN = 0.9
-#: … and "subsampled" at most this ×: it reuses one cache-sized band, so it measures better
-#: in the measurement's run of calls than among other work (2048², 3×3 Gaussian at stride 4:
-#: measured 0.89× sliced, then 1.18× the stride-1 call, alternating with it, in the stride
-#: goal's benchmark); the routes that won by 0.8–0.9× there won by more among other work
-#: (31×31 Gaussian at stride 4, separable taps: measured 0.80–0.86×, ran 0.53–0.66×).
+#: … and "subsampled" at most this ×: each time a measurement picked it, it then ran slower
+#: than the stride-1 call among other work (2048², 3×3 Gaussian at stride 4: measured 0.89×
+#: sliced, then 1.18× the stride-1 call, alternating with it, in the stride goal's benchmark;
+#: once 1.7×); it reuses one cache-sized band, which a run of its own calls favours. The
+#: same 0.8 for every route cost routes that had won by more among other work (31×31
+#: Gaussian at stride 4, separable taps: measured 0.80–0.86×, ran 0.53–0.66×).
 SUBSAMPLED_MARGIN = 0.8
 
 #: The cached properties of a :class:`Convolution` that depend only on its
@@ -134,12 +137,13 @@ def measured_route(times: dict[str, float]) -> str:
 
 
 def _interleaved_ms(runs: dict[str, Callable[[], object]]) -> dict[str, float]:
-    """The median milliseconds of each of ``runs``' calls, called in turn, one call each per
-    round, each round starting one further on (a b c, b c a, c a b, …), after
-    :data:`MEASURE_WARM_S` of untimed rounds: :data:`MEASURE_MIN_ROUNDS` timed rounds, then
-    more until the timed calls took :data:`MEASURE_S` (at most :data:`MEASURE_MAX_ROUNDS`),
-    of the routes within :data:`MEASURE_CONTENDERS` of the best median only. A call's result
-    is freed before the next call, as in a loop."""
+    """The median milliseconds of each of ``runs``' calls, called in turn, two calls each per
+    round, the second timed (a call after one of its own, as in a loop: not after another
+    route's threads and caches), each round starting one further on (aa bb cc, bb cc aa, …),
+    after :data:`MEASURE_WARM_S` of untimed rounds: :data:`MEASURE_MIN_ROUNDS` timed rounds,
+    then more until the timed calls took :data:`MEASURE_S` (at most
+    :data:`MEASURE_MAX_ROUNDS`). A call's result is freed before the next call, as in a
+    loop."""
     names = list(runs)
     samples: dict[str, list[float]] = {name: [] for name in names}
     warm_until = time.perf_counter() + MEASURE_WARM_S
@@ -150,15 +154,12 @@ def _interleaved_ms(runs: dict[str, Callable[[], object]]) -> dict[str, float]:
             break
     spent, result = 0.0, None
     for round_ in range(MEASURE_MAX_ROUNDS):
-        if round_ >= MEASURE_MIN_ROUNDS:
-            medians = {name: statistics.median(samples[name]) for name in names}
-            best = min(medians.values())
-            names = [name for name in names if medians[name] <= MEASURE_CONTENDERS * best]
-            if spent >= MEASURE_S or len(names) < 2:
-                break
+        if round_ >= MEASURE_MIN_ROUNDS and spent >= MEASURE_S:
+            break
         first = round_ % len(names)
         for name in names[first:] + names[:first]:
             result = None
+            runs[name]()  # (untimed: the timed call follows one of its own, as in a loop)
             started = time.perf_counter()
             result = runs[name]()
             elapsed = time.perf_counter() - started

@@ -305,18 +305,25 @@ class FakeClock:
         return {name: run(name) for name in self.route_ms}
 
 
-def test_routes_are_timed_in_turn_and_the_laggards_stop(monkeypatch):
-    """Untimed rounds for the warm time, then rounds a b c, b c a, c a b, …; after the first
-    MEASURE_MIN_ROUNDS only the routes within 1.5× of the best median go on (here none but
-    the fastest, so the timing ends)."""
+def test_routes_are_timed_in_turn(monkeypatch):
+    """Untimed rounds for the warm time, then rounds aa bb cc, bb cc aa, cc aa bb, … (the
+    second call of each pair timed), every route every round: at least MEASURE_MIN_ROUNDS,
+    then until the timed calls took 0.6 s."""
     clock = FakeClock({"a": 10.0, "b": 20.0, "c": 40.0})
     monkeypatch.setattr(engine, "time", clock)
     times = engine._interleaved_ms(clock.runs())
     assert times == pytest.approx({"a": 10.0, "b": 20.0, "c": 40.0})
     warm = 3 * 3  # 70 ms a round: 3 rounds reach the 150 ms
     timed = clock.calls[warm:]
-    assert timed[:9] == ["a", "b", "c", "b", "c", "a", "c", "a", "b"]
-    assert len(timed) == 3 * engine.MEASURE_MIN_ROUNDS
+    assert timed[:18] == [*"aabbcc", *"bbccaa", *"ccaabb"]
+    assert len(timed) == 6 * 9  # 9 rounds of 70 timed ms: the first past 0.6 s
+
+
+def test_slow_routes_are_timed_five_rounds_at_least(monkeypatch):
+    clock = FakeClock({"a": 100.0, "b": 300.0})
+    monkeypatch.setattr(engine, "time", clock)
+    engine._interleaved_ms(clock.runs())
+    assert len(clock.calls) == 2 + 4 * engine.MEASURE_MIN_ROUNDS  # 400 ms a round
 
 
 def test_close_routes_are_timed_until_the_time_is_spent(monkeypatch):
@@ -324,20 +331,20 @@ def test_close_routes_are_timed_until_the_time_is_spent(monkeypatch):
     monkeypatch.setattr(engine, "time", clock)
     engine._interleaved_ms(clock.runs())
     timed = clock.calls[2 * 8:]  # 21 ms a round: 8 rounds reach the 150 ms
-    assert len(timed) == 2 * 29  # 29 rounds of 21 ms: the first past 0.6 s
+    assert len(timed) == 4 * 29  # 29 rounds of 21 timed ms: the first past 0.6 s
     assert timed.count("a") == timed.count("b")
 
 
 def test_a_slow_spell_meets_every_route_alike(monkeypatch):
     """Route a takes 5 ms, b 5.5 ms; the machine runs 3× slow for 20 calls in a row (timed
-    rounds 6–15 of 38; the warm-up takes 15 rounds). Timed one route after the other, a
+    rounds 3–8 of 40; the warm-up takes 15 rounds). Timed one route after the other, a
     would have met the whole spell (and lost); in turn, both meet it alike and the medians
     keep a ahead."""
     clock = FakeClock({"a": 5.0, "b": 5.5}, spell=range(40, 60), slow=3.0)
     monkeypatch.setattr(engine, "time", clock)
     times = engine._interleaved_ms(clock.runs())
     assert times == pytest.approx({"a": 5.0, "b": 5.5})
-    assert len(clock.calls) == 2 * (15 + 38)
+    assert len(clock.calls) == 2 * 15 + 4 * engine.MEASURE_MAX_ROUNDS
     assert engine.measured_route({**times, "sliced": 5.5}) == "sliced"  # not 0.9× faster
     assert engine.measured_route({**times, "sliced": 6.0}) == "a"
 
