@@ -61,16 +61,19 @@ OPENCV_BANDS_FACTOR = 1.5
 #: Candidate routes priced within this factor of the cheapest are measured (see
 #: :meth:`Convolution.measure_routes`); the cost model is trusted to rule out the rest.
 MEASURE_WITHIN = 4.0
-#: The candidate routes are timed in rounds, two calls of each in turn, the second timed
-#: (aa bb cc, bb cc aa, …; see :func:`_interleaved_ms`): each route's calls then meet the
-#: machine's slow spells (2× for seconds at a time on this VM) as often as the others' do.
-#: Timed one route after another, best of each, a route timed during a spell lost to routes
-#: that then ran 1.3–1.5× slower than it in the stride goal's benchmark (2048², random 7×7
-#: at stride 2: OpenCV's bands measured 0.73× "sliced", then ran 1.28× the stride-1 call;
-#: 1024²×3, 3×3 at stride 3 on SciPy's engine: 1.55×). Timed right after another route's
-#: call, OpenBLAS's and OpenCV's worker threads, still spinning from one, slowed the other's
-#: call: the BLAS taps measured 0.65–0.77× "sliced" on 7×7 and 15×15 Gaussians at stride 4
-#: (2048²) and then ran 1.14–1.33× the stride-1 call.
+#: The candidate routes are timed call by call in turn (see :func:`_interleaved_ms`), a
+#: strided call's each next to a call of "sliced", the user's own full call and slice, and
+#: compared with it by the median ratio of adjacent calls: what the stride goal's benchmark
+#: checks, and what holds among other work. Each route timed on its own, consecutively, best
+#: of its calls, a route timed during one of this VM's slow spells (2× for seconds) lost to
+#: routes that then ran 1.3–1.5× slower than it (2048², random 7×7 at stride 2: OpenCV's
+#: bands measured 0.73× "sliced", then ran 1.28× the stride-1 call; 1024²×3, 3×3 at stride
+#: 3 on SciPy's engine: 1.55×). All routes in one round-robin, medians of each, OpenBLAS's
+#: threads still spinning from the BLAS taps slowed the OpenCV calls after them: the taps
+#: measured 0.65–0.77× "sliced" on 7×7 and 15×15 Gaussians at stride 4 (2048²), then ran
+#: 1.14–1.33× the stride-1 call. A call after one of the same route (as in a loop) favoured
+#: the routes that reuse a cache-sized buffer: 7 rows of 60 then ran 1.1–1.6× the stride-1
+#: call.
 #: At least this many timed rounds, …
 MEASURE_MIN_ROUNDS = 5
 #: … then more until the timed calls took this many seconds, …
@@ -136,37 +139,59 @@ def measured_route(times: dict[str, float]) -> str:
     return min(times, key=times.get)
 
 
-def _interleaved_ms(runs: dict[str, Callable[[], object]]) -> dict[str, float]:
-    """The median milliseconds of each of ``runs``' calls, called in turn, two calls each per
-    round, the second timed (a call after one of its own, as in a loop: not after another
-    route's threads and caches), each round starting one further on (aa bb cc, bb cc aa, …),
+def _interleaved_ms(runs: dict[str, Callable[[], object]],
+                    base: str | None = None) -> dict[str, float]:
+    """Milliseconds of each of ``runs``' calls, the routes called in turn, call by call,
     after :data:`MEASURE_WARM_S` of untimed rounds: :data:`MEASURE_MIN_ROUNDS` timed rounds,
     then more until the timed calls took :data:`MEASURE_S` (at most
-    :data:`MEASURE_MAX_ROUNDS`). A call's result is freed before the next call, as in a
-    loop."""
+    :data:`MEASURE_MAX_ROUNDS`). Without ``base``, a round calls each route once, each round
+    starting one further on (a b c, b c a, …), and a route's time is the median of its
+    calls. With ``base`` (one of ``runs``), a round calls each other route next to a call of
+    ``base``, in turns (base a, b base, base c, …), and the other route's time is base's
+    median × the median ratio of its calls to the base call next to each. A call's result is
+    freed before the next call, as in a loop."""
     names = list(runs)
-    samples: dict[str, list[float]] = {name: [] for name in names}
     warm_until = time.perf_counter() + MEASURE_WARM_S
     while True:
         for name in names:
             runs[name]()
         if time.perf_counter() >= warm_until:
             break
-    spent, result = 0.0, None
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    ratios: dict[str, list[float]] = {name: [] for name in names if name != base}
+    spent, result, turn = 0.0, None, 0
+
+    def timed(name: str) -> float:
+        nonlocal result, spent
+        result = None
+        started = time.perf_counter()
+        result = runs[name]()
+        elapsed = time.perf_counter() - started
+        samples[name].append(elapsed * 1e3)
+        spent += elapsed
+        return elapsed
+
+    others = list(ratios) or [base]
     for round_ in range(MEASURE_MAX_ROUNDS):
         if round_ >= MEASURE_MIN_ROUNDS and spent >= MEASURE_S:
             break
-        first = round_ % len(names)
-        for name in names[first:] + names[:first]:
-            result = None
-            runs[name]()  # (untimed: the timed call follows one of its own, as in a loop)
-            started = time.perf_counter()
-            result = runs[name]()
-            elapsed = time.perf_counter() - started
-            samples[name].append(elapsed * 1e3)
-            spent += elapsed
-    del result
-    return {name: statistics.median(times) for name, times in samples.items()}
+        first = round_ % len(others)
+        for name in others[first:] + others[:first]:
+            if base is None or name == base:
+                timed(name)
+                continue
+            if turn % 2:
+                t_other, t_base = timed(name), timed(base)
+            else:
+                t_base, t_other = timed(base), timed(name)
+            ratios[name].append(t_other / t_base)
+            turn += 1
+    result = None
+    medians = {name: statistics.median(times) for name, times in samples.items()}
+    if base is not None:
+        medians.update({name: medians[base] * statistics.median(ratios[name])
+                        for name in ratios})
+    return medians
 
 
 def convolve2d(
@@ -562,7 +587,8 @@ class Convolution:
         route left meet every route alike. The next :attr:`route` of a call with the same
         :attr:`wisdom_key` follows them (:func:`measured_route`)."""
         times = _interleaved_ms({name: dataclasses.replace(self, forced_route=name).run
-                                 for name in self.candidate_routes})
+                                 for name in self.candidate_routes},
+                                "sliced" if "sliced" in self.candidate_routes else None)
         planner.WISDOM.remember(self.wisdom_key, times)
         # chosen again, from the measurement
         for name in ("route", "_route_factors", "_nan_exact", "_one_call", "_key"):

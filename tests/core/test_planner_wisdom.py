@@ -306,47 +306,51 @@ class FakeClock:
 
 
 def test_routes_are_timed_in_turn(monkeypatch):
-    """Untimed rounds for the warm time, then rounds aa bb cc, bb cc aa, cc aa bb, … (the
-    second call of each pair timed), every route every round: at least MEASURE_MIN_ROUNDS,
-    then until the timed calls took 0.6 s."""
+    """Untimed rounds for the warm time, then rounds a b c, b c a, c a b, …: at least
+    MEASURE_MIN_ROUNDS, then until the timed calls took 0.6 s; each route's median."""
     clock = FakeClock({"a": 10.0, "b": 20.0, "c": 40.0})
     monkeypatch.setattr(engine, "time", clock)
     times = engine._interleaved_ms(clock.runs())
     assert times == pytest.approx({"a": 10.0, "b": 20.0, "c": 40.0})
     warm = 3 * 3  # 70 ms a round: 3 rounds reach the 150 ms
     timed = clock.calls[warm:]
-    assert timed[:18] == [*"aabbcc", *"bbccaa", *"ccaabb"]
-    assert len(timed) == 6 * 9  # 9 rounds of 70 timed ms: the first past 0.6 s
+    assert timed[:9] == [*"abc", *"bca", *"cab"]
+    assert len(timed) == 3 * 9  # 9 rounds of 70 ms: the first past 0.6 s
 
 
 def test_slow_routes_are_timed_five_rounds_at_least(monkeypatch):
     clock = FakeClock({"a": 100.0, "b": 300.0})
     monkeypatch.setattr(engine, "time", clock)
     engine._interleaved_ms(clock.runs())
-    assert len(clock.calls) == 2 + 4 * engine.MEASURE_MIN_ROUNDS  # 400 ms a round
-
-
-def test_close_routes_are_timed_until_the_time_is_spent(monkeypatch):
-    clock = FakeClock({"a": 10.0, "b": 11.0})
-    monkeypatch.setattr(engine, "time", clock)
-    engine._interleaved_ms(clock.runs())
-    timed = clock.calls[2 * 8:]  # 21 ms a round: 8 rounds reach the 150 ms
-    assert len(timed) == 4 * 29  # 29 rounds of 21 timed ms: the first past 0.6 s
-    assert timed.count("a") == timed.count("b")
+    assert len(clock.calls) == 2 + 2 * engine.MEASURE_MIN_ROUNDS  # 400 ms a round
 
 
 def test_a_slow_spell_meets_every_route_alike(monkeypatch):
     """Route a takes 5 ms, b 5.5 ms; the machine runs 3× slow for 20 calls in a row (timed
-    rounds 3–8 of 40; the warm-up takes 15 rounds). Timed one route after the other, a
+    rounds 6–15 of 38; the warm-up takes 15 rounds). Timed one route after the other, a
     would have met the whole spell (and lost); in turn, both meet it alike and the medians
     keep a ahead."""
     clock = FakeClock({"a": 5.0, "b": 5.5}, spell=range(40, 60), slow=3.0)
     monkeypatch.setattr(engine, "time", clock)
     times = engine._interleaved_ms(clock.runs())
     assert times == pytest.approx({"a": 5.0, "b": 5.5})
-    assert len(clock.calls) == 2 * 15 + 4 * engine.MEASURE_MAX_ROUNDS
+    assert len(clock.calls) == 2 * 15 + 2 * 38
     assert engine.measured_route({**times, "sliced": 5.5}) == "sliced"  # not 0.9× faster
     assert engine.measured_route({**times, "sliced": 6.0}) == "a"
+
+
+def test_each_route_is_timed_next_to_the_base_and_counted_by_ratio(monkeypatch):
+    """With a base, each other route's call sits next to a base call (s a, b s, s a, b s,
+    …), and its time is the base's median × its median ratio to the base call beside it: a
+    spell over most of the calls (3× slow) changes the medians, not the ratios."""
+    clock = FakeClock({"s": 10.0, "a": 8.0, "b": 12.0}, spell=range(20, 200), slow=3.0)
+    monkeypatch.setattr(engine, "time", clock)
+    times = engine._interleaved_ms(clock.runs(), base="s")
+    assert times["a"] / times["s"] == pytest.approx(0.8)
+    assert times["b"] / times["s"] == pytest.approx(1.2)
+    timed = clock.calls[3 * 5:]  # 30 ms a round: 5 rounds reach the 150 ms
+    assert timed[:8] == [*"sa", *"bs", *"sb", *"as"]
+    assert engine.measured_route(times) == "a"
 
 
 def test_measuring_a_call_times_each_candidate_on_its_own_data(monkeypatch):
@@ -355,7 +359,8 @@ def test_measuring_a_call_times_each_candidate_on_its_own_data(monkeypatch):
     fake = {name: 2.0 + i for i, name in enumerate(conv.candidate_routes)}
     seen = {}
 
-    def fake_interleaved(runs):
+    def fake_interleaved(runs, base):
+        assert base == "sliced"
         seen.update({name: run.__self__ for name, run in runs.items()})
         return dict(fake)
 
