@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-import statistics
 import time
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -61,43 +60,26 @@ OPENCV_BANDS_FACTOR = 1.5
 #: Candidate routes priced within this factor of the cheapest are measured (see
 #: :meth:`Convolution.measure_routes`); the cost model is trusted to rule out the rest.
 MEASURE_WITHIN = 4.0
-#: The candidate routes are timed call by call in turn (see :func:`_interleaved_ms`), a
-#: strided call's each next to a call of "sliced", the user's own full call and slice, and
-#: compared with it by the median ratio of adjacent calls: what the stride goal's benchmark
-#: checks, and what holds among other work. Each route timed on its own, consecutively, best
-#: of its calls, a route timed during one of this VM's slow spells (2× for seconds) lost to
-#: routes that then ran 1.3–1.5× slower than it (2048², random 7×7 at stride 2: OpenCV's
-#: bands measured 0.73× "sliced", then ran 1.28× the stride-1 call; 1024²×3, 3×3 at stride
-#: 3 on SciPy's engine: 1.55×). All routes in one round-robin, medians of each, OpenBLAS's
-#: threads still spinning from the BLAS taps slowed the OpenCV calls after them: the taps
-#: measured 0.65–0.77× "sliced" on 7×7 and 15×15 Gaussians at stride 4 (2048²), then ran
-#: 1.14–1.33× the stride-1 call. A call after one of the same route (as in a loop) favoured
-#: the routes that reuse a cache-sized buffer: 7 rows of 60 then ran 1.1–1.6× the stride-1
-#: call.
-#: At least this many timed rounds, …
-MEASURE_MIN_ROUNDS = 5
-#: … then more until the timed calls took this many seconds, …
-MEASURE_S = 0.6
-#: … at most this many. Every route runs every round: dropping the routes over 1.5× the best
-#: median after the first rounds dropped a route whose early rounds met a slow spell.
-MEASURE_MAX_ROUNDS = 40
-#: Seconds of untimed rounds first (one round at least): after another route's calls, a
-#: route that allocates a large result ran up to 2× slow for its first 5–10 calls (a 31×31
-#: Gaussian on 1024²×3, stride 4, "sliced": 11 ms, then 5.4 ms).
+#: Rounds of timing the candidate routes (the best time of each counts); after the first,
+#: only the routes within MEASURE_CONTENDERS× of the fastest run again.
+MEASURE_ROUNDS = 2
+MEASURE_CONTENDERS = 1.5
+#: Most consecutive runs of one route in one round (see :func:`_settled_ms`).
+MEASURE_RUNS = 40
+#: Seconds a route runs, at least, in a round: after another route's runs, a route that
+#: allocates a large result ran up to 2× slow for its first 5–10 runs (a 31×31 Gaussian on
+#: 1024²×3, stride 4, "sliced": 11 ms for 5–10 runs, then 5.4 ms); the best time is taken
+#: after it (the benchmark's own warm-up is 0.25 s for the same reason).
 MEASURE_WARM_S = 0.15
 #: A strided call takes a measured route other than "sliced" (the whole stride-1 call, then a
 #: view: what a user's own ``filter2D(...)[::s, ::s]`` does) only when it measured at most this
 #: × the sliced time: routes within the machine's noise of it flip from one measurement to the
 #: next (OpenCV, 1024²×3, 3×3 at stride 3: sliced 1.5–2.3 ms, subsampled 2.0–3.0 ms over six
-#: fresh measurements, one of which picked subsampled, 1.7× the sliced call from then on).
-SLICED_MARGIN = 0.9
-#: … and "subsampled" at most this ×: each time a measurement picked it, it then ran slower
-#: than the stride-1 call among other work (2048², 3×3 Gaussian at stride 4: measured 0.89×
-#: sliced, then 1.18× the stride-1 call, alternating with it, in the stride goal's benchmark;
-#: once 1.7×); it reuses one cache-sized band, which a run of its own calls favours. The
-#: same 0.8 for every route cost routes that had won by more among other work (31×31
-#: Gaussian at stride 4, separable taps: measured 0.80–0.86×, ran 0.53–0.66×).
-SUBSAMPLED_MARGIN = 0.8
+#: fresh measurements, one of which picked subsampled, 1.7× the sliced call from then on), and
+#: a route that reuses its scratch measures better in the measurement's run of calls than
+#: among other work (2048², 3×3 Gaussian at stride 4: subsampled measured 0.89× sliced, then
+#: ran at 1.18× the stride-1 call, alternating with it, in the stride goal's benchmark).
+SLICED_MARGIN = 0.8
 
 #: The cached properties of a :class:`Convolution` that depend only on its
 #: :attr:`~Convolution._key` (kept across calls: :class:`convgui.planner.Decisions`).
@@ -130,68 +112,30 @@ def _ieee() -> np.errstate:
 
 def measured_route(times: dict[str, float]) -> str:
     """The route to take given measured milliseconds per route: the fastest, except that
-    "sliced", where measured, gives way only to routes at most :data:`SLICED_MARGIN` × its
-    time ("subsampled": :data:`SUBSAMPLED_MARGIN` ×), the fastest of them."""
-    sliced = times.get("sliced")
-    if sliced is not None:
-        times = {name: t for name, t in times.items() if name == "sliced" or t <= sliced * (
-            SUBSAMPLED_MARGIN if name == "subsampled" else SLICED_MARGIN)}
-    return min(times, key=times.get)
+    "sliced", where measured, gives way only to a route at most :data:`SLICED_MARGIN` × its
+    time."""
+    fastest = min(times, key=times.get)
+    if "sliced" in times and times[fastest] > SLICED_MARGIN * times["sliced"]:
+        return "sliced"
+    return fastest
 
 
-def _interleaved_ms(runs: dict[str, Callable[[], object]],
-                    base: str | None = None) -> dict[str, float]:
-    """Milliseconds of each of ``runs``' calls, the routes called in turn, call by call,
-    after :data:`MEASURE_WARM_S` of untimed rounds: :data:`MEASURE_MIN_ROUNDS` timed rounds,
-    then more until the timed calls took :data:`MEASURE_S` (at most
-    :data:`MEASURE_MAX_ROUNDS`). Without ``base``, a round calls each route once, each round
-    starting one further on (a b c, b c a, …), and a route's time is the median of its
-    calls. With ``base`` (one of ``runs``), a round calls each other route next to a call of
-    ``base``, in turns (base a, b base, base c, …), and the other route's time is base's
-    median × the median ratio of its calls to the base call next to each. A call's result is
-    freed before the next call, as in a loop."""
-    names = list(runs)
+def _settled_ms(run: Callable[[], object]) -> float:
+    """The best time (ms) of consecutive ``run()`` calls: for :data:`MEASURE_WARM_S` at least,
+    then until two runs in a row were not 5 % faster than the best before them; at most
+    :data:`MEASURE_RUNS` runs."""
+    best, slower = math.inf, 0
     warm_until = time.perf_counter() + MEASURE_WARM_S
-    while True:
-        for name in names:
-            runs[name]()
-        if time.perf_counter() >= warm_until:
-            break
-    samples: dict[str, list[float]] = {name: [] for name in names}
-    ratios: dict[str, list[float]] = {name: [] for name in names if name != base}
-    spent, result, turn = 0.0, None, 0
-
-    def timed(name: str) -> float:
-        nonlocal result, spent
-        result = None
+    for _ in range(MEASURE_RUNS):
         started = time.perf_counter()
-        result = runs[name]()
-        elapsed = time.perf_counter() - started
-        samples[name].append(elapsed * 1e3)
-        spent += elapsed
-        return elapsed
-
-    others = list(ratios) or [base]
-    for round_ in range(MEASURE_MAX_ROUNDS):
-        if round_ >= MEASURE_MIN_ROUNDS and spent >= MEASURE_S:
+        run()
+        finished = time.perf_counter()
+        elapsed = (finished - started) * 1e3
+        slower = 0 if elapsed < 0.95 * best else slower + 1
+        best = min(best, elapsed)
+        if slower >= 2 and finished >= warm_until:
             break
-        first = round_ % len(others)
-        for name in others[first:] + others[:first]:
-            if base is None or name == base:
-                timed(name)
-                continue
-            if turn % 2:
-                t_other, t_base = timed(name), timed(base)
-            else:
-                t_base, t_other = timed(base), timed(name)
-            ratios[name].append(t_other / t_base)
-            turn += 1
-    result = None
-    medians = {name: statistics.median(times) for name, times in samples.items()}
-    if base is not None:
-        medians.update({name: medians[base] * statistics.median(ratios[name])
-                        for name in ratios})
-    return medians
+    return best
 
 
 def convolve2d(
@@ -582,13 +526,21 @@ class Convolution:
 
     def measure_routes(self) -> dict[str, float]:
         """Time every candidate route on this call, remember the times in the wisdom and
-        return them (ms): the median of each route's calls, the routes called in turn
-        (:func:`_interleaved_ms`), so that a slow spell of the machine or the caches another
-        route left meet every route alike. The next :attr:`route` of a call with the same
-        :attr:`wisdom_key` follows them (:func:`measured_route`)."""
-        times = _interleaved_ms({name: dataclasses.replace(self, forced_route=name).run
-                                 for name in self.candidate_routes},
-                                "sliced" if "sliced" in self.candidate_routes else None)
+        return them (ms). Each route runs until it stops getting faster (:func:`_settled_ms`),
+        in :data:`MEASURE_ROUNDS` rounds (in the later ones only the routes within
+        :data:`MEASURE_CONTENDERS` of the best so far, and the cost model's pick: one slow
+        spell of the machine during its round must not rule it out for good), and keeps its
+        best time: what a call repeated in the window or a loop takes.
+        The next :attr:`route` of a call with the same :attr:`wisdom_key` is the fastest."""
+        times: dict[str, float] = {}
+        priced = min(self._route_costs, key=self._route_costs.get)
+        for round_ in range(MEASURE_ROUNDS):
+            best = min(times.values(), default=math.inf)
+            for name in self.candidate_routes:
+                if round_ and times[name] > MEASURE_CONTENDERS * best and name != priced:
+                    continue
+                trial = dataclasses.replace(self, forced_route=name)
+                times[name] = min(times.get(name, math.inf), _settled_ms(trial.run))
         planner.WISDOM.remember(self.wisdom_key, times)
         # chosen again, from the measurement
         for name in ("route", "_route_factors", "_nan_exact", "_one_call", "_key"):

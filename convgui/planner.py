@@ -447,9 +447,8 @@ WISDOM_ENV = "CONVGUI_WISDOM"
 #: Calls with fewer input values than this are never measured (the cost model decides): they
 #: are fast whatever the route, and the test suite's property tests stay deterministic.
 WISDOM_MIN_VALUES = 1 << 19
-#: Format version of the wisdom file; a file with another version is ignored (1: each route's
-#: best time, timed one route after another; 2: medians of the routes timed in turn).
-WISDOM_VERSION = 2
+#: Format version of the wisdom file; a file with another version is ignored.
+WISDOM_VERSION = 1
 WISDOM_FILE = "wisdom.json"
 
 
