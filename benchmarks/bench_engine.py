@@ -682,7 +682,8 @@ def run_row(spec: RowSpec, image: np.ndarray, repeats: int, settle: float = SETT
 def time_goal_pairs(case: Case, repeats: int, settle: float,
                     failures: dict[str, str]) -> dict[str, Paired]:
     """The stride goal's comparisons of a strided row, each timed alternately with the row's
-    call (:func:`time_alternating`, ``repeats`` calls each): the same kernel at stride 1 on
+    call (:func:`time_alternating`: ``repeats`` calls each at least, then on to
+    :data:`GOAL_PAIR_S` of timed calls when ``settle`` is set): the same kernel at stride 1 on
     each engine, and filter2D + slice on OpenCV's. A failing convgui column has none."""
     one = make_case(dataclasses.replace(case.spec, stride=1), case.image)
     pairs = [(CONVGUI_S1, CONVGUI, convgui_fn(one), "auto"),

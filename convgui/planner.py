@@ -460,8 +460,8 @@ _DECISION_ENV_KEYS = tuple(map(getattr(os.environ, "encodekey", str), DECISION_E
 def environment_key() -> tuple:
     """The values of :data:`DECISION_ENV` as set (None when unset), read on every call, from
     ``os.environ``'s own mapping where CPython has one: ``os.environ.get`` raises and catches
-    a KeyError for each unset name, 10–20 µs a name once a large image has left the caches
-    cold (1–2 % of a 3×3 filter2D on 2048², measured in the stride goal's benchmark)."""
+    a KeyError for each unset name: the three names cost 30–55 µs once a large image had
+    left the caches cold (1–2 % of a 3×3 filter2D on 2048², timed alternating with it)."""
     data = getattr(os.environ, "_data", None)
     if data is None:  # (os.environ replaced by a plain mapping)
         return tuple(map(os.environ.get, DECISION_ENV))
